@@ -1,0 +1,17 @@
+package dev.lifeguard;
+
+import org.apache.camel.main.Main;
+
+/** Runs Lifeguard with routes from ./routes and settings from ./config (see config/application.properties). */
+public final class Lifeguard {
+    public static void main(String[] args) throws Exception {
+        Main main = new Main(LifeguardConfiguration.class);
+        main.setPropertyPlaceholderLocations("file:config/application.properties");
+        try {
+            System.exit(main.run(args));
+        } catch (MisconfiguredException e) {
+            System.err.println("lifeguard: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+}

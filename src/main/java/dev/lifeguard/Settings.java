@@ -1,0 +1,94 @@
+package dev.lifeguard;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Lifeguard's own settings, read once at start-up from {@code config/application.properties}
+ * and environment variables (LIFEGUARD_QUEUE overrides lifeguard.queue, and so on).
+ */
+public record Settings(
+        String queue,
+        String deadLetterQueue,
+        String table,
+        boolean createTable,
+        boolean dryRun,
+        int maxAttempts,
+        int claimLeaseSeconds,
+        String launchingFailureResult,
+        String terminatingFailureResult) {
+
+    /** @param lookup resolves a property name to its value, or null when unset */
+    public static Settings from(Function<String, String> lookup) {
+        List<String> missing = new ArrayList<>();
+        String queue = required(lookup, "lifeguard.queue", "LIFEGUARD_QUEUE", "the queue to consume (name or URL)", missing);
+        String dlq = required(lookup, "lifeguard.dead-letter-queue", "LIFEGUARD_DEAD_LETTER_QUEUE",
+                "where refused messages go (name or URL)", missing);
+        String table = required(lookup, "lifeguard.table", "LIFEGUARD_TABLE", "the DynamoDB table for claims and outcomes", missing);
+        if (!missing.isEmpty()) {
+            throw new MisconfiguredException("Lifeguard is not configured. Set:\n  " + String.join("\n  ", missing)
+                    + "\nor run local mode (see README: mvn -Plocal ...).");
+        }
+        return new Settings(queue, dlq, table,
+                bool(lookup, "lifeguard.table.create"),
+                bool(lookup, "lifeguard.dry-run"),
+                positive(lookup, "lifeguard.max-attempts", 5),
+                positive(lookup, "lifeguard.claim.lease-seconds", 300),
+                hookResult(lookup, "lifeguard.hook.launching.on-failure", "ABANDON"),
+                hookResult(lookup, "lifeguard.hook.terminating.on-failure", "CONTINUE"));
+    }
+
+    /** The result to complete a hook with when its steps have failed for the last time. */
+    public String failureResult(boolean launching) {
+        return launching ? launchingFailureResult : terminatingFailureResult;
+    }
+
+    private static String required(Function<String, String> lookup, String key, String env, String meaning, List<String> missing) {
+        String value = lookup.apply(key);
+        if (value == null || value.isBlank()) {
+            missing.add(env + " (" + key + "): " + meaning);
+            return null;
+        }
+        return value.trim();
+    }
+
+    private static boolean bool(Function<String, String> lookup, String key) {
+        String value = lookup.apply(key);
+        if (value == null || value.isBlank()) {
+            return false;
+        }
+        if (!value.trim().equalsIgnoreCase("true") && !value.trim().equalsIgnoreCase("false")) {
+            throw new MisconfiguredException(key + " must be true or false, not '" + value + "'");
+        }
+        return Boolean.parseBoolean(value.trim());
+    }
+
+    private static int positive(Function<String, String> lookup, String key, int fallback) {
+        String value = lookup.apply(key);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            int parsed = Integer.parseInt(value.trim());
+            if (parsed > 0) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the error below
+        }
+        throw new MisconfiguredException(key + " must be a positive whole number, not '" + value + "'");
+    }
+
+    private static String hookResult(Function<String, String> lookup, String key, String fallback) {
+        String value = lookup.apply(key);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        String result = value.trim().toUpperCase();
+        if (!result.equals("CONTINUE") && !result.equals("ABANDON")) {
+            throw new MisconfiguredException(key + " must be CONTINUE or ABANDON, not '" + value + "'");
+        }
+        return result;
+    }
+}

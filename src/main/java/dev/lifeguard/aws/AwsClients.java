@@ -1,0 +1,29 @@
+package dev.lifeguard.aws;
+
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * The one place that builds AWS clients. Region, endpoint ({@code AWS_ENDPOINT_URL},
+ * {@code AWS_ENDPOINT_URL_<SERVICE>}), credentials and retries come from the SDK's own standard
+ * settings chain, so an ECS task role, a profile or local stand-ins all work without a
+ * Lifeguard-specific switch.
+ */
+public final class AwsClients {
+    private AwsClients() {
+    }
+
+    public static SqsClient sqs() {
+        return SqsClient.builder().httpClientBuilder(ApacheHttpClient.builder()).build();
+    }
+
+    public static DynamoDbClient dynamoDb() {
+        return DynamoDbClient.builder().httpClientBuilder(ApacheHttpClient.builder()).build();
+    }
+
+    public static AutoScalingClient autoScaling() {
+        return AutoScalingClient.builder().httpClientBuilder(ApacheHttpClient.builder()).build();
+    }
+}

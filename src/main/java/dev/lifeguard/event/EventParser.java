@@ -1,0 +1,94 @@
+package dev.lifeguard.event;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Turns an SQS message body into a {@link LifecycleEvent}. This is the one place that decides
+ * which shape a message has; each shape has its own small parser beside this class. Anything
+ * it cannot read throws {@link RefusedMessageException} naming the reason.
+ */
+public class EventParser {
+    /** SQS caps bodies at 256 KiB; anything larger did not come from Auto Scaling. */
+    static final int MAX_BODY_CHARS = 256 * 1024;
+    /** Auto Scaling payloads nest three levels deep; a deep document is an attack, not an event. */
+    static final int MAX_DEPTH = 16;
+
+    private final ObjectMapper mapper;
+
+    public EventParser() {
+        JsonFactory factory = JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(MAX_DEPTH)
+                        .maxStringLength(MAX_BODY_CHARS)
+                        .build())
+                .build();
+        this.mapper = new ObjectMapper(factory);
+    }
+
+    /**
+     * @param body         the SQS message body
+     * @param sqsMessageId the SQS MessageId, the fallback id when the body carries none
+     */
+    public LifecycleEvent parse(String body, String sqsMessageId) {
+        JsonNode root = readObject(body, "message body");
+        if (SnsEnvelope.matches(root)) {
+            return parsePayload(SnsEnvelope.unwrap(root, mapper), Envelope.SNS, SnsEnvelope.messageId(root));
+        }
+        if (EventBridgeEvent.matches(root)) {
+            return EventBridgeEvent.parse(root);
+        }
+        String messageId = sqsMessageId == null ? null : Identifiers.requestId("SQS MessageId", sqsMessageId);
+        return parsePayload(root, Envelope.DIRECT, messageId);
+    }
+
+    private LifecycleEvent parsePayload(JsonNode payload, Envelope envelope, String messageId) {
+        // Test notifications for hooks also carry hook fields, so look at Event first.
+        if (payload.has("Event")) {
+            String event = Json.requiredText(payload, "Event");
+            Kind kind = Kind.ofEvent(event).orElseThrow(() -> new RefusedMessageException(
+                    "Event " + Identifiers.quote(event) + " is not an Auto Scaling notification or cleanup request"));
+            return switch (kind) {
+                case TEST_NOTIFICATION -> testNotification(payload, envelope, messageId);
+                case CLEANUP_REQUEST -> CleanupRequest.parse(event, payload, envelope, messageId);
+                default -> AutoScalingNotification.parse(kind, payload, envelope, messageId, null);
+            };
+        }
+        if (LifecycleHookMessage.matches(payload)) {
+            return LifecycleHookMessage.parse(payload, envelope, messageId);
+        }
+        throw new RefusedMessageException(
+                "unknown message shape: no LifecycleTransition, Event, SNS envelope or EventBridge detail-type");
+    }
+
+    private static LifecycleEvent testNotification(JsonNode payload, Envelope envelope, String messageId) {
+        String group = Json.optionalText(payload, "AutoScalingGroupName");
+        String requestId = Json.optionalText(payload, "RequestId");
+        return new LifecycleEvent(Kind.TEST_NOTIFICATION, Kind.TEST_NOTIFICATION.eventName(), envelope,
+                group == null ? null : Identifiers.groupName("AutoScalingGroupName", group),
+                null, null, null, null,
+                requestId == null ? null : Identifiers.requestId("RequestId", requestId),
+                messageId, Json.optionalText(payload, "Time"), null, null, null, null, null);
+    }
+
+    private JsonNode readObject(String text, String what) {
+        if (text == null || text.isBlank()) {
+            throw new RefusedMessageException(what + " is empty");
+        }
+        if (text.length() > MAX_BODY_CHARS) {
+            throw new RefusedMessageException(what + " is larger than " + MAX_BODY_CHARS + " characters");
+        }
+        try {
+            JsonNode node = mapper.readTree(text);
+            if (node == null || !node.isObject()) {
+                throw new RefusedMessageException(what + " is not a JSON object");
+            }
+            return node;
+        } catch (JacksonException e) {
+            throw new RefusedMessageException(what + " is not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+}

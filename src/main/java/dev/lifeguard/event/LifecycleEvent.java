@@ -1,0 +1,75 @@
+package dev.lifeguard.event;
+
+/**
+ * One Auto Scaling event, whatever envelope it came in. Every identifier in it has passed
+ * {@link Identifiers}; fields a kind does not carry are null.
+ *
+ * @param kind                 what happened
+ * @param eventName            the {@code LifecycleTransition} or {@code Event} name as Auto Scaling spells it
+ * @param envelope             how it reached the queue
+ * @param groupName            the Auto Scaling group (optional only for cleanup requests)
+ * @param instanceId           the EC2 instance (optional only for cleanup requests)
+ * @param hookName             lifecycle hook name (hooks only)
+ * @param actionToken          lifecycle action token (hooks only)
+ * @param notificationMetadata the hook's free-form metadata, never used as an identifier
+ * @param requestId            Auto Scaling's RequestId, or the cleanup request's id
+ * @param messageId            the envelope's own id: SNS MessageId, EventBridge id or SQS MessageId
+ * @param time                 when Auto Scaling says it happened (ISO-8601 text as sent)
+ * @param origin               where the instance comes from (hooks; EC2 or WarmPool)
+ * @param destination          where it goes (hooks; AutoScalingGroup, WarmPool or EC2)
+ * @param nodeName             node or host name (cleanup requests)
+ * @param ipAddress            IP address (cleanup requests)
+ * @param cause                Auto Scaling's human-readable cause or the request's reason
+ */
+public record LifecycleEvent(
+        Kind kind,
+        String eventName,
+        Envelope envelope,
+        String groupName,
+        String instanceId,
+        String hookName,
+        String actionToken,
+        String notificationMetadata,
+        String requestId,
+        String messageId,
+        String time,
+        String origin,
+        String destination,
+        String nodeName,
+        String ipAddress,
+        String cause) {
+
+    /**
+     * The key that decides whether this event was already handled. A hook's token is unique
+     * per action; otherwise Auto Scaling's RequestId (the same through SNS and EventBridge, so
+     * one activity delivered both ways is handled once), else the envelope's message id.
+     */
+    public String idempotencyKey() {
+        if (kind.isHook()) {
+            return "hook#" + actionToken;
+        }
+        return kind.name() + "#" + (requestId != null ? requestId : messageId);
+    }
+
+    public boolean isHook() {
+        return kind.isHook();
+    }
+
+    /** A one-line description for logs, without notification metadata (operators put secrets there). */
+    public String describe() {
+        StringBuilder out = new StringBuilder(kind.name().toLowerCase().replace('_', '-'));
+        append(out, "group", groupName);
+        append(out, "instance", instanceId);
+        append(out, "hook", hookName);
+        append(out, "node", nodeName);
+        append(out, "ip", ipAddress);
+        append(out, "via", envelope.name().toLowerCase());
+        return out.toString();
+    }
+
+    private static void append(StringBuilder out, String name, String value) {
+        if (value != null) {
+            out.append(' ').append(name).append('=').append(value);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package dev.lifeguard.store;
+
+import dev.lifeguard.event.LifecycleEvent;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * Writes what happened to an event onto its item in the Lifeguard table (the same item that
+ * holds its claim). The SQS message is deleted only after one of these writes succeeded.
+ */
+public class OutcomeRecorder {
+    /** Outcome values in the {@code result} attribute. */
+    public static final String SUCCEEDED = "SUCCEEDED";
+    public static final String RETRYING = "RETRYING";
+    public static final String GAVE_UP = "GAVE_UP";
+    public static final String REFUSED = "REFUSED";
+
+    private static final int MAX_TEXT = 2000;
+
+    private final DynamoDbClient dynamoDb;
+    private final String table;
+    private final boolean dryRun;
+    private final Clock clock;
+
+    public OutcomeRecorder(DynamoDbClient dynamoDb, String table, boolean dryRun, Clock clock) {
+        this.dynamoDb = dynamoDb;
+        this.table = table;
+        this.dryRun = dryRun;
+        this.clock = clock;
+    }
+
+    public void succeeded(LifecycleEvent event, String steps, String hookResult) {
+        Map<String, AttributeValue> values = describe(event);
+        put(values, "result", SUCCEEDED);
+        put(values, "steps", steps);
+        put(values, "hookResult", hookResult);
+        put(values, "finishedAt", clock.instant().toString());
+        update(event.idempotencyKey(), values);
+    }
+
+    /** An attempt failed; {@code hookResult} is set when this was the last attempt and the hook was completed. */
+    public void failed(LifecycleEvent event, String error, boolean gaveUp, String hookResult) {
+        Map<String, AttributeValue> values = describe(event);
+        put(values, "result", gaveUp ? GAVE_UP : RETRYING);
+        put(values, "lastError", error);
+        put(values, "hookResult", hookResult);
+        if (gaveUp) {
+            put(values, "finishedAt", clock.instant().toString());
+        }
+        update(event.idempotencyKey(), values);
+    }
+
+    /** A message that could not be read as an event; keyed by its SQS message id. */
+    public void refused(String sqsMessageId, String reason) {
+        Map<String, AttributeValue> values = new LinkedHashMap<>();
+        put(values, "result", REFUSED);
+        put(values, "lastError", reason);
+        put(values, "createdAt", clock.instant().toString());
+        put(values, "finishedAt", clock.instant().toString());
+        update("refused#" + sqsMessageId, values);
+    }
+
+    private Map<String, AttributeValue> describe(LifecycleEvent event) {
+        Map<String, AttributeValue> values = new LinkedHashMap<>();
+        put(values, "kind", event.kind().name());
+        put(values, "eventName", event.eventName());
+        put(values, "envelope", event.envelope().name());
+        put(values, "groupName", event.groupName());
+        put(values, "instanceId", event.instanceId());
+        put(values, "hookName", event.hookName());
+        put(values, "requestId", event.requestId());
+        put(values, "messageId", event.messageId());
+        put(values, "eventTime", event.time());
+        put(values, "nodeName", event.nodeName());
+        put(values, "ipAddress", event.ipAddress());
+        values.put("dryRun", AttributeValue.fromBool(dryRun));
+        return values;
+    }
+
+    private void update(String key, Map<String, AttributeValue> values) {
+        List<String> sets = new ArrayList<>();
+        Map<String, String> names = new HashMap<>();
+        Map<String, AttributeValue> placeholders = new HashMap<>();
+        int i = 0;
+        for (Map.Entry<String, AttributeValue> entry : values.entrySet()) {
+            sets.add("#a" + i + " = :v" + i);
+            names.put("#a" + i, entry.getKey());
+            placeholders.put(":v" + i, entry.getValue());
+            i++;
+        }
+        sets.add("updatedAt = :now");
+        placeholders.put(":now", AttributeValue.fromS(clock.instant().toString()));
+        dynamoDb.updateItem(r -> r.tableName(table)
+                .key(Map.of(LifeguardTable.KEY, AttributeValue.fromS(key)))
+                .updateExpression("SET " + String.join(", ", sets))
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(placeholders));
+    }
+
+    private static void put(Map<String, AttributeValue> values, String name, String value) {
+        if (value != null) {
+            values.put(name, AttributeValue.fromS(value.length() > MAX_TEXT ? value.substring(0, MAX_TEXT) + "…" : value));
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package dev.lifeguard.event;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class EventParserTest {
+    private final EventParser parser = new EventParser();
+
+    static String fixture(String name) {
+        try {
+            return Files.readString(Path.of("src/test/resources/events", name), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} is a {1} hook via {2}")
+    @CsvSource({
+        "hook-launching.json,                        LAUNCHING,   DIRECT,      web-asg,                 i-8f263c7ac55ae1615, web-launch-hook,       45999ebb-833b-486a-b00d-4f6ca8f9e27e",
+        "hook-terminating.json,                      TERMINATING, DIRECT,      exampleAutoScalingGroup, i-883a3a42,          do-some-work,          4889fcc7-adc6-43ff-a415-46240e2f57dc",
+        "hook-terminating-warmpool.json,             TERMINATING, DIRECT,      nomad-clients,           i-031ab0c92e3ebf2e9, nomad-drain-hook,      b1882d3a-6ade-419b-b0f5-36293e475597",
+        "sns-hook-terminating.json,                  TERMINATING, SNS,         nomad-clients,           i-7acb852b92f2b3f40, graceful_shutdown_asg, 5ff475b7-8a97-4740-8180-a4e3352d7ca7",
+        "eventbridge-launch-lifecycle-action.json,   LAUNCHING,   EVENTBRIDGE, web-asg,                 i-af02589bea9bba06b, web-launch-hook,       d1da30d2-c0d0-41d9-9ffe-a0d37ac0db6c",
+        "eventbridge-terminate-lifecycle-action.json, TERMINATING, EVENTBRIDGE, salt-minions,           i-6572aba90da7ef9ab, salt-cleanup-hook,     15efbb8b-da2e-42b0-9ed2-45c67beb648c",
+    })
+    void readsLifecycleHooks(String file, Kind kind, Envelope envelope, String group, String instance, String hook, String token) {
+        LifecycleEvent event = parser.parse(fixture(file), "sqs-message-1");
+        assertEquals(kind, event.kind());
+        assertEquals(kind.eventName(), event.eventName());
+        assertEquals(envelope, event.envelope());
+        assertEquals(group, event.groupName());
+        assertEquals(instance, event.instanceId());
+        assertEquals(hook, event.hookName());
+        assertEquals(token, event.actionToken());
+        assertEquals("hook#" + token, event.idempotencyKey());
+        assertTrue(event.isHook());
+    }
+
+    @ParameterizedTest(name = "{0} is {1} via {2}")
+    @CsvSource({
+        "sns-launch.json,                            LAUNCHED,        SNS,         web-asg,       i-280e45b8ae8aed941",
+        "notification-launch.json,                   LAUNCHED,        DIRECT,      nomad-clients, i-59029b9fd8b200a7c",
+        "sns-launch-error.json,                      LAUNCH_ERROR,    SNS,         web-asg,       i-008180e2e77c21048",
+        "notification-launch-error.json,             LAUNCH_ERROR,    DIRECT,      nomad-clients, i-11096a1805462ee60",
+        "sns-terminate.json,                         TERMINATED,      SNS,         salt-minions,  i-5d6db99d0e6434f20",
+        "notification-terminate.json,                TERMINATED,      DIRECT,      web-asg,       i-195a6827dd99090f0",
+        "sns-terminate-error.json,                   TERMINATE_ERROR, SNS,         salt-minions,  i-911c548c230e0144e",
+        "notification-terminate-error.json,          TERMINATE_ERROR, DIRECT,      web-asg,       i-65d6734d2920ec5a4",
+        "eventbridge-launch-successful.json,         LAUNCHED,        EVENTBRIDGE, web-asg,       i-1ab57250d34d8db2e",
+        "eventbridge-launch-unsuccessful.json,       LAUNCH_ERROR,    EVENTBRIDGE, nomad-clients, i-367560c8f2b809f80",
+        "eventbridge-terminate-successful.json,      TERMINATED,      EVENTBRIDGE, salt-minions,  i-7fd64ad3eacb2ff43",
+        "eventbridge-terminate-unsuccessful.json,    TERMINATE_ERROR, EVENTBRIDGE, web-asg,       i-4c4c21d39c794f72e",
+    })
+    void readsNotifications(String file, Kind kind, Envelope envelope, String group, String instance) {
+        LifecycleEvent event = parser.parse(fixture(file), "sqs-message-1");
+        assertEquals(kind, event.kind());
+        assertEquals(envelope, event.envelope());
+        assertEquals(group, event.groupName());
+        assertEquals(instance, event.instanceId());
+        assertNull(event.actionToken(), "notifications carry no token and are never completed");
+        assertTrue(event.idempotencyKey().startsWith(kind.name() + "#"));
+    }
+
+    @Test
+    void sameActivityThroughSnsAndEventBridgeSharesOneKey() {
+        String sns = fixture("sns-launch.json");
+        LifecycleEvent viaSns = parser.parse(sns, "m1");
+        assertEquals("LAUNCHED#" + viaSns.requestId(), viaSns.idempotencyKey());
+    }
+
+    @ParameterizedTest(name = "{0} is a test notification via {1}")
+    @CsvSource({"test-notification.json, DIRECT, nomad-clients", "sns-test-notification.json, SNS, salt-minions"})
+    void readsTestNotifications(String file, Envelope envelope, String group) {
+        LifecycleEvent event = parser.parse(fixture(file), "sqs-message-1");
+        assertEquals(Kind.TEST_NOTIFICATION, event.kind());
+        assertEquals(envelope, event.envelope());
+        assertEquals(group, event.groupName());
+        assertNull(event.instanceId());
+    }
+
+    @ParameterizedTest(name = "{0} asks to clean {2} / {3}")
+    @CsvSource({
+        "cleanup-request.json,            lifeguard:CLEANUP, web-7.example.com,                    10.0.3.17,   i-0a1b2c3d4e5f60718, DIRECT",
+        "cleanup-request-lambda-mop.json, lambda_mop:DELETE, nomad-client-12.internal.example.com, 10.20.4.88,  ,                    DIRECT",
+        "sns-cleanup-request.json,        lambda_mop:DELETE, salt-minion-3.example.com,            10.30.1.204, ,                    SNS",
+    })
+    void readsCleanupRequests(String file, String eventName, String node, String ip, String instance, Envelope envelope) {
+        LifecycleEvent event = parser.parse(fixture(file), "sqs-message-1");
+        assertEquals(Kind.CLEANUP_REQUEST, event.kind());
+        assertEquals(eventName, event.eventName());
+        assertEquals(node, event.nodeName());
+        assertEquals(ip, event.ipAddress());
+        assertEquals(instance, event.instanceId());
+        assertEquals(envelope, event.envelope());
+    }
+
+    @ParameterizedTest(name = "{0} is refused: {1}")
+    @CsvSource(delimiter = '|', value = {
+        "not-json.txt                          | is not valid JSON",
+        "empty.txt                             | is empty",
+        "array.json                            | is not a JSON object",
+        "unknown-shape.json                    | unknown message shape",
+        "unknown-event.json                    | autoscaling:SOMETHING_ELSE",
+        "hook-missing-token.json               | LifecycleActionToken is not a lifecycle action token",
+        "hook-bad-instance-id.json             | EC2InstanceId is not an EC2 instance id",
+        "hook-bad-group.json                   | AutoScalingGroupName is not an Auto Scaling group name",
+        "hook-bad-hook-name.json               | LifecycleHookName is not a lifecycle hook name",
+        "notification-missing-instance.json    | EC2InstanceId is not an EC2 instance id",
+        "sns-message-not-json.json             | SNS Message is not",
+        "eventbridge-unknown-detail-type.json  | is not an Auto Scaling instance event",
+        "eventbridge-wrong-source.json         | is not aws.autoscaling",
+        "cleanup-request-nothing-to-clean.json | names nothing to clean",
+        "cleanup-request-bad-ip.json           | IpAddress is not an IPv4 or IPv6 address",
+        "cleanup-request-bad-node.json         | NodeName is not a host or node name",
+    })
+    void refusesWithAReason(String file, String reason) {
+        RefusedMessageException refused = assertThrows(RefusedMessageException.class,
+                () -> parser.parse(fixture("refused/" + file), "sqs-message-1"));
+        assertTrue(refused.getMessage().contains(reason), () -> "reason was: " + refused.getMessage());
+    }
+
+    @Test
+    void refusesDeeplyNestedJson() {
+        String deep = "{\"a\":".repeat(100) + "1" + "}".repeat(100);
+        RefusedMessageException refused = assertThrows(RefusedMessageException.class, () -> parser.parse(deep, "m"));
+        assertTrue(refused.getMessage().contains("not valid JSON"), refused::getMessage);
+    }
+
+    @Test
+    void refusesOversizedBodies() {
+        String huge = "{\"Event\":\"" + "x".repeat(EventParser.MAX_BODY_CHARS) + "\"}";
+        RefusedMessageException refused = assertThrows(RefusedMessageException.class, () -> parser.parse(huge, "m"));
+        assertTrue(refused.getMessage().contains("larger than"), refused::getMessage);
+    }
+
+    @Test
+    void launchErrorBeforeAnyInstanceExistedHasNoInstance() {
+        String body = fixture("notification-launch-error.json").replace("i-11096a1805462ee60", "");
+        LifecycleEvent event = parser.parse(body, "m");
+        assertEquals(Kind.LAUNCH_ERROR, event.kind());
+        assertNull(event.instanceId());
+    }
+
+    @Test
+    void refusedValuesAreQuotedWithControlCharactersVisible() {
+        String body = fixture("hook-launching.json").replace("i-8f263c7ac55ae1615", "i-1\\n2");
+        RefusedMessageException refused = assertThrows(RefusedMessageException.class, () -> parser.parse(body, "m"));
+        assertTrue(refused.getMessage().contains("\"i-1\\u000a2\""), refused::getMessage);
+    }
+
+    @Test
+    void describeLeavesOutNotificationMetadata() {
+        LifecycleEvent event = parser.parse(fixture("hook-launching.json"), "m");
+        assertTrue(event.notificationMetadata() != null && !event.notificationMetadata().isEmpty());
+        assertTrue(!event.describe().contains(event.notificationMetadata()));
+    }
+}

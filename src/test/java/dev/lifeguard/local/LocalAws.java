@@ -1,0 +1,129 @@
+package dev.lifeguard.local;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
+import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import java.net.URI;
+import java.util.Map;
+import org.elasticmq.rest.sqs.SQSRestServer;
+import org.elasticmq.rest.sqs.SQSRestServerBuilder;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * In-process stand-ins for the AWS services Lifeguard calls, all on 127.0.0.1: ElasticMQ for
+ * SQS, DynamoDB Local (embedded, no socket at all) and WireMock answering Auto Scaling's query
+ * API. Used by the tests and by local mode; never part of the production jar.
+ */
+public final class LocalAws implements AutoCloseable {
+    public static final String REGION = "us-east-1";
+    static final String ACCESS_KEY = "local";
+    static final String SECRET_KEY = "local";
+
+    private static LocalAws shared;
+
+    private final SQSRestServer sqsServer;
+    private final int sqsPort;
+    private final AmazonDynamoDBLocal dynamoDbLocal;
+    private final DynamoDbClient dynamoDb;
+    private final WireMockServer autoScaling;
+    private final SqsClient sqs;
+
+    private LocalAws(int sqsPort) {
+        this.sqsServer = SQSRestServerBuilder.withInterface("127.0.0.1").withPort(sqsPort).withAWSRegion(REGION).start();
+        this.sqsPort = sqsServer.waitUntilStarted().localAddress().getPort();
+        this.dynamoDbLocal = DynamoDBEmbedded.create(true);
+        this.dynamoDb = dynamoDbLocal.dynamoDbClient();
+        this.autoScaling = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+        autoScaling.start();
+        stubAutoScaling();
+        this.sqs = SqsClient.builder()
+                .endpointOverride(URI.create(sqsEndpoint()))
+                .region(Region.of(REGION))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                .build();
+    }
+
+    /** Starts stand-ins with SQS on the given port (0 for any free port). */
+    public static LocalAws start(int sqsPort) {
+        return new LocalAws(sqsPort);
+    }
+
+    /** One set of stand-ins per JVM, shared by every test class. */
+    public static synchronized LocalAws shared() {
+        if (shared == null) {
+            shared = start(0);
+            shared.useForSdk();
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
+        }
+        return shared;
+    }
+
+    /**
+     * Points the SDK's standard settings (the same ones AWS_REGION and AWS_ENDPOINT_URL_* set) at
+     * the stand-ins, so Lifeguard's own client factory is exercised unchanged.
+     */
+    public void useForSdk() {
+        System.setProperty("aws.region", REGION);
+        System.setProperty("aws.accessKeyId", ACCESS_KEY);
+        System.setProperty("aws.secretAccessKey", SECRET_KEY);
+        System.setProperty("aws.endpointUrlSqs", sqsEndpoint());
+        System.setProperty("aws.endpointUrlAutoScaling", autoScalingEndpoint());
+    }
+
+    /** Answers CompleteLifecycleAction and RecordLifecycleActionHeartbeat as Auto Scaling does. */
+    private void stubAutoScaling() {
+        for (String action : new String[] {"CompleteLifecycleAction", "RecordLifecycleActionHeartbeat"}) {
+            autoScaling.stubFor(post(urlEqualTo("/"))
+                    .withRequestBody(containing("Action=" + action))
+                    .atPriority(10)
+                    .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "text/xml")
+                            .withBody("<" + action + "Response xmlns=\"http://autoscaling.amazonaws.com/doc/2011-01-01/\">"
+                                    + "<" + action + "Result/><ResponseMetadata><RequestId>local</RequestId></ResponseMetadata>"
+                                    + "</" + action + "Response>")));
+        }
+    }
+
+    public String createQueue(String name, int visibilityTimeoutSeconds) {
+        return sqs.createQueue(r -> r.queueName(name).attributes(Map.of(
+                QueueAttributeName.VISIBILITY_TIMEOUT, Integer.toString(visibilityTimeoutSeconds)))).queueUrl();
+    }
+
+    public String sqsEndpoint() {
+        return "http://127.0.0.1:" + sqsPort;
+    }
+
+    public String autoScalingEndpoint() {
+        return autoScaling.baseUrl();
+    }
+
+    public SqsClient sqs() {
+        return sqs;
+    }
+
+    public DynamoDbClient dynamoDb() {
+        return dynamoDb;
+    }
+
+    public WireMockServer autoScaling() {
+        return autoScaling;
+    }
+
+    @Override
+    public void close() {
+        sqs.close();
+        autoScaling.stop();
+        dynamoDbLocal.shutdown();
+        sqsServer.stopAndWait();
+    }
+}
