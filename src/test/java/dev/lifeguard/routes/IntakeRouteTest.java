@@ -1,0 +1,302 @@
+package dev.lifeguard.routes;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.lifeguard.LifeguardConfiguration;
+import dev.lifeguard.event.EventParser;
+import dev.lifeguard.event.LifecycleEvent;
+import dev.lifeguard.local.LocalAws;
+import dev.lifeguard.local.StandInBeans;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.apache.camel.test.main.junit5.AdviceRouteMapping;
+import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * Drives the real YAML routes against ElasticMQ, DynamoDB Local and a WireMock Auto Scaling
+ * endpoint, asserting only on what went over the wire: completions WireMock received, items in
+ * DynamoDB, messages left on or sent to the queues.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@CamelMainTest(
+        configurationClasses = {StandInBeans.class, LifeguardConfiguration.class},
+        propertyPlaceholderLocations = "file:config/application.properties",
+        advices = @AdviceRouteMapping(route = "on-launching", advice = FailingStep.class),
+        properties = {
+            "lifeguard.queue=intake-test",
+            "lifeguard.dead-letter-queue=intake-test-dlq",
+            "lifeguard.table=intake-test",
+            "lifeguard.table.create=true",
+            "lifeguard.max-attempts=3",
+            "lifeguard.poll.wait-seconds=1",
+            // Redeliveries after a failure come back within a second.
+            "lifeguard.local.visibility-timeout=1",
+        })
+class IntakeRouteTest {
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+    private final LocalAws aws = LocalAws.shared();
+    private final EventParser parser = new EventParser();
+
+    @ParameterizedTest(name = "{0} reaches {1}")
+    @CsvSource({
+        "hook-launching.json,                         on-launching,       CONTINUE",
+        "hook-terminating.json,                       on-terminating,     CONTINUE",
+        "hook-terminating-warmpool.json,              on-terminating,     CONTINUE",
+        "sns-hook-terminating.json,                   on-terminating,     CONTINUE",
+        "eventbridge-launch-lifecycle-action.json,    on-launching,       CONTINUE",
+        "eventbridge-terminate-lifecycle-action.json, on-terminating,     CONTINUE",
+        "sns-launch.json,                             on-launched,        ",
+        "notification-launch.json,                    on-launched,        ",
+        "eventbridge-launch-successful.json,          on-launched,        ",
+        "sns-launch-error.json,                       on-launch-error,    ",
+        "eventbridge-launch-unsuccessful.json,        on-launch-error,    ",
+        "notification-terminate.json,                 on-terminated,      ",
+        "eventbridge-terminate-successful.json,       on-terminated,      ",
+        "sns-terminate-error.json,                    on-terminate-error, ",
+        "eventbridge-terminate-unsuccessful.json,     on-terminate-error, ",
+        "cleanup-request.json,                        on-cleanup-request, ",
+        "sns-cleanup-request.json,                    on-cleanup-request, ",
+    })
+    void everyFormatReachesItsRoute(String file, String route, String hookResult) {
+        String body = fresh(fixture(file));
+        LifecycleEvent event = parser.parse(body, UUID.randomUUID().toString());
+        send(body);
+
+        Map<String, AttributeValue> outcome = awaitOutcome(event.idempotencyKey(), "SUCCEEDED");
+        assertEquals(event.kind().name(), outcome.get("kind").s());
+        assertTrue(outcome.get("steps").s().startsWith(route + ":"), () -> "steps: " + outcome.get("steps").s());
+        if (event.isHook()) {
+            assertEquals(hookResult, outcome.get("hookResult").s());
+            List<LoggedRequest> completions = completionsOf(event.actionToken());
+            assertEquals(1, completions.size());
+            Map<String, String> form = form(completions.get(0));
+            assertEquals(event.groupName(), form.get("AutoScalingGroupName"));
+            assertEquals(event.hookName(), form.get("LifecycleHookName"));
+            assertEquals(event.instanceId(), form.get("InstanceId"));
+            assertEquals(hookResult, form.get("LifecycleActionResult"));
+        } else {
+            assertFalse(outcome.containsKey("hookResult"));
+        }
+    }
+
+    @Test
+    void testNotificationsAreDeletedWithoutCompletionOrRecord() {
+        String direct = fixture("test-notification.json").replace("\"RequestId\":", "\"Ignored\":");
+        String viaSns = fixture("sns-test-notification.json");
+        int completionsBefore = allCompletions();
+        send(direct);
+        send(viaSns);
+
+        awaitUntil("the intake queue is empty", () -> queueDepth("intake-test") == 0);
+        assertEquals(completionsBefore, allCompletions(), "a test notification must not complete anything");
+        String requestId = parser.parse(viaSns, "m").requestId();
+        assertTrue(item("TEST_NOTIFICATION#" + requestId).isEmpty(), "nothing is recorded for test notifications");
+    }
+
+    @Test
+    void aHookDeliveredThreeTimesIsCompletedOnce() {
+        String body = fresh(fixture("sns-hook-terminating.json"));
+        LifecycleEvent event = parser.parse(body, "m");
+        send(body);
+        send(body);
+        send(body);
+
+        awaitOutcome(event.idempotencyKey(), "SUCCEEDED");
+        awaitUntil("the intake queue is empty", () -> queueDepth("intake-test") == 0);
+        List<LoggedRequest> completions = completionsOf(event.actionToken());
+        assertEquals(1, completions.size(), "exactly one CompleteLifecycleAction per token");
+        assertEquals("CONTINUE", form(completions.get(0)).get("LifecycleActionResult"));
+        assertEquals("1", item(event.idempotencyKey()).get("attempts").n());
+    }
+
+    @ParameterizedTest(name = "{0} is dead-lettered")
+    @CsvSource(delimiter = '|', value = {
+        "not-json.txt                 | is not valid JSON",
+        "unknown-shape.json           | unknown message shape",
+        "hook-missing-token.json      | LifecycleActionToken is not a lifecycle action token",
+        "hook-bad-instance-id.json    | EC2InstanceId is not an EC2 instance id",
+        "sns-message-not-json.json    | SNS Message is not",
+        "cleanup-request-bad-ip.json  | IpAddress is not an IPv4 or IPv6 address",
+    })
+    void malformedBodiesGoToTheDeadLetterQueueWithTheirReason(String file, String reason) {
+        String body = fixture("refused/" + file) + "\n" + UUID.randomUUID();
+        if (file.endsWith(".json")) {
+            body = fixture("refused/" + file).replaceFirst("\\{", "{\"TestNonce\":\"" + UUID.randomUUID() + "\",");
+        }
+        String messageId = send(body);
+
+        Message dead = awaitDeadLetter(messageId);
+        assertEquals(body, dead.body(), "the dead letter carries the original body");
+        String recorded = dead.messageAttributes().get("LifeguardReason").stringValue();
+        assertTrue(recorded.contains(reason), () -> "reason was: " + recorded);
+        assertEquals("REFUSED", awaitOutcome("refused#" + messageId, "REFUSED").get("result").s());
+    }
+
+    @Test
+    void aFailedStepLeavesTheMessageForRedeliveryAndTheRetryCompletesIt() {
+        String body = fresh(fixture("hook-launching.json")).replace("i-8f263c7ac55ae1615", FailingStep.FAILS_ONCE);
+        LifecycleEvent event = parser.parse(body, "m");
+        send(body);
+
+        Map<String, AttributeValue> outcome = awaitOutcome(event.idempotencyKey(), "SUCCEEDED");
+        assertEquals("2", outcome.get("attempts").n(), "the first delivery failed, the redelivery succeeded");
+        assertTrue(outcome.get("lastError").s().contains("salt-key -a failed"), "the failed attempt is on record");
+        List<LoggedRequest> completions = completionsOf(event.actionToken());
+        assertEquals(1, completions.size());
+        assertEquals("CONTINUE", form(completions.get(0)).get("LifecycleActionResult"));
+    }
+
+    @Test
+    void theLastFailedAttemptAbandonsALaunchAndDeadLettersTheMessage() {
+        String body = fresh(fixture("eventbridge-launch-lifecycle-action.json")).replace("i-af02589bea9bba06b", FailingStep.FAILS_ALWAYS);
+        LifecycleEvent event = parser.parse(body, "m");
+        String messageId = send(body);
+
+        Map<String, AttributeValue> outcome = awaitOutcome(event.idempotencyKey(), "GAVE_UP");
+        assertEquals("3", outcome.get("attempts").n());
+        assertEquals("ABANDON", outcome.get("hookResult").s());
+        List<LoggedRequest> completions = completionsOf(event.actionToken());
+        assertEquals(1, completions.size(), "the hook is completed once, on the last attempt");
+        assertEquals("ABANDON", form(completions.get(0)).get("LifecycleActionResult"));
+        Message dead = awaitDeadLetter(messageId);
+        assertTrue(dead.messageAttributes().get("LifeguardReason").stringValue().contains("highstate failed on every attempt"));
+    }
+
+    // --- helpers: everything below talks to the stand-ins over their APIs ---
+
+    static String fixture(String name) {
+        try {
+            return Files.readString(Path.of("src/test/resources/events", name), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Gives a fixture new tokens and request ids so that each test's event is its own. */
+    private String fresh(String body) {
+        LifecycleEvent event = parser.parse(body, "m");
+        String result = body;
+        if (event.actionToken() != null) {
+            result = result.replace(event.actionToken(), UUID.randomUUID().toString());
+        }
+        if (event.requestId() != null) {
+            result = result.replace(event.requestId(), UUID.randomUUID().toString());
+        }
+        if (event.messageId() != null && !event.messageId().equals("m")) {
+            result = result.replace(event.messageId(), UUID.randomUUID().toString());
+        }
+        return result;
+    }
+
+    private String send(String body) {
+        return aws.sqs().sendMessage(r -> r.queueUrl(queueUrl("intake-test")).messageBody(body)).messageId();
+    }
+
+    private String queueUrl(String name) {
+        return aws.sqs().getQueueUrl(r -> r.queueName(name)).queueUrl();
+    }
+
+    private int queueDepth(String name) {
+        Map<QueueAttributeName, String> attributes = aws.sqs().getQueueAttributes(r -> r.queueUrl(queueUrl(name))
+                .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
+        return Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+                + Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
+    }
+
+    private Message awaitDeadLetter(String sourceMessageId) {
+        Predicate<Message> fromSource = m -> m.messageAttributes().containsKey("LifeguardSourceMessageId")
+                && m.messageAttributes().get("LifeguardSourceMessageId").stringValue().equals(sourceMessageId);
+        Message[] found = new Message[1];
+        awaitUntil("a dead letter for " + sourceMessageId, () -> {
+            for (Message m : aws.sqs().receiveMessage(r -> r.queueUrl(queueUrl("intake-test-dlq"))
+                    .maxNumberOfMessages(10).waitTimeSeconds(1).visibilityTimeout(0).messageAttributeNames("All")).messages()) {
+                if (fromSource.test(m)) {
+                    aws.sqs().deleteMessage(r -> r.queueUrl(queueUrl("intake-test-dlq")).receiptHandle(m.receiptHandle()));
+                    found[0] = m;
+                    return true;
+                }
+            }
+            return false;
+        });
+        return found[0];
+    }
+
+    private Map<String, AttributeValue> item(String key) {
+        return aws.dynamoDb().getItem(r -> r.tableName("intake-test").consistentRead(true)
+                .key(Map.of("pk", AttributeValue.fromS(key)))).item();
+    }
+
+    private Map<String, AttributeValue> awaitOutcome(String key, String result) {
+        awaitUntil(key + " recorded as " + result, () -> {
+            Map<String, AttributeValue> item = item(key);
+            return item.containsKey("result") && item.get("result").s().equals(result)
+                    && (!item.containsKey("status") || !item.get("status").s().equals("CLAIMED"));
+        });
+        Map<String, AttributeValue> item = item(key);
+        assertNotNull(item);
+        return item;
+    }
+
+    private List<LoggedRequest> completionsOf(String token) {
+        return aws.autoScaling().findAll(postRequestedFor(urlEqualTo("/"))
+                .withRequestBody(containing("Action=CompleteLifecycleAction"))
+                .withRequestBody(containing("LifecycleActionToken=" + token)));
+    }
+
+    private int allCompletions() {
+        return aws.autoScaling().findAll(postRequestedFor(urlEqualTo("/"))
+                .withRequestBody(containing("Action=CompleteLifecycleAction"))).size();
+    }
+
+    private static Map<String, String> form(LoggedRequest request) {
+        Map<String, String> form = new java.util.HashMap<>();
+        for (String pair : request.getBodyAsString().split("&")) {
+            String[] kv = pair.split("=", 2);
+            form.put(URLDecoder.decode(kv[0], StandardCharsets.UTF_8), kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "");
+        }
+        return form;
+    }
+
+    /** Waits for a condition observed over the wire, failing with its description after {@link #PATIENCE}. */
+    private static void awaitUntil(String what, Supplier<Boolean> condition) {
+        Instant deadline = Instant.now().plus(PATIENCE);
+        while (!condition.get()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("timed out after " + PATIENCE.toSeconds() + " s waiting for " + what);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting for " + what);
+            }
+        }
+    }
+}
