@@ -5,25 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.lifeguard.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class EventParserTest {
     private final EventParser parser = new EventParser();
-
-    static String fixture(String name) {
-        try {
-            return Files.readString(Path.of("src/test/resources/events", name), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     @ParameterizedTest(name = "{0} is a {1} hook via {2}")
     @CsvSource({
@@ -35,7 +23,7 @@ class EventParserTest {
         "eventbridge-terminate-lifecycle-action.json, TERMINATING, EVENTBRIDGE, salt-minions,           i-6572aba90da7ef9ab, salt-cleanup-hook,     15efbb8b-da2e-42b0-9ed2-45c67beb648c",
     })
     void readsLifecycleHooks(String file, Kind kind, Envelope envelope, String group, String instance, String hook, String token) {
-        LifecycleEvent event = parser.parse(fixture(file), "sqs-message-1");
+        LifecycleEvent event = parser.parse(Fixtures.read(file), "sqs-message-1");
         assertEquals(kind, event.kind());
         assertEquals(kind.eventName(), event.eventName());
         assertEquals(envelope, event.envelope());
@@ -63,7 +51,7 @@ class EventParserTest {
         "eventbridge-terminate-unsuccessful.json,    TERMINATE_ERROR, EVENTBRIDGE, web-asg,       i-4c4c21d39c794f72e",
     })
     void readsNotifications(String file, Kind kind, Envelope envelope, String group, String instance) {
-        LifecycleEvent event = parser.parse(fixture(file), "sqs-message-1");
+        LifecycleEvent event = parser.parse(Fixtures.read(file), "sqs-message-1");
         assertEquals(kind, event.kind());
         assertEquals(envelope, event.envelope());
         assertEquals(group, event.groupName());
@@ -74,7 +62,7 @@ class EventParserTest {
 
     @Test
     void sameActivityThroughSnsAndEventBridgeSharesOneKey() {
-        String sns = fixture("sns-launch.json");
+        String sns = Fixtures.read("sns-launch.json");
         LifecycleEvent viaSns = parser.parse(sns, "m1");
         assertEquals("LAUNCHED#" + viaSns.requestId(), viaSns.idempotencyKey());
     }
@@ -82,7 +70,7 @@ class EventParserTest {
     @ParameterizedTest(name = "{0} is a test notification via {1}")
     @CsvSource({"test-notification.json, DIRECT, nomad-clients", "sns-test-notification.json, SNS, salt-minions"})
     void readsTestNotifications(String file, Envelope envelope, String group) {
-        LifecycleEvent event = parser.parse(fixture(file), "sqs-message-1");
+        LifecycleEvent event = parser.parse(Fixtures.read(file), "sqs-message-1");
         assertEquals(Kind.TEST_NOTIFICATION, event.kind());
         assertEquals(envelope, event.envelope());
         assertEquals(group, event.groupName());
@@ -96,7 +84,7 @@ class EventParserTest {
         "sns-cleanup-request.json,        lambda_mop:DELETE, salt-minion-3.example.com,            10.30.1.204, ,                    SNS",
     })
     void readsCleanupRequests(String file, String eventName, String node, String ip, String instance, Envelope envelope) {
-        LifecycleEvent event = parser.parse(fixture(file), "sqs-message-1");
+        LifecycleEvent event = parser.parse(Fixtures.read(file), "sqs-message-1");
         assertEquals(Kind.CLEANUP_REQUEST, event.kind());
         assertEquals(eventName, event.eventName());
         assertEquals(node, event.nodeName());
@@ -126,7 +114,7 @@ class EventParserTest {
     })
     void refusesWithAReason(String file, String reason) {
         RefusedMessageException refused = assertThrows(RefusedMessageException.class,
-                () -> parser.parse(fixture("refused/" + file), "sqs-message-1"));
+                () -> parser.parse(Fixtures.read("refused/" + file), "sqs-message-1"));
         assertTrue(refused.getMessage().contains(reason), () -> "reason was: " + refused.getMessage());
     }
 
@@ -146,7 +134,7 @@ class EventParserTest {
 
     @Test
     void launchErrorBeforeAnyInstanceExistedHasNoInstance() {
-        String body = fixture("notification-launch-error.json").replace("i-11096a1805462ee60", "");
+        String body = Fixtures.read("notification-launch-error.json").replace("i-11096a1805462ee60", "");
         LifecycleEvent event = parser.parse(body, "m");
         assertEquals(Kind.LAUNCH_ERROR, event.kind());
         assertNull(event.instanceId());
@@ -154,14 +142,14 @@ class EventParserTest {
 
     @Test
     void refusedValuesAreQuotedWithControlCharactersVisible() {
-        String body = fixture("hook-launching.json").replace("i-8f263c7ac55ae1615", "i-1\\n2");
+        String body = Fixtures.read("hook-launching.json").replace("i-8f263c7ac55ae1615", "i-1\\n2");
         RefusedMessageException refused = assertThrows(RefusedMessageException.class, () -> parser.parse(body, "m"));
         assertTrue(refused.getMessage().contains("\"i-1\\u000a2\""), refused::getMessage);
     }
 
     @Test
     void describeLeavesOutNotificationMetadata() {
-        LifecycleEvent event = parser.parse(fixture("hook-launching.json"), "m");
+        LifecycleEvent event = parser.parse(Fixtures.read("hook-launching.json"), "m");
         assertTrue(event.notificationMetadata() != null && !event.notificationMetadata().isEmpty());
         assertTrue(!event.describe().contains(event.notificationMetadata()));
     }

@@ -38,6 +38,7 @@ public final class LocalAws implements AutoCloseable {
     private final DynamoDbClient dynamoDb;
     private final WireMockServer autoScaling;
     private final SqsClient sqs;
+    private boolean closed;
 
     private LocalAws(int sqsPort) {
         this.sqsServer = SQSRestServerBuilder.withInterface("127.0.0.1").withPort(sqsPort).withAWSRegion(REGION).start();
@@ -54,15 +55,15 @@ public final class LocalAws implements AutoCloseable {
                 .build();
     }
 
-    /** Starts stand-ins with SQS on the given port (0 for any free port). */
-    public static LocalAws start(int sqsPort) {
-        return new LocalAws(sqsPort);
+    /** One set of stand-ins per JVM, shared by every test class; SQS on any free port. */
+    public static LocalAws shared() {
+        return shared(0);
     }
 
-    /** One set of stand-ins per JVM, shared by every test class. */
-    public static synchronized LocalAws shared() {
+    /** The JVM's stand-ins, started on first use with SQS on the given port (0 for any free port). */
+    public static synchronized LocalAws shared(int sqsPort) {
         if (shared == null) {
-            shared = start(0);
+            shared = new LocalAws(sqsPort);
             shared.useForSdk();
             Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
         }
@@ -120,7 +121,11 @@ public final class LocalAws implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         sqs.close();
         autoScaling.stop();
         dynamoDbLocal.shutdown();

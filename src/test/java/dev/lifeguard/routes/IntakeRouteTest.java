@@ -9,24 +9,17 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.lifeguard.Fixtures;
 import dev.lifeguard.LifeguardConfiguration;
 import dev.lifeguard.event.EventParser;
 import dev.lifeguard.event.LifecycleEvent;
 import dev.lifeguard.local.LocalAws;
 import dev.lifeguard.local.StandInBeans;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
-import java.util.function.Supplier;
 import org.apache.camel.test.main.junit5.AdviceRouteMapping;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.Test;
@@ -84,7 +77,7 @@ class IntakeRouteTest {
         "sns-cleanup-request.json,                    on-cleanup-request, ",
     })
     void everyFormatReachesItsRoute(String file, String route, String hookResult) {
-        String body = fresh(fixture(file));
+        String body = Fixtures.fresh(Fixtures.read(file));
         LifecycleEvent event = parser.parse(body, UUID.randomUUID().toString());
         send(body);
 
@@ -95,7 +88,7 @@ class IntakeRouteTest {
             assertEquals(hookResult, outcome.get("hookResult").s());
             List<LoggedRequest> completions = completionsOf(event.actionToken());
             assertEquals(1, completions.size());
-            Map<String, String> form = form(completions.get(0));
+            Map<String, String> form = Fixtures.form(completions.get(0));
             assertEquals(event.groupName(), form.get("AutoScalingGroupName"));
             assertEquals(event.hookName(), form.get("LifecycleHookName"));
             assertEquals(event.instanceId(), form.get("InstanceId"));
@@ -107,13 +100,13 @@ class IntakeRouteTest {
 
     @Test
     void testNotificationsAreDeletedWithoutCompletionOrRecord() {
-        String direct = fixture("test-notification.json").replace("\"RequestId\":", "\"Ignored\":");
-        String viaSns = fixture("sns-test-notification.json");
+        String direct = Fixtures.read("test-notification.json").replace("\"RequestId\":", "\"Ignored\":");
+        String viaSns = Fixtures.read("sns-test-notification.json");
         int completionsBefore = allCompletions();
         send(direct);
         send(viaSns);
 
-        awaitUntil("the intake queue is empty", () -> queueDepth("intake-test") == 0);
+        Fixtures.awaitUntil("the intake queue is empty", PATIENCE, () -> queueDepth("intake-test") == 0);
         assertEquals(completionsBefore, allCompletions(), "a test notification must not complete anything");
         String requestId = parser.parse(viaSns, "m").requestId();
         assertTrue(item("TEST_NOTIFICATION#" + requestId).isEmpty(), "nothing is recorded for test notifications");
@@ -121,17 +114,17 @@ class IntakeRouteTest {
 
     @Test
     void aHookDeliveredThreeTimesIsCompletedOnce() {
-        String body = fresh(fixture("sns-hook-terminating.json"));
+        String body = Fixtures.fresh(Fixtures.read("sns-hook-terminating.json"));
         LifecycleEvent event = parser.parse(body, "m");
         send(body);
         send(body);
         send(body);
 
         awaitOutcome(event.idempotencyKey(), "SUCCEEDED");
-        awaitUntil("the intake queue is empty", () -> queueDepth("intake-test") == 0);
+        Fixtures.awaitUntil("the intake queue is empty", PATIENCE, () -> queueDepth("intake-test") == 0);
         List<LoggedRequest> completions = completionsOf(event.actionToken());
         assertEquals(1, completions.size(), "exactly one CompleteLifecycleAction per token");
-        assertEquals("CONTINUE", form(completions.get(0)).get("LifecycleActionResult"));
+        assertEquals("CONTINUE", Fixtures.form(completions.get(0)).get("LifecycleActionResult"));
         assertEquals("1", item(event.idempotencyKey()).get("attempts").n());
     }
 
@@ -145,9 +138,9 @@ class IntakeRouteTest {
         "cleanup-request-bad-ip.json  | IpAddress is not an IPv4 or IPv6 address",
     })
     void malformedBodiesGoToTheDeadLetterQueueWithTheirReason(String file, String reason) {
-        String body = fixture("refused/" + file) + "\n" + UUID.randomUUID();
+        String body = Fixtures.read("refused/" + file) + "\n" + UUID.randomUUID();
         if (file.endsWith(".json")) {
-            body = fixture("refused/" + file).replaceFirst("\\{", "{\"TestNonce\":\"" + UUID.randomUUID() + "\",");
+            body = Fixtures.read("refused/" + file).replaceFirst("\\{", "{\"TestNonce\":\"" + UUID.randomUUID() + "\",");
         }
         String messageId = send(body);
 
@@ -160,7 +153,7 @@ class IntakeRouteTest {
 
     @Test
     void aFailedStepLeavesTheMessageForRedeliveryAndTheRetryCompletesIt() {
-        String body = fresh(fixture("hook-launching.json")).replace("i-8f263c7ac55ae1615", FailingStep.FAILS_ONCE);
+        String body = Fixtures.fresh(Fixtures.read("hook-launching.json")).replace("i-8f263c7ac55ae1615", FailingStep.FAILS_ONCE);
         LifecycleEvent event = parser.parse(body, "m");
         send(body);
 
@@ -169,12 +162,12 @@ class IntakeRouteTest {
         assertTrue(outcome.get("lastError").s().contains("salt-key -a failed"), "the failed attempt is on record");
         List<LoggedRequest> completions = completionsOf(event.actionToken());
         assertEquals(1, completions.size());
-        assertEquals("CONTINUE", form(completions.get(0)).get("LifecycleActionResult"));
+        assertEquals("CONTINUE", Fixtures.form(completions.get(0)).get("LifecycleActionResult"));
     }
 
     @Test
     void theLastFailedAttemptAbandonsALaunchAndDeadLettersTheMessage() {
-        String body = fresh(fixture("eventbridge-launch-lifecycle-action.json")).replace("i-af02589bea9bba06b", FailingStep.FAILS_ALWAYS);
+        String body = Fixtures.fresh(Fixtures.read("eventbridge-launch-lifecycle-action.json")).replace("i-af02589bea9bba06b", FailingStep.FAILS_ALWAYS);
         LifecycleEvent event = parser.parse(body, "m");
         String messageId = send(body);
 
@@ -183,36 +176,12 @@ class IntakeRouteTest {
         assertEquals("ABANDON", outcome.get("hookResult").s());
         List<LoggedRequest> completions = completionsOf(event.actionToken());
         assertEquals(1, completions.size(), "the hook is completed once, on the last attempt");
-        assertEquals("ABANDON", form(completions.get(0)).get("LifecycleActionResult"));
+        assertEquals("ABANDON", Fixtures.form(completions.get(0)).get("LifecycleActionResult"));
         Message dead = awaitDeadLetter(messageId);
         assertTrue(dead.messageAttributes().get("LifeguardReason").stringValue().contains("highstate failed on every attempt"));
     }
 
     // --- helpers: everything below talks to the stand-ins over their APIs ---
-
-    static String fixture(String name) {
-        try {
-            return Files.readString(Path.of("src/test/resources/events", name), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Gives a fixture new tokens and request ids so that each test's event is its own. */
-    private String fresh(String body) {
-        LifecycleEvent event = parser.parse(body, "m");
-        String result = body;
-        if (event.actionToken() != null) {
-            result = result.replace(event.actionToken(), UUID.randomUUID().toString());
-        }
-        if (event.requestId() != null) {
-            result = result.replace(event.requestId(), UUID.randomUUID().toString());
-        }
-        if (event.messageId() != null && !event.messageId().equals("m")) {
-            result = result.replace(event.messageId(), UUID.randomUUID().toString());
-        }
-        return result;
-    }
 
     private String send(String body) {
         return aws.sqs().sendMessage(r -> r.queueUrl(queueUrl("intake-test")).messageBody(body)).messageId();
@@ -234,7 +203,7 @@ class IntakeRouteTest {
         Predicate<Message> fromSource = m -> m.messageAttributes().containsKey("LifeguardSourceMessageId")
                 && m.messageAttributes().get("LifeguardSourceMessageId").stringValue().equals(sourceMessageId);
         Message[] found = new Message[1];
-        awaitUntil("a dead letter for " + sourceMessageId, () -> {
+        Fixtures.awaitUntil("a dead letter for " + sourceMessageId, PATIENCE, () -> {
             for (Message m : aws.sqs().receiveMessage(r -> r.queueUrl(queueUrl("intake-test-dlq"))
                     .maxNumberOfMessages(10).waitTimeSeconds(1).visibilityTimeout(0).messageAttributeNames("All")).messages()) {
                 if (fromSource.test(m)) {
@@ -254,7 +223,7 @@ class IntakeRouteTest {
     }
 
     private Map<String, AttributeValue> awaitOutcome(String key, String result) {
-        awaitUntil(key + " recorded as " + result, () -> {
+        Fixtures.awaitUntil(key + " recorded as " + result, PATIENCE, () -> {
             Map<String, AttributeValue> item = item(key);
             return item.containsKey("result") && item.get("result").s().equals(result)
                     && (!item.containsKey("status") || !item.get("status").s().equals("CLAIMED"));
@@ -273,30 +242,5 @@ class IntakeRouteTest {
     private int allCompletions() {
         return aws.autoScaling().findAll(postRequestedFor(urlEqualTo("/"))
                 .withRequestBody(containing("Action=CompleteLifecycleAction"))).size();
-    }
-
-    private static Map<String, String> form(LoggedRequest request) {
-        Map<String, String> form = new java.util.HashMap<>();
-        for (String pair : request.getBodyAsString().split("&")) {
-            String[] kv = pair.split("=", 2);
-            form.put(URLDecoder.decode(kv[0], StandardCharsets.UTF_8), kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "");
-        }
-        return form;
-    }
-
-    /** Waits for a condition observed over the wire, failing with its description after {@link #PATIENCE}. */
-    private static void awaitUntil(String what, Supplier<Boolean> condition) {
-        Instant deadline = Instant.now().plus(PATIENCE);
-        while (!condition.get()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("timed out after " + PATIENCE.toSeconds() + " s waiting for " + what);
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted waiting for " + what);
-            }
-        }
     }
 }

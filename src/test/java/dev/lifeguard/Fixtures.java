@@ -1,0 +1,77 @@
+package dev.lifeguard;
+
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.lifeguard.event.EventParser;
+import dev.lifeguard.event.LifecycleEvent;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+
+/** Event fixtures and the small helpers every test that talks to a stand-in needs. */
+public final class Fixtures {
+    private static final EventParser PARSER = new EventParser();
+
+    private Fixtures() {
+    }
+
+    /** A body from src/test/resources/events. */
+    public static String read(String name) {
+        try {
+            return Files.readString(Path.of("src/test/resources/events", name), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The fixture with a new token, request id and message id, so that each test's event is its own. */
+    public static String fresh(String body) {
+        LifecycleEvent event = PARSER.parse(body, "fixture");
+        String result = body;
+        for (String id : new String[] {event.actionToken(), event.requestId(), event.messageId()}) {
+            if (id != null && !id.equals("fixture")) {
+                result = result.replace(id, UUID.randomUUID().toString());
+            }
+        }
+        return result;
+    }
+
+    public static LifecycleEvent parse(String body) {
+        return PARSER.parse(body, "fixture");
+    }
+
+    /** The form parameters of an Auto Scaling (query protocol) request. */
+    public static Map<String, String> form(LoggedRequest request) {
+        Map<String, String> form = new HashMap<>();
+        for (String pair : request.getBodyAsString().split("&")) {
+            String[] kv = pair.split("=", 2);
+            form.put(URLDecoder.decode(kv[0], StandardCharsets.UTF_8),
+                    kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "");
+        }
+        return form;
+    }
+
+    /** Polls a condition observed over the wire, failing with its description when patience runs out. */
+    public static void awaitUntil(String what, Duration patience, BooleanSupplier condition) {
+        Instant deadline = Instant.now().plus(patience);
+        while (!condition.getAsBoolean()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("timed out after " + patience.toSeconds() + " s waiting for " + what);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting for " + what);
+            }
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package dev.lifeguard.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lifeguard.local.LocalAws;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/** Claim semantics against DynamoDB Local, with two workers and a clock the test moves. */
+class DynamoDbIdempotentRepositoryTest {
+    private static final String TABLE = "claims-test";
+    private static DynamoDbClient dynamoDb;
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    private final DynamoDbIdempotentRepository workerA = new DynamoDbIdempotentRepository(dynamoDb, TABLE, "worker-a", 60, clock);
+    private final DynamoDbIdempotentRepository workerB = new DynamoDbIdempotentRepository(dynamoDb, TABLE, "worker-b", 60, clock);
+    private final String key = "hook#" + UUID.randomUUID();
+
+    @BeforeAll
+    static void table() {
+        dynamoDb = LocalAws.shared().dynamoDb();
+        LifeguardTable.ensureExists(dynamoDb, TABLE, true);
+    }
+
+    @Test
+    void aNewKeyIsClaimedOnceAndADoneKeyIsADuplicate() {
+        assertTrue(workerA.add(key));
+        assertTrue(workerA.contains(key));
+        assertTrue(workerA.confirm(key));
+        assertFalse(workerB.add(key), "a confirmed event is a duplicate for everyone");
+        assertFalse(workerA.add(key));
+        assertEquals("DONE", status());
+        assertEquals("1", item().get("attempts").n());
+    }
+
+    @Test
+    void aReleasedClaimCanBeTakenAgainAndCountsAttempts() {
+        assertTrue(workerA.add(key));
+        assertTrue(workerA.remove(key));
+        assertEquals("RELEASED", status());
+        assertFalse(workerA.contains(key));
+        assertTrue(workerB.add(key), "the redelivery retries after a failure");
+        assertEquals("2", item().get("attempts").n());
+        assertEquals("worker-b", item().get("owner").s());
+    }
+
+    @Test
+    void aLiveClaimOfAnotherWorkerIsHeldNotSkipped() {
+        assertTrue(workerA.add(key));
+        ClaimHeldException held = assertThrows(ClaimHeldException.class, () -> workerB.add(key));
+        assertTrue(held.getMessage().contains("worker-a"), held::getMessage);
+    }
+
+    @Test
+    void anExpiredClaimIsTakenOverAndTheDeadOwnerCannotFinishIt() {
+        assertTrue(workerA.add(key));
+        clock.advance(Duration.ofSeconds(61));
+        assertFalse(workerB.contains(key), "an expired claim protects nothing");
+        assertTrue(workerB.add(key), "worker-a died; worker-b takes over");
+        assertFalse(workerA.confirm(key), "worker-a's late confirm must not overwrite worker-b's claim");
+        assertFalse(workerA.remove(key));
+        assertTrue(workerB.confirm(key));
+        assertEquals("DONE", status());
+    }
+
+    @Test
+    void clearIsRefused() {
+        assertThrows(UnsupportedOperationException.class, workerA::clear);
+    }
+
+    private Map<String, AttributeValue> item() {
+        return dynamoDb.getItem(r -> r.tableName(TABLE).consistentRead(true).key(Map.of("pk", AttributeValue.fromS(key)))).item();
+    }
+
+    private String status() {
+        return item().get("status").s();
+    }
+
+    static final class MutableClock extends Clock {
+        private Instant now;
+
+        MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        void advance(Duration duration) {
+            now = now.plus(duration);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+}
