@@ -1,0 +1,114 @@
+package dev.lifeguard.routes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lifeguard.Fixtures;
+import dev.lifeguard.LifeguardConfiguration;
+import dev.lifeguard.event.LifecycleEvent;
+import dev.lifeguard.local.LocalAws;
+import dev.lifeguard.local.StandInBeans;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.camel.BeanInject;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * With lifeguard.routes.reload=true, an edited route file takes effect without a restart and
+ * the other routes, Java ones included, keep running. Works on a copy of routes/.
+ */
+@CamelMainTest(
+        configurationClasses = {RouteReloadTest.JavaRoute.class, StandInBeans.class, LifeguardConfiguration.class},
+        propertyPlaceholderLocations = "file:config/application.properties",
+        properties = {
+            "lifeguard.queue=reload-test",
+            "lifeguard.dead-letter-queue=reload-test-dlq",
+            "lifeguard.table=reload-test",
+            "lifeguard.table.create=true",
+            "lifeguard.poll.wait-seconds=1",
+            "lifeguard.routes.reload=true",
+            "camel.main.routes-include-pattern=file:target/reload-test/routes/*.camel.yaml",
+            "camel.main.routes-reload-directory=target/reload-test/routes",
+        })
+class RouteReloadTest {
+    static final Path COPY = Path.of("target/reload-test/routes");
+
+    @BeanInject
+    CamelContext context;
+
+    // The copy must exist before Camel Main sets up the file watcher, which is before any
+    // configuration class runs.
+    static {
+        try {
+            Files.createDirectories(COPY);
+            try (Stream<Path> files = Files.list(Path.of("routes"))) {
+                for (Path file : files.toList()) {
+                    Files.copy(file, COPY.resolve(file.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Adds a Java DSL route next to the YAML ones. */
+    public static class JavaRoute implements CamelConfiguration {
+        @Override
+        public void configure(CamelContext camelContext) throws Exception {
+            camelContext.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("direct:java-route").routeId("java-route").log("a Java DSL route");
+                }
+            });
+        }
+    }
+
+    @Test
+    void anEditedRouteFileTakesEffectAndOtherRoutesStay() throws Exception {
+        int routes = context.getRoutes().size();
+        Path file = COPY.resolve("on-launched.camel.yaml");
+        String original = Files.readString(file, StandardCharsets.UTF_8);
+        Files.writeString(file, original.replace("record the facts of the instance", "note the new instance"), StandardCharsets.UTF_8);
+
+        LocalAws aws = LocalAws.shared();
+        String queueUrl = aws.sqs().getQueueUrl(r -> r.queueName("reload-test")).queueUrl();
+        // Send until an event is handled by the edited route: the file watcher has no completion signal.
+        Fixtures.awaitUntil("the edited route to handle an event", Duration.ofSeconds(30), () -> {
+            String body = Fixtures.fresh(Fixtures.read("notification-launch.json"));
+            LifecycleEvent event = Fixtures.parse(body);
+            aws.sqs().sendMessage(r -> r.queueUrl(queueUrl).messageBody(body));
+            String steps = awaitSteps(aws, event.idempotencyKey());
+            return steps.contains("note the new instance");
+        });
+        assertEquals(routes, context.getRoutes().size(), "no route was lost in the reload");
+        assertNotNull(context.getRoute("java-route"), "Java DSL routes survive a reload");
+        assertTrue(context.getRouteController().getRouteStatus("sqs-intake").isStarted());
+    }
+
+    private static String awaitSteps(LocalAws aws, String key) {
+        String[] steps = new String[1];
+        Fixtures.awaitUntil("outcome of " + key, Duration.ofSeconds(10), () -> {
+            Map<String, AttributeValue> item = aws.dynamoDb().getItem(r -> r.tableName("reload-test").consistentRead(true)
+                    .key(Map.of("pk", AttributeValue.fromS(key)))).item();
+            if (item.containsKey("steps")) {
+                steps[0] = item.get("steps").s();
+                return true;
+            }
+            return false;
+        });
+        return steps[0];
+    }
+}
