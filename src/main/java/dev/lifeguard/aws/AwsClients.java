@@ -3,7 +3,10 @@ package dev.lifeguard.aws;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.route53.Route53Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * The one place that builds AWS clients. Region, endpoint ({@code AWS_ENDPOINT_URL},
@@ -25,5 +28,18 @@ public final class AwsClients {
 
     public static AutoScalingClient autoScaling() {
         return AutoScalingClient.builder().httpClientBuilder(ApacheHttpClient.builder()).build();
+    }
+
+    public static Ec2Client ec2() {
+        return Ec2Client.builder().httpClientBuilder(ApacheHttpClient.builder()).build();
+    }
+
+    /** Route53 is a global service; the SDK signs for aws-global whatever AWS_REGION says. */
+    public static Route53Client route53() {
+        return Route53Client.builder().httpClientBuilder(ApacheHttpClient.builder()).build();
+    }
+
+    public static SsmClient ssm() {
+        return SsmClient.builder().httpClientBuilder(ApacheHttpClient.builder()).build();
     }
 }

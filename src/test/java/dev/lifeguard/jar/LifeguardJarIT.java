@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.lifeguard.Fixtures;
 import dev.lifeguard.event.LifecycleEvent;
+import dev.lifeguard.local.MotoServer;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.lifeguard.jar;
+package dev.lifeguard.local;
 
 import java.io.File;
 import java.io.IOException;
@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Assumptions;
  * packaged jar. Missing moto fails the build on CI (CI=true) and skips, with the reason,
  * elsewhere; install it with {@code pip install "moto[server]"}.
  */
-final class MotoServer implements AutoCloseable {
+public final class MotoServer implements AutoCloseable {
     private final Process process;
     private final int port;
 
@@ -26,7 +26,7 @@ final class MotoServer implements AutoCloseable {
         this.port = port;
     }
 
-    static MotoServer start(Path log) throws IOException, InterruptedException {
+    public static MotoServer start(Path log) throws IOException, InterruptedException {
         String executable = find("moto_server");
         if (executable == null) {
             String reason = "moto_server is not on PATH; install it with: pip install \"moto[server]\"";
@@ -45,7 +45,7 @@ final class MotoServer implements AutoCloseable {
         return moto;
     }
 
-    String endpoint() {
+    public String endpoint() {
         return "http://127.0.0.1:" + port;
     }
 
@@ -69,7 +69,7 @@ final class MotoServer implements AutoCloseable {
         Assertions.fail("moto_server did not answer within " + patience.toSeconds() + " s");
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }

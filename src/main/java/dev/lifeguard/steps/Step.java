@@ -1,0 +1,14 @@
+package dev.lifeguard.steps;
+
+/**
+ * One thing to do for an event, named for its intent ("delete this Chef node", "delete these
+ * DNS records"); how it is carried out is the implementation's business. A step that finds its
+ * work already done reports {@link StepOutcome#alreadyDone}, so that a redelivered event can run
+ * it again safely. Failures are thrown, with a message an operator can act on.
+ */
+public interface Step {
+    /** The name profiles use for this step, e.g. {@code route53-cleanup}. */
+    String type();
+
+    StepOutcome run(StepRequest request) throws Exception;
+}
