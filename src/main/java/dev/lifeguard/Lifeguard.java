@@ -5,7 +5,8 @@ import org.apache.camel.main.Main;
 /** Runs Lifeguard with routes from ./routes and settings from ./config (see config/application.properties). */
 public final class Lifeguard {
     public static void main(String[] args) throws Exception {
-        Main main = new Main(LifeguardConfiguration.class);
+        Main main = new Main();
+        main.configure().addConfiguration(LifeguardConfiguration.class);
         main.setPropertyPlaceholderLocations("file:config/application.properties");
         try {
             System.exit(main.run(args));

@@ -6,7 +6,27 @@ import dev.lifeguard.aws.QueueAddress;
 import dev.lifeguard.event.EventParser;
 import dev.lifeguard.intake.DeadLetterQueue;
 import dev.lifeguard.intake.FailureHandler;
-import dev.lifeguard.steps.DryRunStep;
+import dev.lifeguard.aws.Ec2Instances;
+import dev.lifeguard.profiles.ProfileLoader;
+import dev.lifeguard.profiles.ProfileStore;
+import dev.lifeguard.steps.Step;
+import dev.lifeguard.steps.StepRunner;
+import dev.lifeguard.steps.chef.ChefCleanup;
+import dev.lifeguard.steps.exec.CommandRunner;
+import dev.lifeguard.steps.route53.Route53Cleanup;
+import dev.lifeguard.steps.route53.Route53Upsert;
+import dev.lifeguard.steps.salt.SaltAcceptKey;
+import dev.lifeguard.steps.salt.SaltDeleteKey;
+import dev.lifeguard.steps.salt.SaltState;
+import dev.lifeguard.steps.ssm.SsmCommand;
+import dev.lifeguard.store.InstanceFactsStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import dev.lifeguard.store.DynamoDbIdempotentRepository;
 import dev.lifeguard.store.LifeguardTable;
 import dev.lifeguard.store.OutcomeRecorder;
@@ -19,7 +39,10 @@ import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.route53.Route53Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * Builds every bean the routes use. AWS clients already bound in the registry (local mode and
@@ -37,6 +60,9 @@ public class LifeguardConfiguration implements CamelConfiguration {
         SqsClient sqs = boundOrBuilt(registry, "sqsClient", SqsClient.class, AwsClients::sqs);
         DynamoDbClient dynamoDb = boundOrBuilt(registry, "dynamoDbClient", DynamoDbClient.class, AwsClients::dynamoDb);
         AutoScalingClient autoScaling = boundOrBuilt(registry, "autoScalingClient", AutoScalingClient.class, AwsClients::autoScaling);
+        Ec2Client ec2 = boundOrBuilt(registry, "ec2Client", Ec2Client.class, AwsClients::ec2);
+        Route53Client route53 = boundOrBuilt(registry, "route53Client", Route53Client.class, AwsClients::route53);
+        SsmClient ssm = boundOrBuilt(registry, "ssmClient", SsmClient.class, AwsClients::ssm);
 
         // Resolve queue names to URLs and check the table now, so a wrong setting stops start-up
         // with the setting's name instead of failing on every poll.
@@ -56,9 +82,38 @@ public class LifeguardConfiguration implements CamelConfiguration {
                 settings.claimLeaseSeconds(), clock));
         registry.bind("outcomes", outcomes);
         registry.bind("lifecycleActions", lifecycleActions);
+
+        // Every kind of step a profile may name, by its type.
+        CommandRunner commands = new CommandRunner(camelContext.createProducerTemplate());
+        Map<String, Step> steps = Stream.of(
+                        new ChefCleanup(commands),
+                        new SaltAcceptKey(commands),
+                        new SaltState(commands),
+                        new SaltDeleteKey(commands),
+                        new Route53Cleanup(route53),
+                        new Route53Upsert(route53),
+                        new SsmCommand(ssm))
+                .collect(Collectors.toMap(Step::type, step -> step));
+        ProfileStore profiles = loadProfiles(settings, steps.keySet(), clock);
+        ExecutorService stepThreads = camelContext.getExecutorServiceManager()
+                .newFixedThreadPool(this, "lifeguard-steps", settings.stepThreads());
+        registry.bind("steps", new StepRunner(profiles, steps, new Ec2Instances(ec2),
+                new InstanceFactsStore(dynamoDb, settings.table(), clock), lifecycleActions, stepThreads,
+                settings.dryRun(), Duration.ofSeconds(settings.heartbeatSeconds()), clock));
         registry.bind("failures", new FailureHandler(settings, outcomes, lifecycleActions,
-                new DeadLetterQueue(sqs, deadLetterQueue.url())));
-        registry.bind("dryRun", new DryRunStep());
+                new DeadLetterQueue(sqs, deadLetterQueue.url()), profiles));
+    }
+
+    private static ProfileStore loadProfiles(Settings settings, java.util.Set<String> stepTypes, Clock clock) {
+        Path file = Path.of(settings.profiles());
+        if (!Files.isReadable(file)) {
+            throw new MisconfiguredException("profiles file " + file.toAbsolutePath() + " cannot be read; set LIFEGUARD_PROFILES (lifeguard.profiles)");
+        }
+        try {
+            return new ProfileStore(file, new ProfileLoader(stepTypes), clock);
+        } catch (ProfileLoader.InvalidProfilesException e) {
+            throw new MisconfiguredException("profiles file " + file + " is invalid: " + e.getMessage(), e);
+        }
     }
 
     private static <T> T boundOrBuilt(Registry registry, String name, Class<T> type, Supplier<T> build) {

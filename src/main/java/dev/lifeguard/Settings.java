@@ -17,7 +17,10 @@ public record Settings(
         int maxAttempts,
         int claimLeaseSeconds,
         String launchingFailureResult,
-        String terminatingFailureResult) {
+        String terminatingFailureResult,
+        String profiles,
+        int heartbeatSeconds,
+        int stepThreads) {
 
     /** @param lookup resolves a property name to its value, or null when unset */
     public static Settings from(Function<String, String> lookup) {
@@ -36,7 +39,10 @@ public record Settings(
                 positive(lookup, "lifeguard.max-attempts", 5),
                 positive(lookup, "lifeguard.claim.lease-seconds", 300),
                 hookResult(lookup, "lifeguard.hook.launching.on-failure", "ABANDON"),
-                hookResult(lookup, "lifeguard.hook.terminating.on-failure", "CONTINUE"));
+                hookResult(lookup, "lifeguard.hook.terminating.on-failure", "CONTINUE"),
+                text(lookup, "lifeguard.profiles", "config/profiles.yaml"),
+                positive(lookup, "lifeguard.hook.heartbeat-seconds", 60),
+                positive(lookup, "lifeguard.steps.threads", 16));
     }
 
     /** The result to complete a hook with when its steps have failed for the last time. */
@@ -51,6 +57,11 @@ public record Settings(
             return null;
         }
         return value.trim();
+    }
+
+    private static String text(Function<String, String> lookup, String key, String fallback) {
+        String value = lookup.apply(key);
+        return value == null || value.isBlank() ? fallback : value.trim();
     }
 
     private static boolean bool(Function<String, String> lookup, String key) {

@@ -48,6 +48,14 @@ public final class Fixtures {
         return PARSER.parse(body, "fixture");
     }
 
+    public static com.fasterxml.jackson.databind.JsonNode parseTree(String json) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
     /** The form parameters of an Auto Scaling (query protocol) request. */
     public static Map<String, String> form(LoggedRequest request) {
         Map<String, String> form = new HashMap<>();

@@ -47,4 +47,14 @@ public class LifecycleActions {
             throw e;
         }
     }
+
+    /** Resets the hook's heartbeat timeout while long steps run. */
+    public void recordHeartbeat(LifecycleEvent event) {
+        autoScaling.recordLifecycleActionHeartbeat(r -> r
+                .autoScalingGroupName(event.groupName())
+                .lifecycleHookName(event.hookName())
+                .lifecycleActionToken(event.actionToken())
+                .instanceId(event.instanceId()));
+        LOG.info("Recorded a heartbeat for {}", event.describe());
+    }
 }

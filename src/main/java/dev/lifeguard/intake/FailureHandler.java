@@ -4,6 +4,9 @@ import dev.lifeguard.Settings;
 import dev.lifeguard.aws.LifecycleActions;
 import dev.lifeguard.event.Kind;
 import dev.lifeguard.event.LifecycleEvent;
+import dev.lifeguard.profiles.ProfileStore;
+import dev.lifeguard.steps.StepsFailedException;
+import dev.lifeguard.steps.StepsReport;
 import dev.lifeguard.store.OutcomeRecorder;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.aws2.sqs.Sqs2Constants;
@@ -27,9 +30,12 @@ public class FailureHandler {
     private final OutcomeRecorder outcomes;
     private final LifecycleActions lifecycleActions;
     private final DeadLetterQueue deadLetters;
+    private final ProfileStore profiles;
 
-    public FailureHandler(Settings settings, OutcomeRecorder outcomes, LifecycleActions lifecycleActions, DeadLetterQueue deadLetters) {
+    public FailureHandler(Settings settings, OutcomeRecorder outcomes, LifecycleActions lifecycleActions,
+                          DeadLetterQueue deadLetters, ProfileStore profiles) {
         this.settings = settings;
+        this.profiles = profiles;
         this.outcomes = outcomes;
         this.lifecycleActions = lifecycleActions;
         this.deadLetters = deadLetters;
@@ -59,13 +65,13 @@ public class FailureHandler {
             LOG.warn("Attempt {} of {} failed for {} (SQS message {}): {}; leaving it for redelivery",
                     attempt, settings.maxAttempts(), event == null ? "message" : event.describe(), messageId, reason);
             if (event != null) {
-                outcomes.failed(event, reason, false, null);
+                outcomes.failed(event, reason, false, null, report(error));
             }
             return;
         }
         String hookResult = null;
         if (event != null && event.isHook()) {
-            hookResult = settings.failureResult(event.kind() == Kind.LAUNCHING);
+            hookResult = failureResult(event);
             try {
                 lifecycleActions.complete(event, hookResult);
             } catch (RuntimeException completionError) {
@@ -76,9 +82,20 @@ public class FailureHandler {
         LOG.error("Giving up on {} (SQS message {}) after {} attempts: {}; sending it to the dead-letter queue",
                 event == null ? "message" : event.describe(), messageId, attempt, reason);
         if (event != null) {
-            outcomes.failed(event, reason, true, hookResult);
+            outcomes.failed(event, reason, true, hookResult, report(error));
         }
         deadLetters.send(exchange.getProperty(RAW_BODY, String.class), "gave up after " + attempt + " attempts: " + reason, messageId);
+    }
+
+    /** The group's profile decides, else lifeguard.hook.<transition>.on-failure. */
+    private String failureResult(LifecycleEvent event) {
+        boolean launching = event.kind() == Kind.LAUNCHING;
+        String fromProfile = profiles.current().forGroup(event.groupName()).onFailure(launching ? "launching" : "terminating");
+        return fromProfile != null ? fromProfile : settings.failureResult(launching);
+    }
+
+    private static StepsReport report(Exception error) {
+        return error instanceof StepsFailedException failed ? failed.report() : null;
     }
 
     private static Exception caught(Exchange exchange) {

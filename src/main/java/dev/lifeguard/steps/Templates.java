@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  * or from EC2; a placeholder without a value is an error, never an empty string.
  */
 public final class Templates {
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z]+)}");
+    /** A '$' before the brace marks a shell expansion ({@code ${isEligible}}), which is left alone. */
+    private static final Pattern PLACEHOLDER = Pattern.compile("(?<!\\$)\\{([A-Za-z]+)}");
 
     private Templates() {
     }

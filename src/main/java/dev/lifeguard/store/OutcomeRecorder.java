@@ -1,6 +1,7 @@
 package dev.lifeguard.store;
 
 import dev.lifeguard.event.LifecycleEvent;
+import dev.lifeguard.steps.StepsReport;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,18 +36,25 @@ public class OutcomeRecorder {
         this.clock = clock;
     }
 
-    public void succeeded(LifecycleEvent event, String steps, String hookResult) {
+    /** The steps ran (or were refused because the instance still lives); {@code hookResult} is set for hooks. */
+    public void succeeded(LifecycleEvent event, StepsReport report, String hookResult) {
         Map<String, AttributeValue> values = describe(event);
-        put(values, "result", SUCCEEDED);
-        put(values, "steps", steps);
+        put(values, "result", report.refused() ? REFUSED : SUCCEEDED);
+        steps(values, report);
+        if (report.refused()) {
+            put(values, "lastError", "refused: " + report.refusedReason());
+        }
         put(values, "hookResult", hookResult);
         put(values, "finishedAt", clock.instant().toString());
         update(event.idempotencyKey(), values);
     }
 
     /** An attempt failed; {@code hookResult} is set when this was the last attempt and the hook was completed. */
-    public void failed(LifecycleEvent event, String error, boolean gaveUp, String hookResult) {
+    public void failed(LifecycleEvent event, String error, boolean gaveUp, String hookResult, StepsReport report) {
         Map<String, AttributeValue> values = describe(event);
+        if (report != null) {
+            steps(values, report);
+        }
         put(values, "result", gaveUp ? GAVE_UP : RETRYING);
         put(values, "lastError", error);
         put(values, "hookResult", hookResult);
@@ -64,6 +72,21 @@ public class OutcomeRecorder {
         put(values, "createdAt", clock.instant().toString());
         put(values, "finishedAt", clock.instant().toString());
         update("refused#" + sqsMessageId, values);
+    }
+
+    /** {@code steps}: one line for people; {@code stepResults}: one map per step for tools. */
+    private static void steps(Map<String, AttributeValue> values, StepsReport report) {
+        put(values, "route", report.route());
+        put(values, "steps", report.summary());
+        values.put("stepResults", AttributeValue.fromL(report.results().stream().map(result -> {
+            Map<String, AttributeValue> step = new LinkedHashMap<>();
+            put(step, "name", result.name());
+            put(step, "type", result.type());
+            put(step, "status", result.status());
+            step.put("durationMillis", AttributeValue.fromN(Long.toString(result.durationMillis())));
+            put(step, "detail", result.detail());
+            return AttributeValue.fromM(step);
+        }).toList()));
     }
 
     private Map<String, AttributeValue> describe(LifecycleEvent event) {

@@ -102,6 +102,7 @@ class LifeguardJarIT {
                 "LIFEGUARD_TABLE", "jar-it",
                 "LIFEGUARD_TABLE_CREATE", "true",
                 "LIFEGUARD_POLL_WAIT_SECONDS", "1",
+                "LIFEGUARD_PROFILES", "src/test/resources/profiles/none.yaml",
                 "AWS_REGION", "us-east-1",
                 "AWS_ENDPOINT_URL", moto.endpoint(),
                 "AWS_ENDPOINT_URL_AUTO_SCALING", autoScaling.baseUrl()), "run.log");

@@ -23,7 +23,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 /**
  * In-process stand-ins for the AWS services Lifeguard calls, all on 127.0.0.1: ElasticMQ for
  * SQS, DynamoDB Local (embedded, no socket at all) and WireMock answering Auto Scaling's query
- * API. Used by the tests and by local mode; never part of the production jar.
+ * API and, for local mode, EC2's DescribeInstances and empty Route53 zones. Used by the tests and by local mode; never part of the production jar.
  */
 public final class LocalAws implements AutoCloseable {
     public static final String REGION = "us-east-1";
@@ -45,7 +45,7 @@ public final class LocalAws implements AutoCloseable {
         this.sqsPort = sqsServer.waitUntilStarted().localAddress().getPort();
         this.dynamoDbLocal = DynamoDBEmbedded.create(true);
         this.dynamoDb = dynamoDbLocal.dynamoDbClient();
-        this.autoScaling = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+        this.autoScaling = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort().extensions(new LocalEc2()));
         autoScaling.start();
         stubAutoScaling();
         this.sqs = SqsClient.builder()
@@ -80,10 +80,29 @@ public final class LocalAws implements AutoCloseable {
         System.setProperty("aws.secretAccessKey", SECRET_KEY);
         System.setProperty("aws.endpointUrlSqs", sqsEndpoint());
         System.setProperty("aws.endpointUrlAutoScaling", autoScalingEndpoint());
+        // Local mode runs steps in dry-run; reads that dry-run still makes (Route53 listings)
+        // and anything else must stay on this machine.
+        System.setProperty("aws.endpointUrlEc2", autoScalingEndpoint());
+        System.setProperty("aws.endpointUrlRoute53", autoScalingEndpoint());
+        System.setProperty("aws.endpointUrlSsm", autoScalingEndpoint());
     }
 
-    /** Answers CompleteLifecycleAction and RecordLifecycleActionHeartbeat as Auto Scaling does. */
+    /**
+     * Answers CompleteLifecycleAction and RecordLifecycleActionHeartbeat as Auto Scaling does,
+     * and, for local mode, EC2's DescribeInstances (see {@link LocalEc2}).
+     */
     private void stubAutoScaling() {
+        autoScaling.stubFor(post(urlEqualTo("/"))
+                .withRequestBody(containing("Action=DescribeInstances"))
+                .atPriority(10)
+                .willReturn(aResponse().withTransformers(LocalEc2.NAME)));
+        // Route53 for local mode: every hosted zone is empty.
+        autoScaling.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+                        com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching("/2013-04-01/hostedzone/[A-Z0-9]+/rrset/?"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "text/xml")
+                        .withBody("<ListResourceRecordSetsResponse xmlns=\"https://route53.amazonaws.com/doc/2013-04-01/\">"
+                                + "<ResourceRecordSets/><IsTruncated>false</IsTruncated><MaxItems>300</MaxItems>"
+                                + "</ListResourceRecordSetsResponse>")));
         for (String action : new String[] {"CompleteLifecycleAction", "RecordLifecycleActionHeartbeat"}) {
             autoScaling.stubFor(post(urlEqualTo("/"))
                     .withRequestBody(containing("Action=" + action))

@@ -36,10 +36,12 @@ public final class MotoServer implements AutoCloseable {
             Assumptions.abort(reason);
         }
         int port = freePort();
-        Process process = new ProcessBuilder(executable, "-H", "127.0.0.1", "-p", Integer.toString(port))
+        ProcessBuilder builder = new ProcessBuilder(executable, "-H", "127.0.0.1", "-p", Integer.toString(port))
                 .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+                .redirectOutput(log.toFile());
+        // moto reads AWS settings like any botocore program; a developer's own must not leak in.
+        builder.environment().keySet().removeIf(name -> name.startsWith("AWS_"));
+        Process process = builder.start();
         MotoServer moto = new MotoServer(process, port);
         moto.awaitReady(Duration.ofSeconds(60));
         return moto;

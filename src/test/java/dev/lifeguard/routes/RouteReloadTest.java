@@ -39,6 +39,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
             "lifeguard.table.create=true",
             "lifeguard.poll.wait-seconds=1",
             "lifeguard.routes.reload=true",
+            "lifeguard.profiles=src/test/resources/profiles/none.yaml",
             "camel.main.routes-include-pattern=file:target/reload-test/routes/*.camel.yaml",
             "camel.main.routes-reload-directory=target/reload-test/routes",
         })
@@ -81,7 +82,7 @@ class RouteReloadTest {
         int routes = context.getRoutes().size();
         Path file = COPY.resolve("on-launched.camel.yaml");
         String original = Files.readString(file, StandardCharsets.UTF_8);
-        Files.writeString(file, original.replace("record the facts of the instance", "note the new instance"), StandardCharsets.UTF_8);
+        Files.writeString(file, original.replace("run(${body}, 'launched')", "run(${body}, 'launched-edited')"), StandardCharsets.UTF_8);
 
         LocalAws aws = LocalAws.shared();
         String queueUrl = aws.sqs().getQueueUrl(r -> r.queueName("reload-test")).queueUrl();
@@ -90,21 +91,21 @@ class RouteReloadTest {
             String body = Fixtures.fresh(Fixtures.read("notification-launch.json"));
             LifecycleEvent event = Fixtures.parse(body);
             aws.sqs().sendMessage(r -> r.queueUrl(queueUrl).messageBody(body));
-            String steps = awaitSteps(aws, event.idempotencyKey());
-            return steps.contains("note the new instance");
+            return "on-launched-edited".equals(awaitRoute(aws, event.idempotencyKey()));
         });
         assertEquals(routes, context.getRoutes().size(), "no route was lost in the reload");
         assertNotNull(context.getRoute("java-route"), "Java DSL routes survive a reload");
         assertTrue(context.getRouteController().getRouteStatus("sqs-intake").isStarted());
     }
 
-    private static String awaitSteps(LocalAws aws, String key) {
+    /** The route recorded in the event's outcome. */
+    private static String awaitRoute(LocalAws aws, String key) {
         String[] steps = new String[1];
         Fixtures.awaitUntil("outcome of " + key, Duration.ofSeconds(10), () -> {
             Map<String, AttributeValue> item = aws.dynamoDb().getItem(r -> r.tableName("reload-test").consistentRead(true)
                     .key(Map.of("pk", AttributeValue.fromS(key)))).item();
-            if (item.containsKey("steps")) {
-                steps[0] = item.get("steps").s();
+            if (item.containsKey("route")) {
+                steps[0] = item.get("route").s();
                 return true;
             }
             return false;

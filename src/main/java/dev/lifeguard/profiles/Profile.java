@@ -1,0 +1,37 @@
+package dev.lifeguard.profiles;
+
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * What Lifeguard does for the groups a profile matches: the steps per kind of event
+ * ({@code launching}, {@code terminated}, …) and the result a hook gets when its steps fail
+ * for the last time.
+ */
+public record Profile(String match, Map<String, String> onFailure, Map<String, List<StepSpec>> steps) {
+
+    public List<StepSpec> stepsFor(String kind) {
+        return steps.getOrDefault(kind, List.of());
+    }
+
+    /** CONTINUE or ABANDON for this transition, or null to use lifeguard.hook.*.on-failure. */
+    public String onFailure(String transition) {
+        return onFailure.get(transition);
+    }
+
+    boolean isGlob() {
+        return match.contains("*") || match.contains("?");
+    }
+
+    boolean matches(String group) {
+        if (!isGlob()) {
+            return match.equals(group);
+        }
+        StringBuilder regex = new StringBuilder();
+        for (char c : match.toCharArray()) {
+            regex.append(c == '*' ? ".*" : c == '?' ? "." : Pattern.quote(String.valueOf(c)));
+        }
+        return Pattern.matches(regex.toString(), group);
+    }
+}

@@ -1,0 +1,205 @@
+package dev.lifeguard.profiles;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lifeguard.steps.StepConfig;
+import dev.lifeguard.steps.Templates;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/**
+ * Reads and checks a profiles file. Every mistake is reported with where it is
+ * ({@code groups[2] 'nomad-*' steps.terminating[0]: unknown step type 'ssm'}), so an operator
+ * can fix an edit that was rejected.
+ */
+public class ProfileLoader {
+    public static final List<String> KINDS = List.of(
+            "launching", "terminating", "launched", "terminated", "launch-error", "terminate-error", "cleanup-request");
+    private static final Set<String> STEP_KEYS = Set.of("type", "name", "timeout");
+    private static final Pattern GROUP_MATCH = Pattern.compile("[A-Za-z0-9._*?-]{1,255}");
+    private static final Pattern STEP_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+    private static final Duration DEFAULT_STEP_TIMEOUT = Duration.ofMinutes(5);
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final Set<String> stepTypes;
+
+    public ProfileLoader(Set<String> stepTypes) {
+        this.stepTypes = Set.copyOf(stepTypes);
+    }
+
+    public Profiles load(Path file) {
+        JsonNode root;
+        try (java.io.Reader reader = java.nio.file.Files.newBufferedReader(file)) {
+            // SnakeYAML resolves anchors and aliases (one step list shared by several kinds),
+            // which Jackson's YAML tree reader does not; its safe constructor builds only plain
+            // maps, lists and scalars.
+            Object document = new Yaml(new SafeConstructor(new LoaderOptions())).load(reader);
+            root = json.valueToTree(document);
+        } catch (IOException | RuntimeException e) {
+            throw new InvalidProfilesException(file + " cannot be read as YAML: " + e.getMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw new InvalidProfilesException(file + " must be a YAML map with 'default' and/or 'groups'");
+        }
+        unknownKeys(root, Set.of("default", "groups"), file.toString());
+        Profile fallback = root.has("default")
+                ? profile(root.get("default"), "*", "default")
+                : new Profile("*", Map.of(), Map.of());
+        List<Profile> groups = new ArrayList<>();
+        JsonNode list = root.path("groups");
+        if (!list.isMissingNode() && !list.isArray()) {
+            throw new InvalidProfilesException("groups must be a list");
+        }
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode node = list.get(i);
+            String match = node.path("match").asText("");
+            String where = "groups[" + i + "] '" + match + "'";
+            if (!GROUP_MATCH.matcher(match).matches()) {
+                throw new InvalidProfilesException(where + ": match must be a group name or a glob of letters, digits, '.', '_', '-', '*' and '?'");
+            }
+            if (!seen.add(match)) {
+                throw new InvalidProfilesException(where + ": another profile already matches '" + match + "'");
+            }
+            groups.add(profile(node, match, where));
+        }
+        return new Profiles(List.copyOf(groups), fallback);
+    }
+
+    private Profile profile(JsonNode node, String match, String where) {
+        unknownKeys(node, Set.of("match", "on-failure", "steps"), where);
+        Map<String, String> onFailure = new LinkedHashMap<>();
+        JsonNode failure = node.path("on-failure");
+        failure.properties().forEach(entry -> {
+            if (!entry.getKey().equals("launching") && !entry.getKey().equals("terminating")) {
+                throw new InvalidProfilesException(where + " on-failure: '" + entry.getKey() + "' is not launching or terminating");
+            }
+            String result = entry.getValue().asText("").toUpperCase();
+            if (!result.equals("CONTINUE") && !result.equals("ABANDON")) {
+                throw new InvalidProfilesException(where + " on-failure." + entry.getKey() + ": must be CONTINUE or ABANDON, not '"
+                        + entry.getValue().asText() + "'");
+            }
+            onFailure.put(entry.getKey(), result);
+        });
+        Map<String, List<StepSpec>> steps = new LinkedHashMap<>();
+        JsonNode stepsNode = node.path("steps");
+        stepsNode.properties().forEach(entry -> {
+            String kind = entry.getKey();
+            if (!KINDS.contains(kind)) {
+                throw new InvalidProfilesException(where + " steps: '" + kind + "' is not one of " + KINDS);
+            }
+            if (!entry.getValue().isArray()) {
+                throw new InvalidProfilesException(where + " steps." + kind + " must be a list of steps");
+            }
+            List<StepSpec> specs = new ArrayList<>();
+            Set<String> names = new HashSet<>();
+            for (int i = 0; i < entry.getValue().size(); i++) {
+                StepSpec spec = step(entry.getValue().get(i), where + " steps." + kind + "[" + i + "]");
+                if (!names.add(spec.name())) {
+                    throw new InvalidProfilesException(where + " steps." + kind + ": two steps are named '" + spec.name()
+                            + "'; give one a 'name'");
+                }
+                specs.add(spec);
+            }
+            steps.put(kind, List.copyOf(specs));
+        });
+        return new Profile(match, Map.copyOf(onFailure), Map.copyOf(steps));
+    }
+
+    private StepSpec step(JsonNode node, String where) {
+        if (!node.isObject()) {
+            throw new InvalidProfilesException(where + ": a step is a map with at least 'type'");
+        }
+        String type = node.path("type").asText("");
+        if (!stepTypes.contains(type)) {
+            throw new InvalidProfilesException(where + ": unknown step type '" + type + "'; known: " + new java.util.TreeSet<>(stepTypes));
+        }
+        String name = node.path("name").asText(type);
+        if (!STEP_NAME.matcher(name).matches()) {
+            throw new InvalidProfilesException(where + ": name '" + name + "' must be lower-case letters, digits and '-'");
+        }
+        Duration timeout = DEFAULT_STEP_TIMEOUT;
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> entry : node.properties()) {
+            if (STEP_KEYS.contains(entry.getKey())) {
+                continue;
+            }
+            values.put(entry.getKey(), plain(entry.getValue(), where + "." + entry.getKey()));
+        }
+        StepConfig config = new StepConfig(name, Map.copyOf(values));
+        try {
+            if (node.has("timeout")) {
+                timeout = new StepConfig(name, Map.of("timeout", plain(node.get("timeout"), where))).duration("timeout", timeout);
+            }
+            values.values().forEach(this::checkTemplates);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidProfilesException(where + ": " + e.getMessage());
+        }
+        return new StepSpec(name, type, timeout, config);
+    }
+
+    /** Scalars, lists and maps of plain values; anything nested deeper is a mistake. */
+    private Object plain(JsonNode value, String where) {
+        if (value.isTextual()) {
+            return value.textValue();
+        }
+        if (value.isBoolean()) {
+            return value.booleanValue();
+        }
+        if (value.isNumber()) {
+            return value.numberValue();
+        }
+        if (value.isArray()) {
+            List<Object> list = new ArrayList<>();
+            value.forEach(item -> {
+                if (item.isContainerNode()) {
+                    throw new InvalidProfilesException(where + ": lists hold plain values");
+                }
+                list.add(plain(item, where));
+            });
+            return List.copyOf(list);
+        }
+        if (value.isObject()) {
+            Map<String, Object> map = new LinkedHashMap<>();
+            value.properties().forEach(e -> map.put(e.getKey(), plain(e.getValue(), where + "." + e.getKey())));
+            return Map.copyOf(map);
+        }
+        throw new InvalidProfilesException(where + ": unsupported value " + value);
+    }
+
+    private void checkTemplates(Object value) {
+        if (value instanceof String text) {
+            Templates.check(text);
+        } else if (value instanceof List<?> list) {
+            list.forEach(this::checkTemplates);
+        } else if (value instanceof Map<?, ?> map) {
+            map.values().forEach(this::checkTemplates);
+        }
+    }
+
+    private static void unknownKeys(JsonNode node, Set<String> known, String where) {
+        node.fieldNames().forEachRemaining(key -> {
+            if (!known.contains(key)) {
+                throw new InvalidProfilesException(where + ": unknown key '" + key + "'; expected one of " + known);
+            }
+        });
+    }
+
+    /** A profiles file Lifeguard will not use; the message says where the mistake is. */
+    public static class InvalidProfilesException extends RuntimeException {
+        public InvalidProfilesException(String message) {
+            super(message);
+        }
+    }
+}

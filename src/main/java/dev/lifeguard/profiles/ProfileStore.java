@@ -1,0 +1,69 @@
+package dev.lifeguard.profiles;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The profiles in force. The file is checked for changes at most every few seconds, when a
+ * profile is needed; a changed file that fails to load is rejected with its reason logged, and
+ * the previous profiles stay in force until it is fixed.
+ */
+public class ProfileStore {
+    private static final Logger LOG = LoggerFactory.getLogger(ProfileStore.class);
+    private static final Duration CHECK_EVERY = Duration.ofSeconds(2);
+
+    private final Path file;
+    private final ProfileLoader loader;
+    private final Clock clock;
+    private Profiles current;
+    private FileTime loadedVersion;
+    private FileTime rejectedVersion;
+    private Instant nextCheck;
+
+    /** Loads the file now: Lifeguard does not start with profiles it cannot read. */
+    public ProfileStore(Path file, ProfileLoader loader, Clock clock) {
+        this.file = file;
+        this.loader = loader;
+        this.clock = clock;
+        this.loadedVersion = modified();
+        this.current = loader.load(file);
+        this.nextCheck = clock.instant().plus(CHECK_EVERY);
+        LOG.info("Profiles loaded from {}: {} group profile(s) and a default", file, current.groups().size());
+    }
+
+    public synchronized Profiles current() {
+        if (clock.instant().isBefore(nextCheck)) {
+            return current;
+        }
+        nextCheck = clock.instant().plus(CHECK_EVERY);
+        FileTime version = modified();
+        if (version == null || version.equals(loadedVersion) || version.equals(rejectedVersion)) {
+            return current;
+        }
+        try {
+            current = loader.load(file);
+            loadedVersion = version;
+            rejectedVersion = null;
+            LOG.info("Profiles reloaded from {}: {} group profile(s)", file, current.groups().size());
+        } catch (RuntimeException e) {
+            rejectedVersion = version;
+            LOG.error("Rejected the edit of {}: {}. The previous profiles stay in force until it is fixed.", file, e.getMessage());
+        }
+        return current;
+    }
+
+    private FileTime modified() {
+        try {
+            return Files.getLastModifiedTime(file);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}

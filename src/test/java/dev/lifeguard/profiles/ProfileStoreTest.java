@@ -1,0 +1,134 @@
+package dev.lifeguard.profiles;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ProfileStoreTest {
+    private static final Set<String> TYPES = Set.of("chef-cleanup", "salt-accept", "ssm-command", "route53-cleanup");
+    private final ProfileLoader loader = new ProfileLoader(TYPES);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theShippedProfilesLoad() {
+        ProfileLoader all = new ProfileLoader(Set.of("chef-cleanup", "salt-accept", "salt-state", "salt-delete-key",
+                "route53-cleanup", "route53-upsert", "ssm-command"));
+        Profiles profiles = all.load(Path.of("config/profiles.yaml"));
+        assertEquals("nomad-*", profiles.forGroup("nomad-clients").match());
+        assertEquals("ssm-command", profiles.forGroup("nomad-clients").stepsFor("terminating").get(0).type());
+        assertEquals(Duration.ofHours(1), profiles.forGroup("nomad-clients").stepsFor("terminating").get(0).timeout());
+        // The YAML alias shares one list between three kinds.
+        assertEquals(2, profiles.forGroup("web-asg").stepsFor("cleanup-request").size());
+        assertEquals("*", profiles.forGroup("other").match());
+        assertEquals("ABANDON", profiles.forGroup(null).onFailure("launching"));
+    }
+
+    @Test
+    void anExactNameWinsOverAnEarlierGlobAndGlobsGoInFileOrder() throws IOException {
+        Profiles profiles = loader.load(write("""
+                groups:
+                  - match: web-*
+                  - match: web-a*
+                  - match: web-asg
+                """));
+        assertEquals("web-asg", profiles.forGroup("web-asg").match());
+        assertEquals("web-*", profiles.forGroup("web-abc").match());
+        assertEquals("*", profiles.forGroup("db").match());
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @CsvSource(delimiter = '|', value = {
+        "groups: [{match: web-*, steps: {terminating: [{type: ssm}]}}]                     | groups[0] 'web-*' steps.terminating[0]: unknown step type 'ssm'",
+        "groups: [{match: web-*, steps: {terminate: []}}]                                  | groups[0] 'web-*' steps: 'terminate' is not one of",
+        "groups: [{match: 'web;*'}]                                                        | groups[0] 'web;*': match must be",
+        "groups: [{match: web-*}, {match: web-*}]                                          | groups[1] 'web-*': another profile already matches",
+        "default: {on-failure: {launching: RETRY}}                                         | default on-failure.launching: must be CONTINUE or ABANDON",
+        "groups: [{match: a, steps: {launched: [{type: chef-cleanup, node-name: '{node}'}]}}] | unknown placeholder {node}",
+        "groups: [{match: a, steps: {launched: [{type: chef-cleanup}, {type: chef-cleanup}]}}] | two steps are named 'chef-cleanup'",
+        "groups: [{match: a, steps: {launched: [{type: chef-cleanup, timeout: soon}]}}]   | 'timeout' must be seconds or an ISO-8601 duration",
+        "defaults: {}                                                                      | unknown key 'defaults'",
+    })
+    void mistakesAreReportedWithWhereTheyAre(String yaml, String message) throws IOException {
+        Path file = write(yaml);
+        ProfileLoader.InvalidProfilesException error = assertThrows(ProfileLoader.InvalidProfilesException.class, () -> loader.load(file));
+        assertTrue(error.getMessage().contains(message), error::getMessage);
+    }
+
+    @Test
+    void anEditIsPickedUpAndABadEditLeavesThePreviousProfilesInForce() throws IOException {
+        Path file = write("groups: [{match: web-*, steps: {terminated: [{type: chef-cleanup}]}}]");
+        MovingClock clock = new MovingClock();
+        ProfileStore store = new ProfileStore(file, loader, clock);
+        assertEquals(1, store.current().forGroup("web-1").stepsFor("terminated").size());
+
+        rewrite(file, "groups: [{match: web-*, steps: {terminated: [{type: chef-cleanup}, {type: route53-cleanup}]}}]", 1);
+        clock.advance(Duration.ofSeconds(3));
+        assertEquals(2, store.current().forGroup("web-1").stepsFor("terminated").size(), "a good edit is applied");
+
+        rewrite(file, "groups: [{match: web-*, steps: {terminated: [{type: knife}]}}]", 2);
+        clock.advance(Duration.ofSeconds(3));
+        assertEquals(2, store.current().forGroup("web-1").stepsFor("terminated").size(), "a bad edit is rejected");
+
+        rewrite(file, "groups: [{match: web-*, steps: {}}]", 3);
+        clock.advance(Duration.ofSeconds(3));
+        assertEquals(0, store.current().forGroup("web-1").stepsFor("terminated").size(), "the fixed file is applied");
+    }
+
+    @Test
+    void anInvalidFileStopsStartUp() throws IOException {
+        Path file = write("groups: [{match: web-*, steps: {terminated: [{type: knife}]}}]");
+        assertThrows(ProfileLoader.InvalidProfilesException.class, () -> new ProfileStore(file, loader, new MovingClock()));
+    }
+
+    private Path write(String yaml) throws IOException {
+        Path file = dir.resolve("profiles.yaml");
+        Files.writeString(file, yaml, StandardCharsets.UTF_8);
+        return file;
+    }
+
+    /** Writes and moves the modification time on, as an editor saving the file later would. */
+    private static void rewrite(Path file, String yaml, int version) throws IOException {
+        Files.writeString(file, yaml, StandardCharsets.UTF_8);
+        Files.setLastModifiedTime(file, FileTime.from(Instant.parse("2030-01-01T00:00:00Z").plusSeconds(version)));
+    }
+
+    static final class MovingClock extends Clock {
+        private Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+        void advance(Duration duration) {
+            now = now.plus(duration);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package dev.lifeguard.seeds;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.lifeguard.local.MotoServer;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.Registry;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.route53.Route53Client;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.ssm.SsmClient;
+
+/**
+ * The world the seed workflows run in: moto_server for SQS (fed by real SNS delivery),
+ * DynamoDB, EC2, Route53 and SSM, and WireMock for Auto Scaling, which moto does not serve.
+ * Started once per JVM; {@link Beans}, listed first in the test's configuration classes, binds
+ * the clients that Lifeguard's configuration then uses as they are.
+ */
+final class MotoWorld {
+    static final String QUEUE = "seeds-in";
+    static final String DEAD_LETTER_QUEUE = "seeds-dlq";
+    static final String TOPIC = "asg-notifications";
+    static final Path PROFILES = Path.of("target/seeds-profiles.yaml");
+
+    private static MotoWorld world;
+
+    final MotoServer moto;
+    final WireMockServer autoScaling;
+    final SqsClient sqs;
+    final SnsClient sns;
+    final DynamoDbClient dynamoDb;
+    final Ec2Client ec2;
+    final Route53Client route53;
+    final SsmClient ssm;
+    final String zoneId;
+    final String queueUrl;
+    final String topicArn;
+
+    private MotoWorld(MotoServer moto) {
+        this.moto = moto;
+        this.autoScaling = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+        autoScaling.start();
+        for (String action : new String[] {"CompleteLifecycleAction", "RecordLifecycleActionHeartbeat"}) {
+            autoScaling.stubFor(post(urlEqualTo("/")).withRequestBody(containing("Action=" + action))
+                    .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "text/xml")
+                            .withBody("<" + action + "Response xmlns=\"http://autoscaling.amazonaws.com/doc/2011-01-01/\"><"
+                                    + action + "Result/><ResponseMetadata><RequestId>seeds</RequestId></ResponseMetadata></"
+                                    + action + "Response>")));
+        }
+        this.sqs = client(SqsClient.builder());
+        this.sns = client(SnsClient.builder());
+        this.dynamoDb = client(DynamoDbClient.builder());
+        this.ec2 = client(Ec2Client.builder());
+        this.route53 = client(Route53Client.builder());
+        this.ssm = client(SsmClient.builder());
+
+        this.queueUrl = sqs.createQueue(r -> r.queueName(QUEUE)
+                .attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "2"))).queueUrl();
+        sqs.createQueue(r -> r.queueName(DEAD_LETTER_QUEUE));
+        String queueArn = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+                .attributes().get(QueueAttributeName.QUEUE_ARN);
+        this.topicArn = sns.createTopic(r -> r.name(TOPIC)).topicArn();
+        sns.subscribe(r -> r.topicArn(topicArn).protocol("sqs").endpoint(queueArn));
+
+        String zone = route53.createHostedZone(r -> r.name("example.com.").callerReference("seeds")).hostedZone().id();
+        this.zoneId = zone.substring(zone.lastIndexOf('/') + 1);
+        writeProfiles();
+    }
+
+    static synchronized MotoWorld get() {
+        if (world == null) {
+            try {
+                world = new MotoWorld(MotoServer.start(Path.of("target/seeds-moto.log")));
+            } catch (Exception e) {
+                throw new IllegalStateException("could not start the seed workflows' stand-ins", e);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                world.autoScaling.stop();
+                world.moto.close();
+            }));
+        }
+        return world;
+    }
+
+    /** Binds the world's clients before Lifeguard's configuration builds its own. */
+    public static class Beans implements CamelConfiguration {
+        @Override
+        public void configure(CamelContext camelContext) {
+            MotoWorld world = get();
+            Registry registry = camelContext.getRegistry();
+            registry.bind("sqsClient", SqsClient.class, world.sqs);
+            registry.bind("dynamoDbClient", DynamoDbClient.class, world.dynamoDb);
+            registry.bind("ec2Client", Ec2Client.class, world.ec2);
+            registry.bind("route53Client", Route53Client.class, world.route53);
+            registry.bind("ssmClient", SsmClient.class, world.ssm);
+            registry.bind("autoScalingClient", AutoScalingClient.class, AutoScalingClient.builder()
+                    .endpointOverride(URI.create(world.autoScaling.baseUrl()))
+                    .region(Region.US_EAST_1)
+                    .credentialsProvider(credentials())
+                    .build());
+        }
+    }
+
+    private void writeProfiles() {
+        try {
+            String template = Files.readString(Path.of("src/test/resources/profiles/seeds.yaml"), StandardCharsets.UTF_8);
+            Files.createDirectories(PROFILES.getParent());
+            Files.writeString(PROFILES, template.replace("${ZONE}", zoneId), StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private <B extends software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, C>, C> C client(B builder) {
+        return builder.endpointOverride(URI.create(moto.endpoint()))
+                .region(Region.US_EAST_1)
+                .credentialsProvider(credentials())
+                .build();
+    }
+
+    private static StaticCredentialsProvider credentials() {
+        return StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
+    }
+}
