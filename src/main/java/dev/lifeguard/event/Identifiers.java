@@ -71,7 +71,7 @@ public final class Identifiers {
     }
 
     /** Quotes a refused value for a log line: bounded in length, control characters made visible. */
-    static String quote(String value) {
+    public static String quote(String value) {
         if (value == null) {
             return "missing";
         }

@@ -1,15 +1,14 @@
 package dev.lifeguard.store;
 
+import dev.lifeguard.MovingClock;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lifeguard.local.LocalAws;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,7 +21,7 @@ class DynamoDbIdempotentRepositoryTest {
     private static final String TABLE = "claims-test";
     private static DynamoDbClient dynamoDb;
 
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    private final MovingClock clock = new MovingClock();
     private final DynamoDbIdempotentRepository workerA = new DynamoDbIdempotentRepository(dynamoDb, TABLE, "worker-a", 60, clock);
     private final DynamoDbIdempotentRepository workerB = new DynamoDbIdempotentRepository(dynamoDb, TABLE, "worker-b", 60, clock);
     private final String key = "hook#" + UUID.randomUUID();
@@ -85,32 +84,5 @@ class DynamoDbIdempotentRepositoryTest {
 
     private String status() {
         return item().get("status").s();
-    }
-
-    static final class MutableClock extends Clock {
-        private Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.lifeguard.steps.route53;
 
+import dev.lifeguard.event.Identifiers;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -86,20 +87,7 @@ final class DnsNames {
         }
     }
 
-    /** A refused value for an error message: bounded, control characters made visible. */
     static String quote(String value) {
-        if (value == null) {
-            return "missing";
-        }
-        String shown = value.length() > 80 ? value.substring(0, 80) + "…" : value;
-        StringBuilder out = new StringBuilder("\"");
-        shown.codePoints().forEach(c -> {
-            if (c < 0x20 || c == 0x7f) {
-                out.append(String.format("\\u%04x", c));
-            } else {
-                out.appendCodePoint(c);
-            }
-        });
-        return out.append('"').toString();
+        return Identifiers.quote(value);
     }
 }

@@ -1,5 +1,7 @@
 package dev.lifeguard.steps.ssm;
 
+import dev.lifeguard.MovingClock;
+
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
@@ -28,11 +30,8 @@ import dev.lifeguard.steps.StepConfig;
 import dev.lifeguard.steps.StepOutcome;
 import dev.lifeguard.steps.StepRequest;
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,7 +59,7 @@ class SsmCommandTest {
     private static WireMockServer wireMock;
     private static SsmClient ssm;
 
-    private final FakeClock clock = new FakeClock();
+    private final MovingClock clock = new MovingClock();
     private final List<Duration> sleeps = new ArrayList<>();
     private final List<Instant> beats = new ArrayList<>();
     private SsmCommand step;
@@ -111,7 +110,7 @@ class SsmCommandTest {
 
         // Polls at t = 0, 5, ..., 65 s; a beat every 20 s of waiting: at 20, 40 and 60 s.
         assertEquals(14, polls());
-        Instant start = FakeClock.START;
+        Instant start = MovingClock.START;
         assertEquals(List.of(start.plusSeconds(20), start.plusSeconds(40), start.plusSeconds(60)), beats);
         assertEquals(Duration.ofSeconds(65), sleeps.stream().reduce(Duration.ZERO, Duration::plus));
         assertEquals("SUCCEEDED", outcome.status());
@@ -129,7 +128,7 @@ class SsmCommandTest {
 
         // Polls at 0 and 30 s only; beats at 10 and 20 s in between.
         assertEquals(2, polls());
-        assertEquals(List.of(FakeClock.START.plusSeconds(10), FakeClock.START.plusSeconds(20)), beats);
+        assertEquals(List.of(MovingClock.START.plusSeconds(10), MovingClock.START.plusSeconds(20)), beats);
         assertEquals("Success commandId=" + COMMAND_ID + ": ok", outcome.detail());
     }
 
@@ -272,30 +271,5 @@ class SsmCommandTest {
     private static ResponseDefinitionBuilder error(String code) {
         return aResponse().withStatus(400).withHeader("Content-Type", "application/x-amz-json-1.1")
                 .withBody("{\"__type\":\"" + code + "\",\"message\":\"" + code + " (stand-in)\"}");
-    }
-
-    /** A clock that moves only when the step sleeps. */
-    private static final class FakeClock extends Clock {
-        static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
-        private Instant now = START;
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }
