@@ -47,7 +47,7 @@ public final class LocalMode {
         main.addOverrideProperty("lifeguard.table.create", "true");
         main.addOverrideProperty("lifeguard.dry-run", "true");
         main.addOverrideProperty("lifeguard.max-attempts", "3");
-        main.addOverrideProperty("lifeguard.local.visibility-timeout", "5");
+        main.addOverrideProperty("lifeguard.visibility-seconds", "5");
         // Short polls so that Ctrl-C stops at once; in production a 20 s poll is cheaper.
         main.addOverrideProperty("lifeguard.poll.wait-seconds", "2");
         CountDownLatch started = new CountDownLatch(1);

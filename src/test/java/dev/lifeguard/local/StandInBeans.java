@@ -16,7 +16,7 @@ public class StandInBeans implements CamelConfiguration {
         LocalAws aws = LocalAws.shared();
         camelContext.getRegistry().bind("dynamoDbClient", aws.dynamoDb());
         PropertiesComponent properties = camelContext.getPropertiesComponent();
-        int visibility = Integer.parseInt(properties.resolveProperty("lifeguard.local.visibility-timeout").orElse("30"));
+        int visibility = Integer.parseInt(properties.resolveProperty("lifeguard.visibility-seconds").orElse("60"));
         aws.createQueue(properties.resolveProperty("lifeguard.queue").orElseThrow(), visibility);
         aws.createQueue(properties.resolveProperty("lifeguard.dead-letter-queue").orElseThrow(), 30);
     }

@@ -3,12 +3,14 @@ package dev.lifeguard.routes;
 import org.apache.camel.builder.AdviceWithRouteBuilder;
 
 /**
- * Makes the first step of the launching route fail for two instance ids reserved for tests:
- * one fails only on its first delivery, the other on every delivery.
+ * Test behaviour woven into the start of the launching route, for instance ids reserved for
+ * tests: one fails only on its first delivery, one on every delivery, one is slow.
  */
 public class FailingStep extends AdviceWithRouteBuilder {
     static final String FAILS_ONCE = "i-0000000000000f001";
     static final String FAILS_ALWAYS = "i-0000000000000fa11";
+    /** Takes longer than the visibility timeout, as a Nomad drain does. */
+    static final String SLOW = "i-00000000000005104";
 
     @Override
     public void configure() {
@@ -18,6 +20,9 @@ public class FailingStep extends AdviceWithRouteBuilder {
                 .end()
                 .filter(simple("${body.instanceId} == '" + FAILS_ALWAYS + "'"))
                     .throwException(new IllegalStateException("highstate failed on every attempt"))
+                .end()
+                .filter(simple("${body.instanceId} == '" + SLOW + "'"))
+                    .delay(5000)
                 .end();
     }
 }

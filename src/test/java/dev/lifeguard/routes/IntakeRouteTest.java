@@ -20,6 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
+import org.apache.camel.BeanInject;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.test.main.junit5.AdviceRouteMapping;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.Test;
@@ -48,13 +51,16 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
             "lifeguard.max-attempts=3",
             "lifeguard.profiles=src/test/resources/profiles/none.yaml",
             "lifeguard.poll.wait-seconds=1",
-            // Redeliveries after a failure come back within a second.
-            "lifeguard.local.visibility-timeout=1",
+            // Redeliveries after a failure come back within seconds.
+            "lifeguard.visibility-seconds=2",
         })
 class IntakeRouteTest {
     private static final Duration PATIENCE = Duration.ofSeconds(30);
 
     private final LocalAws aws = LocalAws.shared();
+
+    @BeanInject
+    CamelContext context;
     private final EventParser parser = new EventParser();
 
     @ParameterizedTest(name = "{0} reaches {1}")
@@ -164,6 +170,21 @@ class IntakeRouteTest {
         List<LoggedRequest> completions = completionsOf(event.actionToken());
         assertEquals(1, completions.size());
         assertEquals("CONTINUE", Fixtures.form(completions.get(0)).get("LifecycleActionResult"));
+    }
+
+    @Test
+    void aStepLongerThanTheVisibilityTimeoutKeepsItsMessageHidden() {
+        String body = Fixtures.fresh(Fixtures.read("hook-launching.json")).replace("i-8f263c7ac55ae1615", FailingStep.SLOW);
+        LifecycleEvent event = parser.parse(body, "m");
+        NotifyBuilder deliveries = new NotifyBuilder(context).fromRoute("sqs-intake")
+                .filter(e -> String.valueOf(e.getProperty("LifeguardRawBody")).contains(event.actionToken()))
+                .whenDone(2).create();
+        send(body);
+
+        awaitOutcome(event.idempotencyKey(), "SUCCEEDED");
+        Fixtures.awaitUntil("the intake queue is empty", PATIENCE, () -> queueDepth("intake-test") == 0);
+        assertFalse(deliveries.matches(), "the message was handed out once, its visibility extended while the step ran");
+        assertEquals(1, completionsOf(event.actionToken()).size());
     }
 
     @Test

@@ -44,6 +44,7 @@ import software.amazon.awssdk.services.ssm.model.Command;
             "lifeguard.table.create=true",
             "lifeguard.profiles=target/seeds-profiles.yaml",
             "lifeguard.poll.wait-seconds=1",
+            "lifeguard.visibility-seconds=2",
             "lifeguard.max-attempts=3",
         })
 class SeedWorkflowsTest {
