@@ -76,7 +76,6 @@ public class LifeguardConfiguration implements CamelConfiguration {
         Clock clock = Clock.systemUTC();
         OutcomeRecorder outcomes = new OutcomeRecorder(dynamoDb, settings.table(), settings.dryRun(), clock);
         LifecycleActions lifecycleActions = new LifecycleActions(autoScaling);
-        registry.bind("settings", settings);
         registry.bind("eventParser", new EventParser());
         registry.bind("claims", new DynamoDbIdempotentRepository(dynamoDb, settings.table(), workerId(),
                 settings.claimLeaseSeconds(), clock));
