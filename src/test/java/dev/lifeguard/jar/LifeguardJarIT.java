@@ -95,8 +95,12 @@ class LifeguardJarIT {
                 .messageBody(Fixtures.read("refused/hook-bad-group.json"))).messageId();
 
         long started = System.nanoTime();
-        // The queue by name, the dead-letter queue by URL: both forms are accepted.
+        // The queue by name, the dead-letter queue by URL: both forms are accepted. One consumer:
+        // moto's DynamoDB does not make concurrent conditional writes atomic (two racing claims
+        // can both succeed there, never on DynamoDB); DynamoDbIdempotentRepositoryTest races
+        // claims against DynamoDB Local instead.
         Process lifeguard = startJar(Map.of(
+                "LIFEGUARD_CONSUMERS", "1",
                 "LIFEGUARD_QUEUE", "jar-it-in",
                 "LIFEGUARD_DEAD_LETTER_QUEUE", deadLetterUrl,
                 "LIFEGUARD_TABLE", "jar-it",

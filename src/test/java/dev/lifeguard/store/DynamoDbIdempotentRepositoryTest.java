@@ -74,6 +74,33 @@ class DynamoDbIdempotentRepositoryTest {
     }
 
     @Test
+    void ofManyWorkersRacingForOneEventExactlyOneWins() throws Exception {
+        int workers = 8;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(workers);
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        java.util.List<java.util.concurrent.Future<Boolean>> claims = new java.util.ArrayList<>();
+        for (int i = 0; i < workers; i++) {
+            DynamoDbIdempotentRepository worker = new DynamoDbIdempotentRepository(dynamoDb, TABLE, "worker-" + i, 60, clock);
+            claims.add(pool.submit(() -> {
+                start.await();
+                try {
+                    return worker.add(key);
+                } catch (ClaimHeldException held) {
+                    return false;
+                }
+            }));
+        }
+        start.countDown();
+        int won = 0;
+        for (java.util.concurrent.Future<Boolean> claim : claims) {
+            won += claim.get() ? 1 : 0;
+        }
+        pool.shutdown();
+        assertEquals(1, won, "exactly one worker holds the claim");
+        assertEquals("1", item().get("attempts").n());
+    }
+
+    @Test
     void clearIsRefused() {
         assertThrows(UnsupportedOperationException.class, workerA::clear);
     }
