@@ -26,7 +26,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 public class ProfileLoader {
     public static final List<String> KINDS = List.of(
             "launching", "terminating", "launched", "terminated", "launch-error", "terminate-error", "cleanup-request");
-    private static final Set<String> STEP_KEYS = Set.of("type", "name", "timeout");
+    /** Keys that describe the step itself; every other key, timeout included, is the step's to read. */
+    private static final Set<String> STEP_KEYS = Set.of("type", "name");
     private static final Pattern GROUP_MATCH = Pattern.compile("[A-Za-z0-9._*?-]{1,255}");
     private static final Pattern STEP_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final Duration DEFAULT_STEP_TIMEOUT = Duration.ofMinutes(5);
@@ -137,16 +138,15 @@ public class ProfileLoader {
             }
             values.put(entry.getKey(), plain(entry.getValue(), where + "." + entry.getKey()));
         }
-        StepConfig config = new StepConfig(name, Map.copyOf(values));
         try {
-            if (node.has("timeout")) {
-                timeout = new StepConfig(name, Map.of("timeout", plain(node.get("timeout"), where))).duration("timeout", timeout);
-            }
+            timeout = new StepConfig(name, values).duration("timeout", timeout);
             values.values().forEach(this::checkTemplates);
         } catch (IllegalArgumentException e) {
             throw new InvalidProfilesException(where + ": " + e.getMessage());
         }
-        return new StepSpec(name, type, timeout, config);
+        // Steps that bound their own waits (an SSM command, a salt run) read the same limit.
+        values.put("timeout", timeout.toSeconds());
+        return new StepSpec(name, type, timeout, new StepConfig(name, Map.copyOf(values)));
     }
 
     /** Scalars, lists and maps of plain values; anything nested deeper is a mistake. */

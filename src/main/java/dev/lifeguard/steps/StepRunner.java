@@ -116,10 +116,15 @@ public class StepRunner {
         }
     }
 
-    /** Waits for one step within its time limit, beating the hook's heartbeat meanwhile. */
+    /**
+     * Waits for one step within its time limit, beating the hook's heartbeat meanwhile. A step
+     * that watches its own timeout (an SSM command cancels itself) gets a tenth more, at most
+     * 15 s, to report before it is abandoned.
+     */
     private StepResult await(StepSpec spec, Future<StepResult> future, Heartbeat heartbeat) {
         long start = System.nanoTime();
-        long deadline = start + spec.timeout().toNanos();
+        long grace = Math.min(Duration.ofSeconds(15).toNanos(), spec.timeout().toNanos() / 10);
+        long deadline = start + spec.timeout().toNanos() + grace;
         long wake = Math.min(WAKE_EVERY.toNanos(), heartbeatInterval.toNanos());
         while (true) {
             heartbeat.beat();

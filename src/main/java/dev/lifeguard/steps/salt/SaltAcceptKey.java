@@ -30,7 +30,7 @@ public class SaltAcceptKey implements Step {
         String saltKey = request.config().string("salt-key", "salt-key");
         String salt = request.config().string("salt", "salt");
         boolean highstate = request.config().bool("highstate", true);
-        Duration timeout = request.config().duration("command-timeout", Duration.ofMinutes(30));
+        Duration timeout = request.config().duration("timeout", Duration.ofMinutes(5));
         if (request.dryRun()) {
             return StepOutcome.skipped("would run " + saltKey + " -a " + minion + " -y"
                     + (highstate ? " then " + salt + " " + minion + " state.highstate --out json" : ""));

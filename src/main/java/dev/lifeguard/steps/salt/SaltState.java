@@ -31,7 +31,7 @@ public class SaltState implements Step {
         if (request.dryRun()) {
             return StepOutcome.skipped("would run " + salt + " " + minion + " state.sls " + state + " --out json");
         }
-        Duration timeout = request.config().duration("command-timeout", Duration.ofMinutes(30));
+        Duration timeout = request.config().duration("timeout", Duration.ofMinutes(5));
         return StepOutcome.succeeded(SaltStateRun.run(commands, salt, minion, List.of("state.sls", state), timeout));
     }
 }
