@@ -1,6 +1,8 @@
 package dev.lifeguard.routes;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -170,6 +172,25 @@ class IntakeRouteTest {
         List<LoggedRequest> completions = completionsOf(event.actionToken());
         assertEquals(1, completions.size());
         assertEquals("CONTINUE", Fixtures.form(completions.get(0)).get("LifecycleActionResult"));
+    }
+
+    @Test
+    void aHookThatIsNoLongerActiveIsRecordedNotRetried() {
+        String body = Fixtures.fresh(Fixtures.read("hook-terminating-warmpool.json"));
+        LifecycleEvent event = parser.parse(body, "m");
+        aws.autoScaling().stubFor(post(urlEqualTo("/"))
+                .withRequestBody(containing("LifecycleActionToken=" + event.actionToken()))
+                .atPriority(1)
+                .willReturn(aResponse().withStatus(400).withHeader("Content-Type", "text/xml").withBody(
+                        "<ErrorResponse xmlns=\"http://autoscaling.amazonaws.com/doc/2011-01-01/\"><Error><Type>Sender</Type>"
+                                + "<Code>ValidationError</Code><Message>No active Lifecycle Action found with token "
+                                + event.actionToken() + "</Message></Error><RequestId>x</RequestId></ErrorResponse>")));
+        send(body);
+
+        Map<String, AttributeValue> outcome = awaitOutcome(event.idempotencyKey(), "SUCCEEDED");
+        assertEquals("NOT_ACTIVE", outcome.get("hookResult").s());
+        assertEquals("1", outcome.get("attempts").n());
+        assertEquals(1, completionsOf(event.actionToken()).size(), "an expired or completed hook is not retried");
     }
 
     @Test

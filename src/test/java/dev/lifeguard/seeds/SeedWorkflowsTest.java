@@ -46,6 +46,8 @@ import software.amazon.awssdk.services.ssm.model.Command;
             "lifeguard.poll.wait-seconds=1",
             "lifeguard.visibility-seconds=2",
             "lifeguard.max-attempts=3",
+            // The salt-* profile says ABANDON; this global default must not win over it.
+            "lifeguard.hook.launching.on-failure=CONTINUE",
         })
 class SeedWorkflowsTest {
     private static final Duration PATIENCE = Duration.ofSeconds(45);
