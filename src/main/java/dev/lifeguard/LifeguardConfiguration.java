@@ -93,7 +93,8 @@ public class LifeguardConfiguration implements CamelConfiguration {
                         new Route53Upsert(route53),
                         new SsmCommand(ssm))
                 .collect(Collectors.toMap(Step::type, step -> step));
-        ProfileStore profiles = loadProfiles(settings, steps.keySet(), clock);
+        ProfileStore profiles = loadProfiles(settings,
+                steps.values().stream().collect(Collectors.toMap(Step::type, Step::settings)), clock);
         ExecutorService stepThreads = camelContext.getExecutorServiceManager()
                 .newFixedThreadPool(this, "lifeguard-steps", settings.stepThreads());
         registry.bind("steps", new StepRunner(profiles, steps, new Ec2Instances(ec2),
@@ -103,7 +104,7 @@ public class LifeguardConfiguration implements CamelConfiguration {
                 new DeadLetterQueue(sqs, deadLetterQueue.url()), profiles));
     }
 
-    private static ProfileStore loadProfiles(Settings settings, java.util.Set<String> stepTypes, Clock clock) {
+    private static ProfileStore loadProfiles(Settings settings, Map<String, java.util.Set<String>> stepTypes, Clock clock) {
         Path file = Path.of(settings.profiles());
         if (!Files.isReadable(file)) {
             throw new MisconfiguredException("profiles file " + file.toAbsolutePath() + " cannot be read; set LIFEGUARD_PROFILES (lifeguard.profiles)");

@@ -33,10 +33,11 @@ public class ProfileLoader {
     private static final Duration DEFAULT_STEP_TIMEOUT = Duration.ofMinutes(5);
 
     private final ObjectMapper json = new ObjectMapper();
-    private final Set<String> stepTypes;
+    /** Each step type with the settings it accepts. */
+    private final Map<String, Set<String>> stepTypes;
 
-    public ProfileLoader(Set<String> stepTypes) {
-        this.stepTypes = Set.copyOf(stepTypes);
+    public ProfileLoader(Map<String, Set<String>> stepTypes) {
+        this.stepTypes = Map.copyOf(stepTypes);
     }
 
     public Profiles load(Path file) {
@@ -123,8 +124,8 @@ public class ProfileLoader {
             throw new InvalidProfilesException(where + ": a step is a map with at least 'type'");
         }
         String type = node.path("type").asText("");
-        if (!stepTypes.contains(type)) {
-            throw new InvalidProfilesException(where + ": unknown step type '" + type + "'; known: " + new java.util.TreeSet<>(stepTypes));
+        if (!stepTypes.containsKey(type)) {
+            throw new InvalidProfilesException(where + ": unknown step type '" + type + "'; known: " + new java.util.TreeSet<>(stepTypes.keySet()));
         }
         String name = node.path("name").asText(type);
         if (!STEP_NAME.matcher(name).matches()) {
@@ -135,6 +136,10 @@ public class ProfileLoader {
         for (Map.Entry<String, JsonNode> entry : node.properties()) {
             if (STEP_KEYS.contains(entry.getKey())) {
                 continue;
+            }
+            if (!entry.getKey().equals("timeout") && !stepTypes.get(type).contains(entry.getKey())) {
+                throw new InvalidProfilesException(where + ": " + type + " has no setting '" + entry.getKey() + "'; it takes "
+                        + new java.util.TreeSet<>(stepTypes.get(type)) + " and timeout");
             }
             values.put(entry.getKey(), plain(entry.getValue(), where + "." + entry.getKey()));
         }

@@ -10,5 +10,11 @@ public interface Step {
     /** The name profiles use for this step, e.g. {@code route53-cleanup}. */
     String type();
 
+    /**
+     * The settings a profile may give this step ({@code timeout} is always allowed). A key
+     * outside this set is a typo, and the profile is rejected naming it.
+     */
+    java.util.Set<String> settings();
+
     StepOutcome run(StepRequest request) throws Exception;
 }

@@ -13,14 +13,30 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import dev.lifeguard.steps.Step;
+import dev.lifeguard.steps.chef.ChefCleanup;
+import dev.lifeguard.steps.exec.CommandRunner;
+import dev.lifeguard.steps.route53.Route53Cleanup;
+import dev.lifeguard.steps.route53.Route53Upsert;
+import dev.lifeguard.steps.salt.SaltAcceptKey;
+import dev.lifeguard.steps.salt.SaltDeleteKey;
+import dev.lifeguard.steps.salt.SaltState;
+import dev.lifeguard.steps.ssm.SsmCommand;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.route53.Route53Client;
+import software.amazon.awssdk.services.ssm.SsmClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class ProfileStoreTest {
-    private static final Set<String> TYPES = Set.of("chef-cleanup", "salt-accept", "ssm-command", "route53-cleanup");
+    private static final Map<String, Set<String>> TYPES = Map.of(
+            "chef-cleanup", Set.of("knife", "node-name"), "salt-accept", Set.of(), "ssm-command", Set.of(), "route53-cleanup", Set.of());
     private final ProfileLoader loader = new ProfileLoader(TYPES);
 
     @TempDir
@@ -28,8 +44,14 @@ class ProfileStoreTest {
 
     @Test
     void theShippedProfilesLoad() {
-        ProfileLoader all = new ProfileLoader(Set.of("chef-cleanup", "salt-accept", "salt-state", "salt-delete-key",
-                "route53-cleanup", "route53-upsert", "ssm-command"));
+        // The real steps, so that every setting the shipped file uses is one they accept.
+        CommandRunner commands = new CommandRunner(null);
+        Route53Client route53 = Route53Client.builder().region(Region.AWS_GLOBAL).build();
+        SsmClient ssm = SsmClient.builder().region(Region.US_EAST_1).build();
+        ProfileLoader all = new ProfileLoader(Stream.of(new ChefCleanup(commands), new SaltAcceptKey(commands),
+                        new SaltState(commands), new SaltDeleteKey(commands), new Route53Cleanup(route53),
+                        new Route53Upsert(route53), new SsmCommand(ssm))
+                .collect(Collectors.toMap(Step::type, Step::settings)));
         Profiles profiles = all.load(Path.of("config/profiles.yaml"));
         assertEquals("nomad-*", profiles.forGroup("nomad-clients").match());
         assertEquals("ssm-command", profiles.forGroup("nomad-clients").stepsFor("terminating").get(0).type());
@@ -64,6 +86,7 @@ class ProfileStoreTest {
         "groups: [{match: a, steps: {launched: [{type: chef-cleanup}, {type: chef-cleanup}]}}] | two steps are named 'chef-cleanup'",
         "groups: [{match: a, steps: {launched: [{type: chef-cleanup, timeout: soon}]}}]   | 'timeout' must be seconds or an ISO-8601 duration",
         "defaults: {}                                                                      | unknown key 'defaults'",
+        "groups: [{match: a, steps: {launched: [{type: chef-cleanup, knfie: /usr/bin/knife}]}}] | chef-cleanup has no setting 'knfie'; it takes [knife, node-name] and timeout",
     })
     void mistakesAreReportedWithWhereTheyAre(String yaml, String message) throws IOException {
         Path file = write(yaml);

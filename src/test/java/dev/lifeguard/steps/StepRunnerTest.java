@@ -57,6 +57,11 @@ class StepRunnerTest {
         }
 
         @Override
+        public java.util.Set<String> settings() {
+            return java.util.Set.of();
+        }
+
+        @Override
         public StepOutcome run(StepRequest request) {
             Fixtures.awaitUntil("two heartbeats", Duration.ofSeconds(20), () -> heartbeats(aws, request.event()) >= 2);
             return StepOutcome.succeeded("saw heartbeats");
@@ -68,6 +73,11 @@ class StepRunnerTest {
         @Override
         public String type() {
             return "hangs";
+        }
+
+        @Override
+        public java.util.Set<String> settings() {
+            return java.util.Set.of();
         }
 
         @Override
@@ -120,7 +130,8 @@ class StepRunnerTest {
         Path file = dir.resolve("profiles.yaml");
         Files.writeString(file, yaml, StandardCharsets.UTF_8);
         Map<String, Step> steps = Map.of("waits-for-heartbeats", new WaitsForHeartbeats(aws), "hangs", new Hangs());
-        ProfileStore profiles = new ProfileStore(file, new ProfileLoader(steps.keySet()), Clock.systemUTC());
+        ProfileStore profiles = new ProfileStore(file, new ProfileLoader(steps.values().stream()
+                .collect(java.util.stream.Collectors.toMap(Step::type, Step::settings))), Clock.systemUTC());
         LifeguardTable.ensureExists(aws.dynamoDb(), "runner-test", true);
         return new StepRunner(profiles, steps, new Ec2Instances(AwsClients.ec2()),
                 new InstanceFactsStore(aws.dynamoDb(), "runner-test", Clock.systemUTC()),

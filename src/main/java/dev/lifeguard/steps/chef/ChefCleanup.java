@@ -35,6 +35,11 @@ public class ChefCleanup implements Step {
     }
 
     @Override
+    public java.util.Set<String> settings() {
+        return java.util.Set.of("knife", "config", "node-name");
+    }
+
+    @Override
     public StepOutcome run(StepRequest request) {
         StepConfig config = request.config();
         String knife = config.string("knife", "knife");

@@ -60,6 +60,11 @@ public final class Route53Cleanup implements Step {
     }
 
     @Override
+    public java.util.Set<String> settings() {
+        return java.util.Set.of("zones", "names", "by-ip", "types");
+    }
+
+    @Override
     public StepOutcome run(StepRequest request) {
         // Everything taken from the profile and the event is validated before the first call, so
         // a bad template or zone id fails the step without touching DNS.

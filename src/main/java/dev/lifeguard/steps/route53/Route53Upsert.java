@@ -31,6 +31,11 @@ public final class Route53Upsert implements Step {
     }
 
     @Override
+    public java.util.Set<String> settings() {
+        return java.util.Set.of("zone", "record", "type", "ttl", "value");
+    }
+
+    @Override
     public StepOutcome run(StepRequest request) {
         // Validate the whole record before any call: a bad template fails the step, not the zone.
         StepConfig config = request.config();

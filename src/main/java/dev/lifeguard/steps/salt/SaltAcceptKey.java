@@ -25,6 +25,11 @@ public class SaltAcceptKey implements Step {
     }
 
     @Override
+    public java.util.Set<String> settings() {
+        return java.util.Set.of("salt-key", "salt", "minion-id", "highstate");
+    }
+
+    @Override
     public StepOutcome run(StepRequest request) {
         String minion = SaltMinionId.of(request);
         String saltKey = request.config().string("salt-key", "salt-key");

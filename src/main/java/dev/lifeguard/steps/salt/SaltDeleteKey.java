@@ -22,6 +22,11 @@ public class SaltDeleteKey implements Step {
     }
 
     @Override
+    public java.util.Set<String> settings() {
+        return java.util.Set.of("salt-key", "minion-id");
+    }
+
+    @Override
     public StepOutcome run(StepRequest request) {
         String minion = SaltMinionId.of(request);
         String saltKey = request.config().string("salt-key", "salt-key");

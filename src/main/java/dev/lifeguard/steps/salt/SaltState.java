@@ -21,6 +21,11 @@ public class SaltState implements Step {
     }
 
     @Override
+    public java.util.Set<String> settings() {
+        return java.util.Set.of("salt", "minion-id", "state");
+    }
+
+    @Override
     public StepOutcome run(StepRequest request) {
         String minion = SaltMinionId.of(request);
         String salt = request.config().string("salt", "salt");

@@ -68,6 +68,11 @@ public class SsmCommand implements Step {
     }
 
     @Override
+    public java.util.Set<String> settings() {
+        return java.util.Set.of("document", "parameters", "output-s3-bucket", "output-s3-prefix", "comment", "poll-interval", "heartbeat-interval");
+    }
+
+    @Override
     public StepOutcome run(StepRequest request) throws Exception {
         // The target and settings are resolved before the dry-run check, so a dry run (and a
         // future `plan`) reports a broken profile exactly as a real run would.
