@@ -1,5 +1,6 @@
 package dev.lifeguard.steps.route53;
 
+import dev.lifeguard.local.MotoServer;
 import dev.lifeguard.event.Envelope;
 import dev.lifeguard.event.Kind;
 import dev.lifeguard.event.LifecycleEvent;
@@ -35,7 +36,28 @@ final class MotoZones {
     private MotoZones() {
     }
 
-    /** A client for moto that counts the API calls it makes, to prove "refused before any call". */
+    /** Every Route53 call the shared client made, to prove "refused before any call". */
+    static final AtomicInteger CALLS = new AtomicInteger();
+    private static Route53Client shared;
+
+    /** One moto_server for the Route53 tests of this JVM, and a client that counts its calls. */
+    static synchronized Route53Client route53() {
+        if (shared == null) {
+            try {
+                MotoServer moto = MotoServer.start(java.nio.file.Path.of("target/route53-moto.log"));
+                shared = client(moto.endpoint(), CALLS);
+                Runtime.getRuntime().addShutdownHook(new Thread(moto::close));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        return shared;
+    }
+
+    /** A client for moto that counts the API calls it makes. */
     static Route53Client client(String endpoint, AtomicInteger calls) {
         return Route53Client.builder()
                 .endpointOverride(URI.create(endpoint))

@@ -1,6 +1,5 @@
 package dev.lifeguard.steps.route53;
 
-import dev.lifeguard.local.MotoServer;
 import static dev.lifeguard.steps.route53.MotoZones.INSTANCE;
 import static dev.lifeguard.steps.route53.MotoZones.PRIVATE_DNS;
 import static dev.lifeguard.steps.route53.MotoZones.PRIVATE_IP;
@@ -16,7 +15,6 @@ import dev.lifeguard.event.LifecycleEvent;
 import dev.lifeguard.steps.Heartbeat;
 import dev.lifeguard.steps.InstanceFacts;
 import dev.lifeguard.steps.StepOutcome;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -24,8 +22,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.route53.Route53Client;
@@ -38,29 +34,12 @@ import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
  * here means the step rebuilt a record instead of sending it as read.
  */
 class Route53CleanupTest {
-    private static MotoServer moto;
-    private static Route53Client route53;
-    private static final AtomicInteger CALLS = new AtomicInteger();
+    private static final Route53Client route53 = MotoZones.route53();
+    private static final AtomicInteger CALLS = MotoZones.CALLS;
 
     private String zoneName;
     private String zone;
     private Map<String, String> before;
-
-    @BeforeAll
-    static void startMoto() throws Exception {
-        moto = MotoServer.start(Path.of("target/route53-moto.log"));
-        route53 = MotoZones.client(moto.endpoint(), CALLS);
-    }
-
-    @AfterAll
-    static void stopMoto() {
-        if (route53 != null) {
-            route53.close();
-        }
-        if (moto != null) {
-            moto.close();
-        }
-    }
 
     /** A zone holding every kind of record the step must delete, reduce or leave alone. */
     @BeforeEach

@@ -1,6 +1,5 @@
 package dev.lifeguard.steps.route53;
 
-import dev.lifeguard.local.MotoServer;
 import static dev.lifeguard.steps.route53.MotoZones.INSTANCE;
 import static dev.lifeguard.steps.route53.MotoZones.PRIVATE_DNS;
 import static dev.lifeguard.steps.route53.MotoZones.PRIVATE_IP;
@@ -11,43 +10,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lifeguard.steps.Heartbeat;
 import dev.lifeguard.steps.StepOutcome;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.route53.Route53Client;
 
 /** Route53Upsert against moto_server over the wire. */
 class Route53UpsertTest {
-    private static MotoServer moto;
-    private static Route53Client route53;
-    private static final AtomicInteger CALLS = new AtomicInteger();
+    private static final Route53Client route53 = MotoZones.route53();
+    private static final AtomicInteger CALLS = MotoZones.CALLS;
 
     private String zoneName;
     private String zone;
     private Map<String, String> before;
-
-    @BeforeAll
-    static void startMoto() throws Exception {
-        moto = MotoServer.start(Path.of("target/route53-upsert-moto.log"));
-        route53 = MotoZones.client(moto.endpoint(), CALLS);
-    }
-
-    @AfterAll
-    static void stopMoto() {
-        if (route53 != null) {
-            route53.close();
-        }
-        if (moto != null) {
-            moto.close();
-        }
-    }
 
     @BeforeEach
     void zone() {
