@@ -3,7 +3,8 @@ package dev.lifeguard.steps;
 /**
  * What a step did.
  *
- * @param status SUCCEEDED, ALREADY_DONE, SKIPPED (dry-run or nothing to do) or FAILED
+ * @param status SUCCEEDED, ALREADY_DONE or SKIPPED (dry-run or nothing to do); a step that fails
+ *               throws instead, and the runner records it as FAILED
  * @param detail a short excerpt for the outcome record: command status, records deleted, output
  */
 public record StepOutcome(String status, String detail) {
@@ -25,9 +26,5 @@ public record StepOutcome(String status, String detail) {
 
     public static StepOutcome skipped(String detail) {
         return new StepOutcome("SKIPPED", detail);
-    }
-
-    public boolean failed() {
-        return status.equals("FAILED");
     }
 }

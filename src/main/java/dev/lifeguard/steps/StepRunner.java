@@ -71,18 +71,22 @@ public class StepRunner {
         String route = "on-" + kind;
         Profile profile = profiles.current().forGroup(event.groupName());
         List<StepSpec> specs = profile.stepsFor(kind);
+        // EC2 is asked only when the answer is used: to learn facts while the instance exists,
+        // or when steps are about to run.
+        if (specs.isEmpty() && !LEARN_FACTS.contains(event.kind())) {
+            return StepsReport.of(route, List.of());
+        }
         Optional<InstanceFacts> live = describe(event);
         InstanceFacts known = knownFacts(event, live);
-
-        if (CHECK_ALIVE_FIRST.contains(event.kind()) && !specs.isEmpty()) {
+        if (specs.isEmpty()) {
+            return StepsReport.of(route, List.of());
+        }
+        if (CHECK_ALIVE_FIRST.contains(event.kind())) {
             String alive = stillAlive(event, live);
             if (alive != null) {
                 LOG.warn("Refusing cleanup for {}: {}", event.describe(), alive);
                 return StepsReport.refused(route, alive);
             }
-        }
-        if (specs.isEmpty()) {
-            return StepsReport.of(route, List.of());
         }
         Heartbeat heartbeat = event.isHook()
                 ? new ThrottledHeartbeat(() -> lifecycleActions.recordHeartbeat(event), heartbeatInterval, clock)

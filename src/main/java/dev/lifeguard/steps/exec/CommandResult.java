@@ -19,8 +19,4 @@ public record CommandResult(List<String> argv, int exitCode, String stdout, Stri
         String text = (stdout + (stderr.isBlank() ? "" : " | stderr: " + stderr)).strip().replaceAll("\\s+", " ");
         return text.length() > 300 ? "…" + text.substring(text.length() - 300) : text;
     }
-
-    public String commandLine() {
-        return String.join(" ", argv);
-    }
 }
