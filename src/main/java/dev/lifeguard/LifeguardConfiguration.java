@@ -1,16 +1,19 @@
 package dev.lifeguard;
 
 import dev.lifeguard.aws.AwsClients;
+import dev.lifeguard.aws.Ec2Instances;
 import dev.lifeguard.aws.LifecycleActions;
 import dev.lifeguard.aws.QueueAddress;
+import dev.lifeguard.aws.SqsMessages;
+import dev.lifeguard.engine.EventEngine;
+import dev.lifeguard.engine.GracefulShutdown;
 import dev.lifeguard.event.EventParser;
+import dev.lifeguard.event.Kind;
 import dev.lifeguard.intake.DeadLetterQueue;
 import dev.lifeguard.intake.FailureHandler;
-import dev.lifeguard.aws.Ec2Instances;
 import dev.lifeguard.profiles.ProfileLoader;
 import dev.lifeguard.profiles.ProfileStore;
 import dev.lifeguard.steps.Step;
-import dev.lifeguard.steps.StepRunner;
 import dev.lifeguard.steps.chef.ChefCleanup;
 import dev.lifeguard.steps.exec.CommandRunner;
 import dev.lifeguard.steps.route53.Route53Cleanup;
@@ -19,20 +22,22 @@ import dev.lifeguard.steps.salt.SaltAcceptKey;
 import dev.lifeguard.steps.salt.SaltDeleteKey;
 import dev.lifeguard.steps.salt.SaltState;
 import dev.lifeguard.steps.ssm.SsmCommand;
+import dev.lifeguard.store.Claims;
 import dev.lifeguard.store.InstanceFactsStore;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
-import dev.lifeguard.store.DynamoDbIdempotentRepository;
 import dev.lifeguard.store.LifeguardTable;
 import dev.lifeguard.store.OutcomeRecorder;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
@@ -57,7 +62,13 @@ public class LifeguardConfiguration implements CamelConfiguration {
         Settings settings = Settings.from(key -> properties.resolveProperty(key).orElse(null));
         Registry registry = camelContext.getRegistry();
 
-        SqsClient sqs = boundOrBuilt(registry, "sqsClient", SqsClient.class, AwsClients::sqs);
+        boolean sqsBound = registry.lookupByNameAndType("sqsClient", SqsClient.class) != null;
+        SqsClient sqs = boundOrBuilt(registry, "sqsClient", SqsClient.class, () -> AwsClients.sqs(8));
+        // Polls get their own client, closed at shutdown to end a long poll at once; a client
+        // bound by a test or local mode is shared and left open.
+        SqsClient polling = sqsBound ? sqs
+                : boundOrBuilt(registry, "sqsPollingClient", SqsClient.class, () -> AwsClients.sqsPolling(settings.consumers()));
+        registry.bind("sqsPollingClient", SqsClient.class, polling);
         DynamoDbClient dynamoDb = boundOrBuilt(registry, "dynamoDbClient", DynamoDbClient.class, AwsClients::dynamoDb);
         AutoScalingClient autoScaling = boundOrBuilt(registry, "autoScalingClient", AutoScalingClient.class, AwsClients::autoScaling);
         Ec2Client ec2 = boundOrBuilt(registry, "ec2Client", Ec2Client.class, AwsClients::ec2);
@@ -74,13 +85,14 @@ public class LifeguardConfiguration implements CamelConfiguration {
         LifeguardTable.ensureExists(dynamoDb, settings.table(), settings.createTable());
 
         Clock clock = Clock.systemUTC();
-        OutcomeRecorder outcomes = new OutcomeRecorder(dynamoDb, settings.table(), settings.dryRun(), clock);
+        String worker = workerId();
+        OutcomeRecorder outcomes = new OutcomeRecorder(dynamoDb, settings.table(), worker, settings.dryRun(), clock);
         LifecycleActions lifecycleActions = new LifecycleActions(autoScaling);
+        SqsMessages messages = new SqsMessages(sqs, queue.url(), Duration.ofSeconds(settings.visibilitySeconds()), clock);
         registry.bind("eventParser", new EventParser());
-        registry.bind("claims", new DynamoDbIdempotentRepository(dynamoDb, settings.table(), workerId(),
-                settings.claimLeaseSeconds(), clock));
         registry.bind("outcomes", outcomes);
         registry.bind("lifecycleActions", lifecycleActions);
+        registry.bind("messages", messages);
 
         // Every kind of step a profile may name, by its type.
         CommandRunner commands = new CommandRunner(camelContext.createProducerTemplate());
@@ -95,16 +107,44 @@ public class LifeguardConfiguration implements CamelConfiguration {
                 .collect(Collectors.toMap(Step::type, step -> step));
         ProfileStore profiles = loadProfiles(settings,
                 steps.values().stream().collect(Collectors.toMap(Step::type, Step::settings)), clock);
-        ExecutorService stepThreads = camelContext.getExecutorServiceManager()
-                .newFixedThreadPool(this, "lifeguard-steps", settings.stepThreads());
-        registry.bind("steps", new StepRunner(profiles, steps, new Ec2Instances(ec2),
-                new InstanceFactsStore(dynamoDb, settings.table(), clock), lifecycleActions, stepThreads,
-                settings.dryRun(), Duration.ofSeconds(settings.heartbeatSeconds()), clock));
-        registry.bind("failures", new FailureHandler(settings, outcomes, lifecycleActions,
-                new DeadLetterQueue(sqs, deadLetterQueue.url()), profiles));
+        FailureHandler failures = new FailureHandler(settings, outcomes,
+                new DeadLetterQueue(sqs, deadLetterQueue.url()), messages, profiles);
+        registry.bind("failures", failures);
+
+        EventEngine engine = new EventEngine(new EventEngine.Needs(profiles, steps, ec2Instances(ec2),
+                new InstanceFactsStore(dynamoDb, settings.table(), clock),
+                new Claims(dynamoDb, settings.table(), worker, Duration.ofSeconds(settings.claimLeaseSeconds()), clock),
+                messages, lifecycleActions, camelContext.createProducerTemplate(), failures::failureResult,
+                settings.stepThreads(), settings.maxAttempts(), settings.dryRun(),
+                Duration.ofSeconds(settings.heartbeatSeconds()), clock));
+        registry.bind("engine", engine);
+        camelContext.getManagementStrategy().addEventNotifier(new GracefulShutdown(sqsBound ? () -> { } : polling, engine,
+                Duration.ofSeconds(settings.shutdownGraceSeconds())));
+        try {
+            camelContext.addStartupListener((context, alreadyStarted) -> checkRoutes(context));
+        } catch (Exception e) {
+            throw new IllegalStateException("could not register the route check", e);
+        }
     }
 
-    private static ProfileStore loadProfiles(Settings settings, Map<String, java.util.Set<String>> stepTypes, Clock clock) {
+    /** Every kind must have its route: a route file renamed or removed would otherwise drop events silently. */
+    private static void checkRoutes(CamelContext context) {
+        Set<String> missing = Arrays.stream(Kind.values())
+                .filter(kind -> kind != Kind.TEST_NOTIFICATION)
+                .map(Kind::route)
+                .filter(route -> context.getRoute(route) == null)
+                .collect(Collectors.toCollection(java.util.TreeSet::new));
+        if (!missing.isEmpty()) {
+            throw new MisconfiguredException("routes/ has no route for " + missing + ": every kind of event needs its"
+                    + " routes/<route>.camel.yaml with that route id");
+        }
+    }
+
+    private static Ec2Instances ec2Instances(Ec2Client ec2) {
+        return new Ec2Instances(ec2);
+    }
+
+    private static ProfileStore loadProfiles(Settings settings, Map<String, Set<String>> stepTypes, Clock clock) {
         Path file = Path.of(settings.profiles());
         if (!Files.isReadable(file)) {
             throw new MisconfiguredException("profiles file " + file.toAbsolutePath() + " cannot be read; set LIFEGUARD_PROFILES (lifeguard.profiles)");
@@ -126,8 +166,11 @@ public class LifeguardConfiguration implements CamelConfiguration {
         return built;
     }
 
-    /** Who holds a claim: the host (the ECS task's hostname) and process, for the record. */
+    /**
+     * Who holds a claim: the host (the ECS task's hostname) and process, for the record, and a
+     * random part, since a restarted container has the same host name and process id.
+     */
     private static String workerId() {
-        return ManagementFactory.getRuntimeMXBean().getName();
+        return ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
     }
 }

@@ -20,7 +20,10 @@ public record Settings(
         String terminatingFailureResult,
         String profiles,
         int heartbeatSeconds,
-        int stepThreads) {
+        int stepThreads,
+        int visibilitySeconds,
+        int shutdownGraceSeconds,
+        int consumers) {
 
     /** @param lookup resolves a property name to its value, or null when unset */
     public static Settings from(Function<String, String> lookup) {
@@ -41,8 +44,11 @@ public record Settings(
                 hookResult(lookup, "lifeguard.hook.launching.on-failure", "ABANDON"),
                 hookResult(lookup, "lifeguard.hook.terminating.on-failure", "CONTINUE"),
                 text(lookup, "lifeguard.profiles", "config/profiles.yaml"),
-                positive(lookup, "lifeguard.hook.heartbeat-seconds", 60),
-                positive(lookup, "lifeguard.steps.threads", 16));
+                positive(lookup, "lifeguard.hook.heartbeat-seconds", 600),
+                positive(lookup, "lifeguard.steps.threads", 16),
+                positive(lookup, "lifeguard.visibility-seconds", 60),
+                positive(lookup, "lifeguard.shutdown.grace-seconds", 20),
+                positive(lookup, "lifeguard.consumers", 2));
     }
 
     /** The result to complete a hook with when its steps have failed for the last time. */

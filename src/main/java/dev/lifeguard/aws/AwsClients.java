@@ -18,8 +18,20 @@ public final class AwsClients {
     private AwsClients() {
     }
 
-    public static SqsClient sqs() {
-        return SqsClient.builder().httpClientBuilder(ApacheHttpClient.builder()).build();
+    /**
+     * @param connections what the service uses at once: batch deletes, visibility changes,
+     *                    dead letters and hand-backs from a few threads (polls have their own client)
+     */
+    public static SqsClient sqs(int connections) {
+        return SqsClient.builder().httpClientBuilder(ApacheHttpClient.builder().maxConnections(connections)).build();
+    }
+
+    /**
+     * The client the queue's consumers long-poll with, one connection each. It is its own client
+     * so that closing it at shutdown ends a poll in progress at once.
+     */
+    public static SqsClient sqsPolling(int consumers) {
+        return SqsClient.builder().httpClientBuilder(ApacheHttpClient.builder().maxConnections(consumers + 1)).build();
     }
 
     public static DynamoDbClient dynamoDb() {

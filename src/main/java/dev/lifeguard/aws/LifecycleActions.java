@@ -1,12 +1,14 @@
 package dev.lifeguard.aws;
 
 import dev.lifeguard.event.LifecycleEvent;
+import java.time.Duration;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.autoscaling.model.AutoScalingException;
 
-/** Ends a lifecycle hook's wait state: Auto Scaling's {@code CompleteLifecycleAction}. */
+/** Auto Scaling's lifecycle-action calls: {@code CompleteLifecycleAction}, heartbeats, and each hook's timeout. */
 public class LifecycleActions {
     private static final Logger LOG = LoggerFactory.getLogger(LifecycleActions.class);
 
@@ -37,9 +39,7 @@ public class LifecycleActions {
             // A redelivered hook whose first attempt completed but crashed before recording its
             // outcome gets this answer; so does a hook that timed out. Neither can be completed
             // again, and retrying would only loop.
-            if ("ValidationError".equals(e.awsErrorDetails().errorCode())
-                    && e.awsErrorDetails().errorMessage() != null
-                    && e.awsErrorDetails().errorMessage().startsWith("No active Lifecycle Action found")) {
+            if (isNotActive(e)) {
                 LOG.warn("Lifecycle action {} is no longer active (already completed or timed out): {}",
                         event.describe(), e.awsErrorDetails().errorMessage());
                 return "NOT_ACTIVE";
@@ -48,13 +48,40 @@ public class LifecycleActions {
         }
     }
 
-    /** Resets the hook's heartbeat timeout while long steps run. */
-    public void recordHeartbeat(LifecycleEvent event) {
-        autoScaling.recordLifecycleActionHeartbeat(r -> r
-                .autoScalingGroupName(event.groupName())
-                .lifecycleHookName(event.hookName())
-                .lifecycleActionToken(event.actionToken())
-                .instanceId(event.instanceId()));
-        LOG.info("Recorded a heartbeat for {}", event.describe());
+    /**
+     * Resets the hook's heartbeat timeout while long steps run.
+     *
+     * @return false when the action is no longer active (completed elsewhere, or timed out): stop beating
+     */
+    public boolean recordHeartbeat(LifecycleEvent event) {
+        try {
+            autoScaling.recordLifecycleActionHeartbeat(r -> r
+                    .autoScalingGroupName(event.groupName())
+                    .lifecycleHookName(event.hookName())
+                    .lifecycleActionToken(event.actionToken())
+                    .instanceId(event.instanceId()));
+            LOG.debug("Recorded a heartbeat for {}", event.describe());
+            return true;
+        } catch (AutoScalingException e) {
+            if (isNotActive(e)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** The hook's own heartbeat timeout, from DescribeLifecycleHooks; empty when Auto Scaling does not say. */
+    public Optional<Duration> heartbeatTimeout(String group, String hook) {
+        return autoScaling.describeLifecycleHooks(r -> r.autoScalingGroupName(group).lifecycleHookNames(hook))
+                .lifecycleHooks().stream()
+                .filter(h -> hook.equals(h.lifecycleHookName()) && h.heartbeatTimeout() != null)
+                .map(h -> Duration.ofSeconds(h.heartbeatTimeout()))
+                .findFirst();
+    }
+
+    private static boolean isNotActive(AutoScalingException e) {
+        return e.awsErrorDetails() != null && "ValidationError".equals(e.awsErrorDetails().errorCode())
+                && e.awsErrorDetails().errorMessage() != null
+                && e.awsErrorDetails().errorMessage().startsWith("No active Lifecycle Action found");
     }
 }

@@ -4,8 +4,10 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * What happened to an instance, independent of the envelope it arrived in. Each kind has one
- * route, {@code direct:on-<route>}, and knows the Auto Scaling name it is routed on.
+ * What happened to an instance, independent of the envelope it arrived in. This enum is the one
+ * vocabulary for kinds: each kind names its profile key ({@code terminating}) and its route
+ * ({@code on-terminating}), derived here and nowhere else, so a route or a profile cannot spell
+ * a kind differently from the code.
  */
 public enum Kind {
     LAUNCHING("autoscaling:EC2_INSTANCE_LAUNCHING", "EC2 Instance-launch Lifecycle Action", true),
@@ -33,6 +35,16 @@ public enum Kind {
     /** The {@code LifecycleTransition} or {@code Event} value Auto Scaling uses for this kind. */
     public String eventName() {
         return eventName;
+    }
+
+    /** The key under a profile's {@code steps}: {@code launching}, {@code launch-error}, … */
+    public String profileKey() {
+        return name().toLowerCase().replace('_', '-');
+    }
+
+    /** The id of the route that handles this kind, and its {@code direct:} endpoint: {@code on-terminating}. */
+    public String route() {
+        return "on-" + profileKey();
     }
 
     /** True for lifecycle hooks: they carry an action token and must be completed. */

@@ -1,111 +1,97 @@
 package dev.lifeguard.intake;
 
 import dev.lifeguard.Settings;
-import dev.lifeguard.aws.LifecycleActions;
+import dev.lifeguard.aws.SqsMessages;
+import dev.lifeguard.engine.Inbound;
+import dev.lifeguard.engine.Verdict;
 import dev.lifeguard.event.Kind;
 import dev.lifeguard.event.LifecycleEvent;
 import dev.lifeguard.profiles.ProfileStore;
-import dev.lifeguard.steps.StepsFailedException;
-import dev.lifeguard.steps.StepsReport;
 import dev.lifeguard.store.OutcomeRecorder;
 import org.apache.camel.Exchange;
-import org.apache.camel.component.aws2.sqs.Sqs2Constants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 /**
- * Decides what a failed exchange becomes. A refused message goes straight to the dead-letter
- * queue. Any other failure leaves the message on the queue for SQS to redeliver, until the
- * last allowed attempt: then the hook is completed with the failure result its transition's
- * policy names (so the instance never hangs in a wait state), the outcome is recorded and the
- * message is dead-lettered with the reason.
+ * Decides what a failure at intake becomes (parsing, claiming, dispatching: failures of steps
+ * are the engine's). A refused message goes straight to the dead-letter queue. Any other
+ * failure leaves the message to come back when its visibility runs out, until the last allowed
+ * delivery: then a hook's failure result is handed to {@code direct:finish}, which completes
+ * it, records the outcome and dead-letters the message, so the instance never hangs.
  */
 public class FailureHandler {
-    /** Exchange property holding the SQS body as received, before parsing replaced it. */
-    public static final String RAW_BODY = "LifeguardRawBody";
-
     private static final Logger LOG = LoggerFactory.getLogger(FailureHandler.class);
 
     private final Settings settings;
     private final OutcomeRecorder outcomes;
-    private final LifecycleActions lifecycleActions;
     private final DeadLetterQueue deadLetters;
+    private final SqsMessages messages;
     private final ProfileStore profiles;
 
-    public FailureHandler(Settings settings, OutcomeRecorder outcomes, LifecycleActions lifecycleActions,
-                          DeadLetterQueue deadLetters, ProfileStore profiles) {
+    public FailureHandler(Settings settings, OutcomeRecorder outcomes, DeadLetterQueue deadLetters, SqsMessages messages,
+                          ProfileStore profiles) {
         this.settings = settings;
-        this.profiles = profiles;
         this.outcomes = outcomes;
-        this.lifecycleActions = lifecycleActions;
         this.deadLetters = deadLetters;
+        this.messages = messages;
+        this.profiles = profiles;
     }
 
-    /** The message cannot be an event: record, dead-letter, and let the original be deleted. */
+    /** The message cannot be an event: record, dead-letter, and delete the original. */
     public void refuse(Exchange exchange) {
-        String messageId = exchange.getMessage().getHeader(Sqs2Constants.MESSAGE_ID, String.class);
+        Inbound inbound = Inbound.of(exchange);
         String reason = "refused: " + caught(exchange).getMessage();
-        LOG.warn("SQS message {} {}; sending it to the dead-letter queue", messageId, reason);
-        outcomes.refused(messageId, reason);
-        deadLetters.send(exchange.getProperty(RAW_BODY, String.class), reason, messageId);
+        LOG.warn("SQS message {} {}; sending it to the dead-letter queue", inbound.messageId(), reason);
+        outcomes.refused(inbound.messageId(), reason);
+        deadLetters.send(inbound.rawBody(), reason, inbound.messageId());
+        messages.delete(inbound.receiptHandle());
     }
 
-    /** Used as the {@code handled} predicate: only the last attempt is handled (and deleted). */
-    public boolean isFinalAttempt(Exchange exchange) {
-        return attempt(exchange) >= settings.maxAttempts();
-    }
-
-    public void onFailure(Exchange exchange) {
+    /**
+     * @return a verdict for {@code direct:finish} on the last delivery of an event, else null
+     *         (the message is left to come back)
+     */
+    public Verdict onFailure(Exchange exchange) {
         Exception error = caught(exchange);
-        String messageId = exchange.getMessage().getHeader(Sqs2Constants.MESSAGE_ID, String.class);
-        int attempt = attempt(exchange);
-        String reason = error.getClass().getSimpleName() + ": " + error.getMessage();
+        Inbound inbound = Inbound.of(exchange);
+        String reason = describe(error);
         LifecycleEvent event = exchange.getMessage().getBody() instanceof LifecycleEvent e ? e : null;
-        if (!isFinalAttempt(exchange)) {
-            LOG.warn("Attempt {} of {} failed for {} (SQS message {}): {}; leaving it for redelivery",
-                    attempt, settings.maxAttempts(), event == null ? "message" : event.describe(), messageId, reason);
-            if (event != null) {
-                outcomes.failed(event, reason, false, null, report(error));
-            }
-            return;
+        if (inbound.receiveCount() < settings.maxAttempts() || event == null) {
+            LOG.warn("Delivery {} of {} failed at intake for {} (SQS message {}): {}; it comes back in {} s", inbound.receiveCount(),
+                    settings.maxAttempts(), event == null ? "a message" : event.describe(), inbound.messageId(), reason,
+                    settings.visibilitySeconds());
+            return null;
         }
-        String hookResult = null;
-        if (event != null && event.isHook()) {
-            hookResult = failureResult(event);
-            try {
-                lifecycleActions.complete(event, hookResult);
-            } catch (RuntimeException completionError) {
-                reason += "; completing the hook with " + hookResult + " failed too: " + completionError.getMessage();
-                hookResult = null;
-            }
-        }
-        LOG.error("Giving up on {} (SQS message {}) after {} attempts: {}; sending it to the dead-letter queue",
-                event == null ? "message" : event.describe(), messageId, attempt, reason);
-        if (event != null) {
-            outcomes.failed(event, reason, true, hookResult, report(error));
-        }
-        deadLetters.send(exchange.getProperty(RAW_BODY, String.class), "gave up after " + attempt + " attempts: " + reason, messageId);
+        LOG.error("Giving up on {} (SQS message {}) after {} deliveries: {}", event.describe(), inbound.messageId(),
+                inbound.receiveCount(), reason);
+        return new Verdict(event, inbound, OutcomeRecorder.GAVE_UP, null, event.isHook() ? failureResult(event) : null,
+                "failed at intake: " + reason, false);
     }
 
-    /** The group's profile decides, else lifeguard.hook.<transition>.on-failure. */
-    private String failureResult(LifecycleEvent event) {
+    /** The result a hook is completed with when it is given up on: the group's profile, else lifeguard.hook.<transition>.on-failure. */
+    public String failureResult(LifecycleEvent event) {
         boolean launching = event.kind() == Kind.LAUNCHING;
         String fromProfile = profiles.current().forGroup(event.groupName()).onFailure(launching ? "launching" : "terminating");
         return fromProfile != null ? fromProfile : settings.failureResult(launching);
     }
 
-    private static StepsReport report(Exception error) {
-        return error instanceof StepsFailedException failed ? failed.report() : null;
+    /** Sends a message given up on to the dead-letter queue with the reason. */
+    public void deadLetter(Verdict verdict) {
+        deadLetters.send(verdict.inbound().rawBody(), verdict.deadLetterReason(), verdict.inbound().messageId());
+    }
+
+    private static String describe(Exception error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof AwsServiceException aws && aws.awsErrorDetails() != null) {
+                return aws.awsErrorDetails().errorCode() + ": " + aws.awsErrorDetails().errorMessage();
+            }
+        }
+        return error.getClass().getSimpleName() + ": " + error.getMessage();
     }
 
     private static Exception caught(Exchange exchange) {
         Exception error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         return error != null ? error : exchange.getException();
-    }
-
-    /** SQS's ApproximateReceiveCount (1 on the first delivery), which the consumer sets as a header. */
-    static int attempt(Exchange exchange) {
-        Integer count = exchange.getMessage().getHeader("ApproximateReceiveCount", Integer.class);
-        return count == null ? 1 : count;
     }
 }

@@ -6,10 +6,16 @@ import java.util.regex.Pattern;
 
 /**
  * What Lifeguard does for the groups a profile matches: the steps per kind of event
- * ({@code launching}, {@code terminated}, …) and the result a hook gets when its steps fail
- * for the last time.
+ * ({@code launching}, {@code terminated}, …), the result a hook gets when its steps fail
+ * for the last time, and how many events of a kind may run at once for one group.
  */
-public record Profile(String match, Map<String, String> onFailure, Map<String, List<StepSpec>> steps) {
+public record Profile(String match, Map<String, String> onFailure, Map<String, Integer> maxInFlight,
+                      Map<String, List<StepSpec>> steps) {
+
+    /** How many events of this kind may run their steps at once for one group; 0 for no limit. */
+    public int maxInFlight(String kind) {
+        return maxInFlight.getOrDefault(kind, 0);
+    }
 
     public List<StepSpec> stepsFor(String kind) {
         return steps.getOrDefault(kind, List.of());

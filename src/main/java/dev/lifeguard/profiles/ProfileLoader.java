@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import dev.lifeguard.event.Kind;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -24,11 +25,13 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * can fix an edit that was rejected.
  */
 public class ProfileLoader {
-    public static final List<String> KINDS = List.of(
-            "launching", "terminating", "launched", "terminated", "launch-error", "terminate-error", "cleanup-request");
+    /** The keys under {@code steps}, from {@link Kind}: every kind of event but the test notification. */
+    public static final List<String> KINDS = java.util.Arrays.stream(Kind.values())
+            .filter(kind -> kind != Kind.TEST_NOTIFICATION).map(Kind::profileKey).toList();
     /** Keys that describe the step itself; every other key, timeout included, is the step's to read. */
     private static final Set<String> STEP_KEYS = Set.of("type", "name");
-    private static final Pattern GROUP_MATCH = Pattern.compile("[A-Za-z0-9._*?-]{1,255}");
+    /** A group name as Auto Scaling allows it (any printable text), where '*' and '?' are globs. */
+    private static final Pattern GROUP_MATCH = Pattern.compile("[^\\x00-\\x1f\\x7f]{1,255}");
     private static final Pattern STEP_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final Duration DEFAULT_STEP_TIMEOUT = Duration.ofMinutes(5);
 
@@ -57,7 +60,7 @@ public class ProfileLoader {
         unknownKeys(root, Set.of("default", "groups"), file.toString());
         Profile fallback = root.has("default")
                 ? profile(root.get("default"), "*", "default")
-                : new Profile("*", Map.of(), Map.of());
+                : new Profile("*", Map.of(), Map.of(), Map.of());
         List<Profile> groups = new ArrayList<>();
         JsonNode list = root.path("groups");
         if (!list.isMissingNode() && !list.isArray()) {
@@ -69,7 +72,7 @@ public class ProfileLoader {
             String match = node.path("match").asText("");
             String where = "groups[" + i + "] '" + match + "'";
             if (!GROUP_MATCH.matcher(match).matches()) {
-                throw new InvalidProfilesException(where + ": match must be a group name or a glob of letters, digits, '.', '_', '-', '*' and '?'");
+                throw new InvalidProfilesException(where + ": match must be a group name (1 to 255 printable characters) where '*' and '?' are globs");
             }
             if (!seen.add(match)) {
                 throw new InvalidProfilesException(where + ": another profile already matches '" + match + "'");
@@ -80,7 +83,18 @@ public class ProfileLoader {
     }
 
     private Profile profile(JsonNode node, String match, String where) {
-        unknownKeys(node, Set.of("match", "on-failure", "steps"), where);
+        unknownKeys(node, Set.of("match", "on-failure", "max-in-flight", "steps"), where);
+        Map<String, Integer> maxInFlight = new LinkedHashMap<>();
+        node.path("max-in-flight").properties().forEach(entry -> {
+            if (!KINDS.contains(entry.getKey())) {
+                throw new InvalidProfilesException(where + " max-in-flight: '" + entry.getKey() + "' is not one of " + KINDS);
+            }
+            if (!entry.getValue().canConvertToInt() || entry.getValue().asInt() < 1) {
+                throw new InvalidProfilesException(where + " max-in-flight." + entry.getKey()
+                        + ": must be a whole number of at least 1, not '" + entry.getValue().asText() + "'");
+            }
+            maxInFlight.put(entry.getKey(), entry.getValue().asInt());
+        });
         Map<String, String> onFailure = new LinkedHashMap<>();
         JsonNode failure = node.path("on-failure");
         failure.properties().forEach(entry -> {
@@ -116,7 +130,7 @@ public class ProfileLoader {
             }
             steps.put(kind, List.copyOf(specs));
         });
-        return new Profile(match, Map.copyOf(onFailure), Map.copyOf(steps));
+        return new Profile(match, Map.copyOf(onFailure), Map.copyOf(maxInFlight), Map.copyOf(steps));
     }
 
     private StepSpec step(JsonNode node, String where) {

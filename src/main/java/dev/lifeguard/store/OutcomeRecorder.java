@@ -10,10 +10,12 @@ import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /**
  * Writes what happened to an event onto its item in the Lifeguard table (the same item that
- * holds its claim). The SQS message is deleted only after one of these writes succeeded.
+ * holds its claim), together with the claim's next status. The SQS message is deleted only
+ * after one of these writes succeeded.
  */
 public class OutcomeRecorder {
     /** Outcome values in the {@code result} attribute. */
@@ -26,42 +28,56 @@ public class OutcomeRecorder {
 
     private final DynamoDbClient dynamoDb;
     private final String table;
+    private final String owner;
     private final boolean dryRun;
     private final Clock clock;
 
-    public OutcomeRecorder(DynamoDbClient dynamoDb, String table, boolean dryRun, Clock clock) {
+    public OutcomeRecorder(DynamoDbClient dynamoDb, String table, String owner, boolean dryRun, Clock clock) {
         this.dynamoDb = dynamoDb;
         this.table = table;
+        this.owner = owner;
         this.dryRun = dryRun;
         this.clock = clock;
     }
 
-    /** The steps ran (or were refused because the instance still lives); {@code hookResult} is set for hooks. */
-    public void succeeded(LifecycleEvent event, StepsReport report, String hookResult) {
+    /**
+     * Records how an attempt ended and moves the claim on, in one conditional write: to DONE for
+     * an outcome ({@code SUCCEEDED}, {@code REFUSED}, {@code GAVE_UP}), or to RELEASED for a
+     * {@code RETRYING} attempt so that the redelivery can claim it again.
+     *
+     * @param claimed false when the attempt failed before the event could be claimed: then the
+     *                outcome is written unless the event is already done
+     * @return false when the claim is no longer ours (its lease expired and another worker took
+     *         the event over): then nothing is written, and the caller must not delete the message
+     */
+    public boolean finish(LifecycleEvent event, String result, StepsReport report, String hookResult, String error,
+                          boolean claimed) {
         Map<String, AttributeValue> values = describe(event);
-        put(values, "result", report.refused() ? REFUSED : SUCCEEDED);
-        steps(values, report);
-        if (report.refused()) {
-            put(values, "lastError", "refused: " + report.refusedReason());
-        }
-        put(values, "hookResult", hookResult);
-        put(values, "finishedAt", clock.instant().toString());
-        update(event.idempotencyKey(), values);
-    }
-
-    /** An attempt failed; {@code hookResult} is set when this was the last attempt and the hook was completed. */
-    public void failed(LifecycleEvent event, String error, boolean gaveUp, String hookResult, StepsReport report) {
-        Map<String, AttributeValue> values = describe(event);
+        put(values, "result", result);
         if (report != null) {
             steps(values, report);
         }
-        put(values, "result", gaveUp ? GAVE_UP : RETRYING);
         put(values, "lastError", error);
         put(values, "hookResult", hookResult);
-        if (gaveUp) {
+        boolean retrying = result.equals(RETRYING);
+        if (!retrying) {
             put(values, "finishedAt", clock.instant().toString());
         }
-        update(event.idempotencyKey(), values);
+        values.put("status", AttributeValue.fromS(retrying ? "RELEASED" : "DONE"));
+        try {
+            if (claimed) {
+                update(event.idempotencyKey(), values, "REMOVE leaseExpiresAt",
+                        "#status = :claimed AND #owner = :owner",
+                        Map.of("#status", "status", "#owner", "owner"),
+                        Map.of(":claimed", AttributeValue.fromS("CLAIMED"), ":owner", AttributeValue.fromS(owner)));
+            } else {
+                update(event.idempotencyKey(), values, "", "attribute_not_exists(#status) OR #status <> :done",
+                        Map.of("#status", "status"), Map.of(":done", AttributeValue.fromS("DONE")));
+            }
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
     }
 
     /** A message that could not be read as an event; keyed by its SQS message id. */
@@ -71,7 +87,7 @@ public class OutcomeRecorder {
         put(values, "lastError", reason);
         put(values, "createdAt", clock.instant().toString());
         put(values, "finishedAt", clock.instant().toString());
-        update("refused#" + sqsMessageId, values);
+        update("refused#" + sqsMessageId, values, "", null, Map.of(), Map.of());
     }
 
     /** {@code steps}: one line for people; {@code stepResults}: one map per step for tools. */
@@ -106,10 +122,11 @@ public class OutcomeRecorder {
         return values;
     }
 
-    private void update(String key, Map<String, AttributeValue> values) {
+    private void update(String key, Map<String, AttributeValue> values, String remove, String condition,
+                        Map<String, String> conditionNames, Map<String, AttributeValue> conditionValues) {
         List<String> sets = new ArrayList<>();
-        Map<String, String> names = new HashMap<>();
-        Map<String, AttributeValue> placeholders = new HashMap<>();
+        Map<String, String> names = new HashMap<>(conditionNames);
+        Map<String, AttributeValue> placeholders = new HashMap<>(conditionValues);
         int i = 0;
         for (Map.Entry<String, AttributeValue> entry : values.entrySet()) {
             sets.add("#a" + i + " = :v" + i);
@@ -119,9 +136,11 @@ public class OutcomeRecorder {
         }
         sets.add("updatedAt = :now");
         placeholders.put(":now", AttributeValue.fromS(clock.instant().toString()));
+        String expression = "SET " + String.join(", ", sets) + (remove.isEmpty() ? "" : " " + remove);
         dynamoDb.updateItem(r -> r.tableName(table)
                 .key(Map.of(LifeguardTable.KEY, AttributeValue.fromS(key)))
-                .updateExpression("SET " + String.join(", ", sets))
+                .updateExpression(expression)
+                .conditionExpression(condition)
                 .expressionAttributeNames(names)
                 .expressionAttributeValues(placeholders));
     }

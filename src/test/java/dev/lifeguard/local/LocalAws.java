@@ -103,6 +103,18 @@ public final class LocalAws implements AutoCloseable {
                         .withBody("<ListResourceRecordSetsResponse xmlns=\"https://route53.amazonaws.com/doc/2013-04-01/\">"
                                 + "<ResourceRecordSets/><IsTruncated>false</IsTruncated><MaxItems>300</MaxItems>"
                                 + "</ListResourceRecordSetsResponse>")));
+        // Every hook has Auto Scaling's default heartbeat timeout, one hour.
+        autoScaling.stubFor(post(urlEqualTo("/"))
+                .withRequestBody(containing("Action=DescribeLifecycleHooks"))
+                .atPriority(10)
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "text/xml")
+                        .withBody("<DescribeLifecycleHooksResponse xmlns=\"http://autoscaling.amazonaws.com/doc/2011-01-01/\">"
+                                + "<DescribeLifecycleHooksResult><LifecycleHooks><member>"
+                                + "<LifecycleHookName>{{formData request.body 'form' urlDecode=true}}{{form.[LifecycleHookNames.member.1]}}</LifecycleHookName>"
+                                + "<HeartbeatTimeout>3600</HeartbeatTimeout><GlobalTimeout>172800</GlobalTimeout>"
+                                + "<DefaultResult>ABANDON</DefaultResult></member></LifecycleHooks></DescribeLifecycleHooksResult>"
+                                + "<ResponseMetadata><RequestId>local</RequestId></ResponseMetadata></DescribeLifecycleHooksResponse>")
+                        .withTransformers("response-template")));
         for (String action : new String[] {"CompleteLifecycleAction", "RecordLifecycleActionHeartbeat"}) {
             autoScaling.stubFor(post(urlEqualTo("/"))
                     .withRequestBody(containing("Action=" + action))

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.lifeguard.FakeTools;
 import dev.lifeguard.Fixtures;
 import dev.lifeguard.LifeguardConfiguration;
 import dev.lifeguard.event.EventParser;
@@ -25,7 +26,6 @@ import java.util.function.Predicate;
 import org.apache.camel.BeanInject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.NotifyBuilder;
-import org.apache.camel.test.main.junit5.AdviceRouteMapping;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -44,17 +44,19 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 @CamelMainTest(
         configurationClasses = {StandInBeans.class, LifeguardConfiguration.class},
         propertyPlaceholderLocations = "file:config/application.properties",
-        advices = @AdviceRouteMapping(route = "on-launching", advice = FailingStep.class),
         properties = {
             "lifeguard.queue=intake-test",
             "lifeguard.dead-letter-queue=intake-test-dlq",
             "lifeguard.table=intake-test",
             "lifeguard.table.create=true",
             "lifeguard.max-attempts=3",
-            "lifeguard.profiles=src/test/resources/profiles/none.yaml",
+            "lifeguard.profiles=src/test/resources/profiles/intake.yaml",
             "lifeguard.poll.wait-seconds=1",
             // Redeliveries after a failure come back within seconds.
             "lifeguard.visibility-seconds=2",
+            // Leases shorter than the slow steps below: they hold only because they are renewed.
+            "lifeguard.claim.lease-seconds=3",
+            "lifeguard.hook.heartbeat-seconds=1",
         })
 class IntakeRouteTest {
     private static final Duration PATIENCE = Duration.ofSeconds(30);
@@ -162,41 +164,24 @@ class IntakeRouteTest {
 
     @Test
     void aFailedStepLeavesTheMessageForRedeliveryAndTheRetryCompletesIt() {
-        String body = Fixtures.fresh(Fixtures.read("hook-launching.json")).replace("i-8f263c7ac55ae1615", FailingStep.FAILS_ONCE);
+        String body = steered(Fixtures.read("hook-launching.json"));
         LifecycleEvent event = parser.parse(body, "m");
+        FakeTools.write("fail-once-" + minion(event), "x");
         send(body);
 
         Map<String, AttributeValue> outcome = awaitOutcome(event.idempotencyKey(), "SUCCEEDED");
         assertEquals("2", outcome.get("attempts").n(), "the first delivery failed, the redelivery succeeded");
-        assertTrue(outcome.get("lastError").s().contains("salt-key -a failed"), "the failed attempt is on record");
+        assertTrue(outcome.get("lastError").s().contains("master unreachable"), "the failed attempt is on record");
         List<LoggedRequest> completions = completionsOf(event.actionToken());
         assertEquals(1, completions.size());
         assertEquals("CONTINUE", Fixtures.form(completions.get(0)).get("LifecycleActionResult"));
     }
 
     @Test
-    void aHookThatIsNoLongerActiveIsRecordedNotRetried() {
-        String body = Fixtures.fresh(Fixtures.read("hook-terminating-warmpool.json"));
-        LifecycleEvent event = parser.parse(body, "m");
-        aws.autoScaling().stubFor(post(urlEqualTo("/"))
-                .withRequestBody(containing("LifecycleActionToken=" + event.actionToken()))
-                .atPriority(1)
-                .willReturn(aResponse().withStatus(400).withHeader("Content-Type", "text/xml").withBody(
-                        "<ErrorResponse xmlns=\"http://autoscaling.amazonaws.com/doc/2011-01-01/\"><Error><Type>Sender</Type>"
-                                + "<Code>ValidationError</Code><Message>No active Lifecycle Action found with token "
-                                + event.actionToken() + "</Message></Error><RequestId>x</RequestId></ErrorResponse>")));
-        send(body);
-
-        Map<String, AttributeValue> outcome = awaitOutcome(event.idempotencyKey(), "SUCCEEDED");
-        assertEquals("NOT_ACTIVE", outcome.get("hookResult").s());
-        assertEquals("1", outcome.get("attempts").n());
-        assertEquals(1, completionsOf(event.actionToken()).size(), "an expired or completed hook is not retried");
-    }
-
-    @Test
     void aStepLongerThanTheVisibilityTimeoutKeepsItsMessageHidden() {
-        String body = Fixtures.fresh(Fixtures.read("hook-launching.json")).replace("i-8f263c7ac55ae1615", FailingStep.SLOW);
+        String body = steered(Fixtures.read("hook-launching.json"));
         LifecycleEvent event = parser.parse(body, "m");
+        FakeTools.write("slow-" + minion(event), "5");
         NotifyBuilder deliveries = new NotifyBuilder(context).fromRoute("sqs-intake")
                 .filter(e -> String.valueOf(e.getProperty("LifeguardRawBody")).contains(event.actionToken()))
                 .whenDone(2).create();
@@ -210,8 +195,9 @@ class IntakeRouteTest {
 
     @Test
     void theLastFailedAttemptAbandonsALaunchAndDeadLettersTheMessage() {
-        String body = Fixtures.fresh(Fixtures.read("eventbridge-launch-lifecycle-action.json")).replace("i-af02589bea9bba06b", FailingStep.FAILS_ALWAYS);
+        String body = steered(Fixtures.read("eventbridge-launch-lifecycle-action.json"));
         LifecycleEvent event = parser.parse(body, "m");
+        FakeTools.write("fail-always-" + minion(event), "highstate failed on every attempt");
         String messageId = send(body);
 
         Map<String, AttributeValue> outcome = awaitOutcome(event.idempotencyKey(), "GAVE_UP");
@@ -222,6 +208,94 @@ class IntakeRouteTest {
         assertEquals("ABANDON", Fixtures.form(completions.get(0)).get("LifecycleActionResult"));
         Message dead = awaitDeadLetter(messageId);
         assertTrue(dead.messageAttributes().get("LifeguardReason").stringValue().contains("highstate failed on every attempt"));
+    }
+
+    @Test
+    void aDuplicateArrivingAfterTheFirstLeaseWouldHaveEndedFindsTheClaimRenewed() {
+        String body = steered(Fixtures.read("hook-terminating.json"));
+        LifecycleEvent event = parser.parse(body, "m");
+        FakeTools.write("slow-" + minion(event), "8");
+        send(body);
+        Fixtures.awaitUntil("the step started", PATIENCE, () -> !FakeTools.callsAbout(minion(event)).isEmpty());
+        // The lease is 3 s; the step takes 8. A second copy (SNS and EventBridge both wired) now:
+        sleepSeconds(4);
+        send(body);
+
+        awaitOutcome(event.idempotencyKey(), "SUCCEEDED");
+        Fixtures.awaitUntil("the intake queue is empty", PATIENCE, () -> queueDepth("intake-test") == 0);
+        assertEquals(1, FakeTools.callsAbout(minion(event)).size(), "the step ran once");
+        assertEquals(1, completionsOf(event.actionToken()).size(), "the hook was completed once");
+        assertEquals("1", item(event.idempotencyKey()).get("attempts").n(), "meeting a held claim is not an attempt");
+    }
+
+    @Test
+    void aThrottledHeartbeatDoesNotFailTheAttempt() {
+        String body = steered(Fixtures.read("hook-terminating.json"));
+        LifecycleEvent event = parser.parse(body, "m");
+        aws.autoScaling().stubFor(post(urlEqualTo("/"))
+                .withRequestBody(containing("Action=RecordLifecycleActionHeartbeat"))
+                .withRequestBody(containing("LifecycleActionToken=" + event.actionToken()))
+                .atPriority(1)
+                .willReturn(aResponse().withStatus(400).withHeader("Content-Type", "text/xml").withBody(
+                        "<ErrorResponse xmlns=\"http://autoscaling.amazonaws.com/doc/2011-01-01/\"><Error><Type>Sender</Type>"
+                                + "<Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>x</RequestId></ErrorResponse>")));
+        FakeTools.write("slow-" + minion(event), "6");
+        send(body);
+
+        Map<String, AttributeValue> outcome = awaitOutcome(event.idempotencyKey(), "SUCCEEDED");
+        assertEquals("1", outcome.get("attempts").n(), "throttled heartbeats did not fail the attempt");
+        assertTrue(aws.autoScaling().findAll(postRequestedFor(urlEqualTo("/"))
+                .withRequestBody(containing("Action=RecordLifecycleActionHeartbeat"))
+                .withRequestBody(containing("LifecycleActionToken=" + event.actionToken()))).size() >= 2,
+                "heartbeats were tried, and tried again after throttling");
+        List<LoggedRequest> completions = completionsOf(event.actionToken());
+        assertEquals(1, completions.size());
+        assertEquals("CONTINUE", Fixtures.form(completions.get(0)).get("LifecycleActionResult"));
+    }
+
+    @ParameterizedTest(name = "a hook of group \"{0}\" is completed with {1}")
+    @CsvSource(delimiter = '|', value = {
+        "web servers | CONTINUE | SUCCEEDED",
+        "prod$green  | CONTINUE | SUCCEEDED",
+        // Its profile applies a Salt state, and '*' must never reach a Salt target: the step
+        // fails for good without calling salt, and the hook gets its on-failure result at once.
+        "batch *     | ABANDON  | GAVE_UP",
+    })
+    void everyGroupNameAutoScalingAllowsIsHandled(String group, String result, String outcomeResult) {
+        String body = Fixtures.fresh(Fixtures.read("hook-terminating.json")).replace("exampleAutoScalingGroup", group);
+        LifecycleEvent event = parser.parse(body, "m");
+        String test = Fixtures.read("test-notification.json").replaceAll("\"AutoScalingGroupName\": *\"[^\"]*\"",
+                "\"AutoScalingGroupName\": \"" + group.replace("$", "\\$") + "\"");
+        send(body);
+        send(test);
+
+        Map<String, AttributeValue> outcome = awaitOutcome(event.idempotencyKey(), outcomeResult);
+        assertEquals("1", outcome.get("attempts").n(), "no retries");
+        List<LoggedRequest> completions = completionsOf(event.actionToken());
+        assertEquals(1, completions.size());
+        assertEquals(result, Fixtures.form(completions.get(0)).get("LifecycleActionResult"));
+        assertEquals(group, Fixtures.form(completions.get(0)).get("AutoScalingGroupName"));
+        assertTrue(FakeTools.callsAbout(group).isEmpty(), "no Salt call for " + group);
+        Fixtures.awaitUntil("the intake queue is empty (the test notification deleted)", PATIENCE,
+                () -> queueDepth("intake-test") == 0);
+    }
+
+    /** The body, fresh, for a group whose profile runs the steered fake salt-key. */
+    private static String steered(String body) {
+        return Fixtures.fresh(body).replaceAll("\"AutoScalingGroupName\": *\"[^\"]*\"",
+                "\"AutoScalingGroupName\": \"steered-" + UUID.randomUUID().toString().substring(0, 8) + "\"");
+    }
+
+    private static String minion(LifecycleEvent event) {
+        return event.groupName() + "-" + event.instanceId();
+    }
+
+    private static void sleepSeconds(int seconds) {
+        try {
+            Thread.sleep(seconds * 1000L);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     // --- helpers: everything below talks to the stand-ins over their APIs ---

@@ -2,7 +2,7 @@ package dev.lifeguard.steps.ssm;
 
 import dev.lifeguard.event.Identifiers;
 import dev.lifeguard.steps.Heartbeat;
-import dev.lifeguard.steps.Step;
+import dev.lifeguard.steps.WaitingStep;
 import dev.lifeguard.steps.StepConfig;
 import dev.lifeguard.steps.StepOutcome;
 import dev.lifeguard.steps.StepRequest;
@@ -33,10 +33,11 @@ import software.amazon.awssdk.services.ssm.model.SendCommandRequest;
  * {@code output-s3-bucket}, {@code output-s3-prefix} (template), {@code comment} (template),
  * {@code timeout} (600 s), {@code poll-interval} (5 s), {@code heartbeat-interval} (60 s).
  *
- * <p>The wait blocks the calling thread. Sending and checking are kept apart ({@link #send},
- * {@link #check}) so that a later scheduler can park the wait instead of holding a thread.
+ * <p>The engine drives it as a {@link WaitingStep}: {@link #start} sends the command and returns
+ * its id, then {@link #check} looks at it every {@code poll-interval}, holding no thread between
+ * looks. {@link #run} does the same in one blocking call, for dry runs and single uses.
  */
-public class SsmCommand implements Step {
+public class SsmCommand implements WaitingStep {
     private static final Logger LOG = LoggerFactory.getLogger(SsmCommand.class);
 
     /** SSM's own document name syntax, plus ':' and '/' for shared documents given by ARN. */
@@ -88,6 +89,42 @@ public class SsmCommand implements Step {
         return await(settings, commandId, instanceId, heartbeat);
     }
 
+    @Override
+    public String start(StepRequest request) {
+        return send(Settings.of(request), instanceId(request));
+    }
+
+    @Override
+    public StepOutcome check(StepRequest request, String commandId) {
+        Settings settings = Settings.of(request);
+        String instanceId = instanceId(request);
+        GetCommandInvocationResponse invocation = check(commandId, instanceId);
+        if (invocation == null) {
+            return null;
+        }
+        return switch (invocation.status()) {
+            case SUCCESS -> succeeded(settings, commandId, instanceId, invocation);
+            case FAILED, CANCELLED, TIMED_OUT -> throw ended(settings, commandId, instanceId, invocation);
+            default -> null;
+        };
+    }
+
+    @Override
+    public Duration checkEvery(StepRequest request) {
+        return Settings.of(request).pollInterval();
+    }
+
+    @Override
+    public Exception timedOut(StepRequest request, String commandId, String lastStatus) {
+        return timedOut(Settings.of(request), commandId, instanceId(request), lastStatus);
+    }
+
+    private static StepOutcome succeeded(Settings settings, String commandId, String instanceId, GetCommandInvocationResponse invocation) {
+        LOG.info("ssm-command: {} on {} succeeded, commandId={}", settings.document(), instanceId, commandId);
+        return StepOutcome.succeeded(invocation.statusAsString() + " commandId=" + commandId + ": "
+                + tail(invocation.standardOutputContent()));
+    }
+
     /** Sends the command; returns its id. Parameters are not logged: profiles may carry secrets in them. */
     String send(Settings settings, String instanceId) {
         SendCommandRequest.Builder send = SendCommandRequest.builder()
@@ -136,9 +173,7 @@ public class SsmCommand implements Step {
                     status = invocation.statusAsString();
                     switch (invocation.status()) {
                         case SUCCESS -> {
-                            LOG.info("ssm-command: {} on {} succeeded, commandId={}", settings.document(), instanceId, commandId);
-                            return StepOutcome.succeeded(status + " commandId=" + commandId + ": "
-                                    + tail(invocation.standardOutputContent()));
+                            return succeeded(settings, commandId, instanceId, invocation);
                         }
                         case FAILED, CANCELLED, TIMED_OUT -> throw ended(settings, commandId, instanceId, invocation);
                         default -> {

@@ -1,0 +1,544 @@
+package dev.lifeguard.engine;
+
+import dev.lifeguard.aws.Ec2Instances;
+import dev.lifeguard.aws.LifecycleActions;
+import dev.lifeguard.aws.SqsMessages;
+import dev.lifeguard.store.InstanceFactsStore;
+import dev.lifeguard.event.LifecycleEvent;
+import dev.lifeguard.profiles.Profile;
+import dev.lifeguard.profiles.ProfileStore;
+import dev.lifeguard.profiles.StepSpec;
+import dev.lifeguard.steps.Heartbeat;
+import dev.lifeguard.steps.Step;
+import dev.lifeguard.steps.StepOutcome;
+import dev.lifeguard.steps.StepRequest;
+import dev.lifeguard.steps.StepResult;
+import dev.lifeguard.steps.StepsReport;
+import dev.lifeguard.steps.WaitingStep;
+import dev.lifeguard.store.Claims;
+import dev.lifeguard.store.StepRecord;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs events from claim to verdict without holding a thread while anything waits.
+ *
+ * <p>The intake route claims an event ({@link #claim}) and its kind's route starts it
+ * ({@link #start}); both return at once, so a message never waits behind another's steps. The
+ * steps then run on the step threads; a {@link WaitingStep} (an SSM command) sends its work,
+ * records the handle on the claim and is parked, to be looked at every few seconds by the
+ * scheduler. When every step has ended, the verdict goes to {@code direct:finish}, the one route
+ * that completes hooks, records outcomes and lets go of messages.
+ *
+ * <p>While an event is held, one scheduler keeps its message hidden ({@link SqsMessages}), its
+ * claim's lease renewed ({@link Claims#renew}) and its hook alive ({@link Heartbeats}). A step
+ * that ended is recorded on the claim, so a worker taking over after a crash skips it, and resumes
+ * a parked wait from its recorded handle instead of sending the command again.
+ */
+public class EventEngine {
+    private static final Logger LOG = LoggerFactory.getLogger(EventEngine.class);
+    /** What {@link #claim} tells the intake route. */
+    public static final String TAKEN = "TAKEN";
+    public static final String DONE = "DONE";
+    public static final String HELD = "HELD";
+
+    private final ProfileStore profiles;
+    private final Map<String, Step> steps;
+    private final Preflight preflight;
+    private final Claims claims;
+    private final SqsMessages messages;
+    private final Heartbeats heartbeats;
+    private final ExecutorService stepThreads;
+    private final ExecutorService work;
+    private final ScheduledExecutorService scheduler;
+    private final ProducerTemplate producer;
+    private final Function<LifecycleEvent, String> failureResult;
+    private final int maxAttempts;
+    private final boolean dryRun;
+    private final Clock clock;
+
+    private final Map<String, HeldEvent> held = new ConcurrentHashMap<>();
+    private final Set<Parked> parked = ConcurrentHashMap.newKeySet();
+    private final GroupLimits limits = new GroupLimits();
+    private volatile boolean accepting = true;
+
+    /** What the engine works with, built by the configuration. */
+    public record Needs(ProfileStore profiles, Map<String, Step> steps, Ec2Instances ec2, InstanceFactsStore facts,
+                        Claims claims, SqsMessages messages, LifecycleActions lifecycleActions, ProducerTemplate producer,
+                        Function<LifecycleEvent, String> failureResult, int stepThreads, int maxAttempts, boolean dryRun,
+                        Duration heartbeatGap, Clock clock) {
+    }
+
+    public EventEngine(Needs needs) {
+        this.profiles = needs.profiles();
+        this.steps = Map.copyOf(needs.steps());
+        this.preflight = new Preflight(needs.ec2(), needs.facts());
+        this.claims = needs.claims();
+        this.messages = needs.messages();
+        // Threads are the engine's own, not Camel's: Camel must not interrupt a running salt
+        // state when it stops; the engine decides, after the shutdown grace.
+        this.stepThreads = Executors.newFixedThreadPool(needs.stepThreads(), named("lifeguard-step"));
+        this.work = Executors.newFixedThreadPool(4, named("lifeguard-work"));
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(named("lifeguard-scheduler"));
+        this.heartbeats = new Heartbeats(needs.lifecycleActions(), needs.heartbeatGap(), work, needs.clock());
+        this.producer = needs.producer();
+        this.failureResult = needs.failureResult();
+        this.maxAttempts = needs.maxAttempts();
+        this.dryRun = needs.dryRun();
+        this.clock = needs.clock();
+        scheduler.scheduleWithFixedDelay(this::everySecond, 1, 1, TimeUnit.SECONDS);
+        scheduler.scheduleWithFixedDelay(messages::deleteQueued, 100, 100, TimeUnit.MILLISECONDS);
+    }
+
+    private static ThreadFactory named(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    // --- called by the routes ---
+
+    /**
+     * Claims the event in the exchange's body for this replica. A copy of an event handled
+     * already is {@value #DONE} (the route deletes it); a copy of an event someone holds is
+     * {@value #HELD} and hidden until that claim's lease could end, without counting an attempt.
+     */
+    public String claim(Exchange exchange) {
+        LifecycleEvent event = exchange.getMessage().getBody(LifecycleEvent.class);
+        Inbound inbound = Inbound.of(exchange);
+        if (!accepting) {
+            // Shutting down: give the message straight back, unclaimed.
+            messages.release(inbound.receiptHandle(), Duration.ZERO);
+            return HELD;
+        }
+        HeldEvent candidate = new HeldEvent(event, inbound);
+        if (held.putIfAbsent(event.idempotencyKey(), candidate) != null) {
+            LOG.info("Another copy of {} is in progress here; hiding this one for {} s", event.describe(), claims.lease().toSeconds());
+            messages.hide(inbound.receiptHandle(), claims.lease());
+            return HELD;
+        }
+        Claims.Claim claim;
+        try {
+            claim = claims.claim(event.idempotencyKey());
+        } catch (RuntimeException e) {
+            held.remove(event.idempotencyKey(), candidate);
+            throw e;
+        }
+        if (claim instanceof Claims.Taken taken) {
+            candidate.attempt = taken.attempt();
+            candidate.earlier = taken.steps();
+            candidate.renewDue = clock.instant().plus(claims.lease().dividedBy(3));
+            messages.hold(inbound.receiptHandle());
+            return TAKEN;
+        }
+        held.remove(event.idempotencyKey(), candidate);
+        if (claim instanceof Claims.Held other) {
+            Duration until = Duration.between(clock.instant(), other.leaseEnd()).plusSeconds(1);
+            Duration hide = until.isNegative() || until.isZero() ? Duration.ofSeconds(1) : until;
+            LOG.info("{} is held by {} until {}; hiding this copy for {} s", event.describe(), other.owner(), other.leaseEnd(), hide.toSeconds());
+            messages.hide(inbound.receiptHandle(), hide);
+            return HELD;
+        }
+        return DONE;
+    }
+
+    /** Starts the steps the group's profile names for the event's kind; returns at once. */
+    public void start(Exchange exchange) {
+        LifecycleEvent event = exchange.getMessage().getBody(LifecycleEvent.class);
+        HeldEvent h = held.get(event.idempotencyKey());
+        if (h == null) {
+            throw new IllegalStateException(event.describe() + " was started without being claimed; route it through sqs-intake");
+        }
+        Profile profile = profiles.current().forGroup(event.groupName());
+        String kind = event.kind().profileKey();
+        List<StepSpec> specs = profile.stepsFor(kind);
+        h.expect(specs);
+        if (specs.isEmpty()) {
+            work.execute(() -> conclude(h, StepsReport.of(event.kind().route(), List.of())));
+            return;
+        }
+        h.limit = profile.maxInFlight(kind);
+        h.startWhenFree = () -> stepThreads.execute(() -> begin(h));
+        work.execute(() -> {
+            if (event.isHook()) {
+                heartbeats.hold(event);
+            }
+            limits.enter(event.groupName(), kind, h.limit, h.startWhenFree);
+        });
+    }
+
+    /**
+     * Intake failed after the claim (dispatch could not start the event): forget it here and
+     * release the claim, so that the message's next delivery tries again.
+     */
+    public void abandon(Exchange exchange) {
+        if (!(exchange.getMessage().getBody() instanceof LifecycleEvent event)) {
+            return;
+        }
+        HeldEvent h = held.get(event.idempotencyKey());
+        if (h == null || h.attempt == 0 || !h.ended.compareAndSet(false, true)) {
+            return;
+        }
+        messages.forget(h.inbound.receiptHandle());
+        let(h);
+        try {
+            claims.release(h.key());
+        } catch (RuntimeException e) {
+            LOG.warn("Could not release the claim on {} ({}); it lapses in {} s", event.describe(), StepFailures.describe(e),
+                    claims.lease().toSeconds());
+        }
+    }
+
+    // --- running steps ---
+
+    private void begin(HeldEvent h) {
+        if (h.ended.get()) {
+            return;
+        }
+        String route = h.event.kind().route();
+        try {
+            Preflight.Result pre = preflight.check(h.event);
+            if (pre.refusal() != null) {
+                LOG.warn("Refusing cleanup for {}: {}", h.event.describe(), pre.refusal());
+                conclude(h, StepsReport.refused(route, pre.refusal()));
+                return;
+            }
+            h.facts = pre.facts();
+        } catch (RuntimeException e) {
+            // EC2 or the table could not be asked: the attempt fails before any step ran.
+            List<StepResult> failed = h.specs.stream().map(spec -> StepResult.failed(spec.name(), spec.type(), 0,
+                    "not started: asking EC2 about the instance failed: " + StepFailures.describe(e), false)).toList();
+            conclude(h, StepsReport.of(route, failed));
+            return;
+        }
+        for (int i = 0; i < h.specs.size(); i++) {
+            startStep(h, i);
+        }
+    }
+
+    private void startStep(HeldEvent h, int index) {
+        StepSpec spec = h.specs.get(index);
+        StepRecord earlier = h.earlier.get(spec.name());
+        if (earlier != null && earlier.ended()) {
+            stepEnded(h, index, new StepResult(spec.name(), spec.type(), earlier.status(), 0,
+                    "(an earlier attempt) " + (earlier.detail() == null ? "" : earlier.detail()), false), false);
+            return;
+        }
+        Step step = steps.get(spec.type());
+        StepRequest request = new StepRequest(h.event, h.facts, spec.config(), dryRun, Heartbeat.NONE);
+        if (step instanceof WaitingStep waiting && !dryRun) {
+            if (earlier != null && StepRecord.WAITING.equals(earlier.status()) && earlier.handle() != null) {
+                LOG.info("Resuming the wait of step {} for {} on {}", spec.name(), h.event.describe(), earlier.handle());
+                park(h, index, waiting, request, earlier.handle(), earlier.startedAt());
+                return;
+            }
+            h.track(stepThreads.submit(() -> sendAndPark(h, index, waiting, request)));
+            return;
+        }
+        h.blockingRunning.incrementAndGet();
+        Future<?> running = stepThreads.submit(() -> runBlocking(h, index, step, request));
+        h.track(running);
+        // A step's timeout also bounds its own waits; a tenth more (at most 15 s) lets it report first.
+        long grace = Math.min(Duration.ofSeconds(15).toMillis(), spec.timeout().toMillis() / 10);
+        scheduler.schedule(() -> {
+            if (!h.hasEnded(index)) {
+                running.cancel(true);
+                stepEnded(h, index, StepResult.failed(spec.name(), spec.type(), spec.timeout().toMillis(),
+                        "timed out after " + spec.timeout().toSeconds() + " s", false), true);
+            }
+        }, spec.timeout().toMillis() + grace, TimeUnit.MILLISECONDS);
+    }
+
+    private void runBlocking(HeldEvent h, int index, Step step, StepRequest request) {
+        StepSpec spec = h.specs.get(index);
+        long start = System.nanoTime();
+        try {
+            StepOutcome outcome = step.run(request);
+            stepEnded(h, index, StepResult.of(spec.name(), spec.type(), outcome, millisSince(start)), true);
+        } catch (Exception e) {
+            stepEnded(h, index, StepResult.failed(spec.name(), spec.type(), millisSince(start),
+                    StepFailures.describe(e), StepFailures.isPermanent(e)), true);
+        } finally {
+            h.blockingRunning.decrementAndGet();
+        }
+    }
+
+    private void sendAndPark(HeldEvent h, int index, WaitingStep step, StepRequest request) {
+        StepSpec spec = h.specs.get(index);
+        long startedAt = clock.millis();
+        String handle;
+        try {
+            handle = step.start(request);
+        } catch (Exception e) {
+            stepEnded(h, index, StepResult.failed(spec.name(), spec.type(), clock.millis() - startedAt,
+                    StepFailures.describe(e), StepFailures.isPermanent(e)), true);
+            return;
+        }
+        // The handle is on record before the first look: a worker taking over resumes this wait.
+        try {
+            if (!claims.recordStep(h.key(), spec.name(), new StepRecord(StepRecord.WAITING, null, handle, startedAt))) {
+                lose(h);
+                return;
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Could not record the handle {} of step {} for {}: {}", handle, spec.name(), h.event.describe(),
+                    StepFailures.describe(e));
+        }
+        park(h, index, step, request, handle, startedAt);
+    }
+
+    private void park(HeldEvent h, int index, WaitingStep step, StepRequest request, String handle, long startedAt) {
+        Instant deadline = Instant.ofEpochMilli(startedAt).plus(h.specs.get(index).timeout());
+        parked.add(new Parked(h, index, step, request, handle, startedAt, deadline, clock.instant().plusSeconds(1)));
+    }
+
+    /** Looks at the parked steps that are due, on the work threads. */
+    private void checkParked() {
+        Instant now = clock.instant();
+        for (Parked p : parked) {
+            if (p.held.ended.get()) {
+                parked.remove(p);
+            } else if (!p.nextCheck.isAfter(now) && p.checking.compareAndSet(false, true)) {
+                work.execute(() -> look(p));
+            }
+        }
+    }
+
+    private void look(Parked p) {
+        StepSpec spec = p.held.specs.get(p.index);
+        try {
+            StepOutcome outcome = p.step.check(p.request, p.handle);
+            if (outcome != null) {
+                parked.remove(p);
+                stepEnded(p.held, p.index, StepResult.of(spec.name(), spec.type(), outcome, clock.millis() - p.startedAt), true);
+                return;
+            }
+            if (!clock.instant().isBefore(p.deadline)) {
+                parked.remove(p);
+                Exception timedOut = p.step.timedOut(p.request, p.handle, p.lastStatus);
+                stepEnded(p.held, p.index, StepResult.failed(spec.name(), spec.type(), clock.millis() - p.startedAt,
+                        timedOut.getMessage(), false), true);
+                return;
+            }
+            p.lastStatus = "in progress";
+            p.nextCheck = clock.instant().plus(p.step.checkEvery(p.request));
+        } catch (Exception e) {
+            if (StepFailures.isPermanent(e) || !isLookFailure(e)) {
+                parked.remove(p);
+                stepEnded(p.held, p.index, StepResult.failed(spec.name(), spec.type(), clock.millis() - p.startedAt,
+                        StepFailures.describe(e), StepFailures.isPermanent(e)), true);
+                return;
+            }
+            // SSM throttled or unreachable: the command goes on regardless; look again later.
+            p.nextCheck = clock.instant().plus(p.step.checkEvery(p.request));
+        } finally {
+            p.checking.set(false);
+        }
+    }
+
+    /** A failure to look (throttling, an outage), as opposed to the work itself having failed. */
+    private static boolean isLookFailure(Exception e) {
+        return e instanceof software.amazon.awssdk.core.exception.SdkException;
+    }
+
+    private void stepEnded(HeldEvent h, int index, StepResult result, boolean record) {
+        if (h.ended.get()) {
+            return;
+        }
+        int ended = h.stepEnded(index, result);
+        if (ended < 0) {
+            return;
+        }
+        if (record && !result.failed()) {
+            try {
+                if (!claims.recordStep(h.key(), result.name(), new StepRecord(result.status(), result.detail(), null,
+                        clock.millis() - result.durationMillis()))) {
+                    lose(h);
+                    return;
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Could not record step {} of {}: {}", result.name(), h.event.describe(), StepFailures.describe(e));
+            }
+        }
+        if (ended > 0) {
+            conclude(h, StepsReport.of(h.event.kind().route(), h.results()));
+        }
+    }
+
+    // --- ending an event ---
+
+    private void conclude(HeldEvent h, StepsReport report) {
+        if (!h.ended.compareAndSet(false, true)) {
+            return;
+        }
+        limits.leave(h.event.groupName(), h.event.kind().profileKey(), h.limit);
+        Verdict verdict = verdict(h, report);
+        LOG.info("{}: {} — {}", h.event.describe(), verdict.result(), report.summary());
+        h.finishing = true;
+        work.execute(() -> finish(h, verdict));
+    }
+
+    private Verdict verdict(HeldEvent h, StepsReport report) {
+        LifecycleEvent event = h.event;
+        if (report.refused()) {
+            return new Verdict(event, h.inbound, "REFUSED", report, null, "refused: " + report.refusedReason(), true);
+        }
+        if (!report.failed()) {
+            return new Verdict(event, h.inbound, "SUCCEEDED", report, event.isHook() ? "CONTINUE" : null, null, true);
+        }
+        boolean permanent = report.results().stream().anyMatch(r -> r.failed() && r.permanent());
+        String error = "steps failed: " + report.summary();
+        if (permanent || h.attempt >= maxAttempts) {
+            String why = permanent ? "a permanent failure" : "attempt " + h.attempt + " of " + maxAttempts;
+            return new Verdict(event, h.inbound, "GAVE_UP", report, event.isHook() ? failureResult.apply(event) : null,
+                    error + " (" + why + ")", true);
+        }
+        return new Verdict(event, h.inbound, "RETRYING", report, null, error, true);
+    }
+
+    private void finish(HeldEvent h, Verdict verdict) {
+        try {
+            Exchange done = producer.send("direct:finish", exchange -> exchange.getMessage().setBody(verdict));
+            if (done.getException() != null) {
+                // The claim lapses and the message comes back; the recorded steps are not run again.
+                LOG.warn("Could not finish {} ({}); it will be retried when its message returns",
+                        h.event.describe(), StepFailures.describe(done.getException()));
+                messages.forget(h.inbound.receiptHandle());
+            }
+        } finally {
+            let(h);
+        }
+    }
+
+    /** The claim was taken over by another worker (our lease ran out): stop, and leave everything to it. */
+    private void lose(HeldEvent h) {
+        if (!h.ended.compareAndSet(false, true)) {
+            return;
+        }
+        LOG.warn("The claim on {} was taken over by another worker; stopping here without completing it", h.event.describe());
+        h.cancelRunning();
+        limits.forget(h.startWhenFree);
+        messages.forget(h.inbound.receiptHandle());
+        let(h);
+    }
+
+    private void let(HeldEvent h) {
+        held.remove(h.key(), h);
+        heartbeats.release(h.event);
+        parked.removeIf(p -> p.held == h);
+    }
+
+    // --- the scheduler ---
+
+    private void everySecond() {
+        try {
+            messages.extendDue();
+            heartbeats.sendDue();
+            checkParked();
+            renewLeases();
+        } catch (RuntimeException e) {
+            LOG.error("The engine's scheduler hit a bug; it keeps running", e);
+        }
+    }
+
+    private void renewLeases() {
+        Instant now = clock.instant();
+        for (HeldEvent h : held.values()) {
+            if (h.renewDue == null || h.renewDue.isAfter(now) || h.ended.get() && !h.finishing) {
+                continue;
+            }
+            h.renewDue = now.plus(claims.lease().dividedBy(3));
+            work.execute(() -> {
+                try {
+                    if (!claims.renew(h.key())) {
+                        lose(h);
+                    }
+                } catch (RuntimeException e) {
+                    // Retried at the next third of the lease; two more chances before it runs out.
+                    LOG.warn("Could not renew the claim on {}: {}", h.event.describe(), StepFailures.describe(e));
+                    h.renewDue = clock.instant().plusSeconds(5);
+                }
+            });
+        }
+    }
+
+    // --- shutdown ---
+
+    /**
+     * Stops taking events, lets running steps (a salt state, a knife call) and finishing events end
+     * within {@code grace}, then hands every other held event back: claim released without
+     * counting an attempt, message visible again. Parked waits are handed back with their handles
+     * on record, so the next worker resumes them.
+     */
+    public void shutdown(Duration grace) {
+        accepting = false;
+        Instant deadline = clock.instant().plus(grace);
+        while (clock.instant().isBefore(deadline) && held.values().stream()
+                .anyMatch(h -> h.blockingRunning.get() > 0 || h.finishing)) {
+            sleep(100);
+        }
+        int handedBack = 0;
+        for (HeldEvent h : held.values()) {
+            if (h.finishing || h.attempt == 0 || !h.ended.compareAndSet(false, true)) {
+                continue;
+            }
+            h.cancelRunning();
+            limits.forget(h.startWhenFree);
+            try {
+                claims.handBack(h.key());
+            } catch (RuntimeException e) {
+                LOG.warn("Could not release the claim on {} ({}); it lapses in {} s", h.event.describe(),
+                        StepFailures.describe(e), claims.lease().toSeconds());
+            }
+            messages.release(h.inbound.receiptHandle(), Duration.ZERO);
+            let(h);
+            handedBack++;
+        }
+        messages.deleteQueued();
+        LOG.info("Shutdown: {} event(s) handed back to the queue for another worker", handedBack);
+        scheduler.shutdownNow();
+        work.shutdown();
+        stepThreads.shutdownNow();
+    }
+
+    /** In-flight figures, for logs and tests. */
+    public int holding() {
+        return held.size();
+    }
+
+    public int parkedSteps() {
+        return parked.size();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static long millisSince(long start) {
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+}

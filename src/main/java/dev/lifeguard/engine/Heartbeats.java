@@ -1,0 +1,138 @@
+package dev.lifeguard.engine;
+
+import dev.lifeguard.aws.LifecycleActions;
+import dev.lifeguard.event.LifecycleEvent;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps every held lifecycle hook alive from one place. Each hook is beaten at a third of its own
+ * heartbeat timeout (DescribeLifecycleHooks, asked once per group and hook), never less often
+ * than {@code lifeguard.hook.heartbeat-seconds}, so ten thousand waiting hooks cost a handful of
+ * calls per second. A heartbeat that fails (throttled, Auto Scaling unreachable) is retried
+ * with backoff and never fails the event: the next one still lands well inside the timeout.
+ */
+final class Heartbeats {
+    private static final Logger LOG = LoggerFactory.getLogger(Heartbeats.class);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    private static final Duration LOG_EVERY = Duration.ofSeconds(30);
+
+    private final LifecycleActions lifecycleActions;
+    private final Duration maxGap;
+    private final ExecutorService senders;
+    private final Clock clock;
+    private final Map<String, Duration> gaps = new ConcurrentHashMap<>();
+    private final Map<String, Beat> held = new ConcurrentHashMap<>();
+    private volatile Instant lastFailureLog = Instant.EPOCH;
+
+    private static final class Beat {
+        final LifecycleEvent event;
+        final Duration gap;
+        volatile Instant due;
+        volatile int failures;
+        final AtomicBoolean sending = new AtomicBoolean();
+
+        Beat(LifecycleEvent event, Duration gap, Instant due) {
+            this.event = event;
+            this.gap = gap;
+            this.due = due;
+        }
+    }
+
+    Heartbeats(LifecycleActions lifecycleActions, Duration maxGap, ExecutorService senders, Clock clock) {
+        this.lifecycleActions = lifecycleActions;
+        this.maxGap = maxGap;
+        this.senders = senders;
+        this.clock = clock;
+    }
+
+    /** Starts beating a hook; the first beat is due one gap after Auto Scaling sent the hook. */
+    void hold(LifecycleEvent hook) {
+        Duration gap = gap(hook);
+        Instant due = sentAt(hook).plus(gap);
+        Instant now = clock.instant();
+        held.putIfAbsent(hook.actionToken(), new Beat(hook, gap, due.isBefore(now) ? now : due));
+    }
+
+    void release(LifecycleEvent hook) {
+        if (hook.isHook()) {
+            held.remove(hook.actionToken());
+        }
+    }
+
+    int holding() {
+        return held.size();
+    }
+
+    /** Called every second: sends the heartbeats that are due, on the sender threads. */
+    void sendDue() {
+        Instant now = clock.instant();
+        for (Beat beat : held.values()) {
+            if (beat.due.isAfter(now) || !beat.sending.compareAndSet(false, true)) {
+                continue;
+            }
+            senders.execute(() -> send(beat));
+        }
+    }
+
+    private void send(Beat beat) {
+        try {
+            if (!lifecycleActions.recordHeartbeat(beat.event)) {
+                LOG.warn("Stopped heartbeats for {}: Auto Scaling says the action is no longer active", beat.event.describe());
+                held.remove(beat.event.actionToken());
+                return;
+            }
+            beat.failures = 0;
+            beat.due = clock.instant().plus(beat.gap);
+        } catch (RuntimeException e) {
+            beat.failures++;
+            long backoff = Math.min(MAX_BACKOFF.toMillis(), 1000L << Math.min(5, beat.failures));
+            backoff = Math.min(backoff, Math.max(1000, beat.gap.toMillis() / 2));
+            beat.due = clock.instant().plusMillis(backoff);
+            logFailure(beat, e);
+        } finally {
+            beat.sending.set(false);
+        }
+    }
+
+    /** One line per failure burst, not one per hook: a throttled mass scale-in would flood the log. */
+    private void logFailure(Beat beat, RuntimeException e) {
+        Instant now = clock.instant();
+        if (lastFailureLog.plus(LOG_EVERY).isBefore(now)) {
+            lastFailureLog = now;
+            LOG.warn("Heartbeat for {} failed (retrying with backoff; the event goes on): {}",
+                    beat.event.describe(), StepFailures.describe(e));
+        }
+    }
+
+    private Duration gap(LifecycleEvent hook) {
+        return gaps.computeIfAbsent(hook.groupName() + "\n" + hook.hookName(), key -> {
+            try {
+                return lifecycleActions.heartbeatTimeout(hook.groupName(), hook.hookName())
+                        .map(timeout -> timeout.dividedBy(3))
+                        .filter(third -> third.compareTo(maxGap) < 0)
+                        .orElse(maxGap);
+            } catch (RuntimeException e) {
+                LOG.warn("Could not read the heartbeat timeout of hook {} of group {} ({}); beating every {} s",
+                        hook.hookName(), hook.groupName(), StepFailures.describe(e), maxGap.toSeconds());
+                return maxGap;
+            }
+        });
+    }
+
+    private Instant sentAt(LifecycleEvent hook) {
+        try {
+            return hook.time() == null ? clock.instant() : Instant.parse(hook.time());
+        } catch (DateTimeParseException e) {
+            return clock.instant();
+        }
+    }
+}

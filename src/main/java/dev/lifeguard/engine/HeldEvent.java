@@ -1,0 +1,79 @@
+package dev.lifeguard.engine;
+
+import dev.lifeguard.event.LifecycleEvent;
+import dev.lifeguard.profiles.StepSpec;
+import dev.lifeguard.steps.InstanceFacts;
+import dev.lifeguard.steps.StepResult;
+import dev.lifeguard.store.StepRecord;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** One event this replica has claimed and not yet let go of: its message, its claim, its steps' progress. */
+final class HeldEvent {
+    final LifecycleEvent event;
+    final Inbound inbound;
+    volatile int attempt;
+    volatile Map<String, StepRecord> earlier = Map.of();
+    volatile Instant renewDue;
+
+    volatile List<StepSpec> specs = List.of();
+    volatile InstanceFacts facts;
+    volatile int limit;
+    volatile Runnable startWhenFree;
+    private StepResult[] results = new StepResult[0];
+    private final AtomicInteger remaining = new AtomicInteger();
+    final AtomicInteger blockingRunning = new AtomicInteger();
+    final List<Future<?>> futures = new ArrayList<>();
+    /** Set once: the event has a verdict, or was lost or handed back; nothing else may end it. */
+    final AtomicBoolean ended = new AtomicBoolean();
+    volatile boolean finishing;
+
+    HeldEvent(LifecycleEvent event, Inbound inbound) {
+        this.event = event;
+        this.inbound = inbound;
+    }
+
+    String key() {
+        return event.idempotencyKey();
+    }
+
+    synchronized void expect(List<StepSpec> specs) {
+        this.specs = List.copyOf(specs);
+        this.results = new StepResult[specs.size()];
+        this.remaining.set(specs.size());
+    }
+
+    /**
+     * Records step {@code index}'s result: -1 when it had ended already (a timeout raced its
+     * result), 1 when it was the last step outstanding, else 0.
+     */
+    synchronized int stepEnded(int index, StepResult result) {
+        if (results[index] != null) {
+            return -1;
+        }
+        results[index] = result;
+        return remaining.decrementAndGet() == 0 ? 1 : 0;
+    }
+
+    synchronized boolean hasEnded(int index) {
+        return results[index] != null;
+    }
+
+    synchronized List<StepResult> results() {
+        return Arrays.asList(results.clone());
+    }
+
+    synchronized void track(Future<?> future) {
+        futures.add(future);
+    }
+
+    synchronized void cancelRunning() {
+        futures.forEach(f -> f.cancel(true));
+    }
+}

@@ -1,0 +1,192 @@
+package dev.lifeguard.store;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+
+/**
+ * The claim that decides which worker acts on an event: a DynamoDB conditional write on the
+ * event's item (Camel has no DynamoDB idempotent repository; this is the small one Lifeguard
+ * needs). An item moves CLAIMED → DONE when its outcome is recorded ({@link OutcomeRecorder}
+ * does both in one write), or CLAIMED → RELEASED when the attempt failed or was handed back.
+ *
+ * <p>A claim carries a lease that its owner renews while the event is in progress. A CLAIMED
+ * item whose lease has expired belongs to a worker that died, and is taken over, together with
+ * the per-step records the dead worker left ({@link StepRecord}). The owner may also re-claim its
+ * own claim, which is what it needs after a release that failed during a DynamoDB blip.
+ */
+public class Claims {
+    static final String CLAIMED = "CLAIMED";
+    static final String RELEASED = "RELEASED";
+    static final String DONE = "DONE";
+
+    /** What claiming an event found. */
+    public sealed interface Claim permits Taken, Done, Held {
+    }
+
+    /** Ours now. {@code attempt} counts claims, 1 for the first; {@code steps} is what earlier attempts recorded. */
+    public record Taken(int attempt, Map<String, StepRecord> steps) implements Claim {
+    }
+
+    /** The event was handled already: this delivery is a duplicate. */
+    public record Done() implements Claim {
+    }
+
+    /** Another worker is on it until {@code leaseEnd}, unless it dies first. */
+    public record Held(String owner, Instant leaseEnd) implements Claim {
+    }
+
+    private final DynamoDbClient dynamoDb;
+    private final String table;
+    private final String owner;
+    private final Duration lease;
+    private final Clock clock;
+
+    public Claims(DynamoDbClient dynamoDb, String table, String owner, Duration lease, Clock clock) {
+        this.dynamoDb = dynamoDb;
+        this.table = table;
+        this.owner = owner;
+        this.lease = lease;
+        this.clock = clock;
+    }
+
+    public String owner() {
+        return owner;
+    }
+
+    public Duration lease() {
+        return lease;
+    }
+
+    public Claim claim(String key) {
+        long now = clock.instant().getEpochSecond();
+        try {
+            Map<String, AttributeValue> item = dynamoDb.updateItem(r -> r.tableName(table)
+                    .key(key(key))
+                    .updateExpression("SET #status = :claimed, #owner = :owner, leaseExpiresAt = :lease,"
+                            + " stepState = if_not_exists(stepState, :empty),"
+                            + " createdAt = if_not_exists(createdAt, :nowText), updatedAt = :nowText ADD attempts :one")
+                    .conditionExpression("attribute_not_exists(pk) OR #status = :released"
+                            + " OR (#status = :claimed AND (leaseExpiresAt < :now OR #owner = :owner))")
+                    .expressionAttributeNames(Map.of("#status", "status", "#owner", "owner"))
+                    .expressionAttributeValues(Map.of(
+                            ":claimed", s(CLAIMED),
+                            ":released", s(RELEASED),
+                            ":owner", s(owner),
+                            ":lease", n(now + lease.toSeconds()),
+                            ":now", n(now),
+                            ":nowText", s(clock.instant().toString()),
+                            ":one", n(1),
+                            ":empty", AttributeValue.fromM(Map.of())))
+                    .returnValues(ReturnValue.ALL_NEW)
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).attributes();
+            return new Taken(Integer.parseInt(item.get("attempts").n()), steps(item));
+        } catch (ConditionalCheckFailedException e) {
+            Map<String, AttributeValue> item = e.item();
+            if (item != null && CLAIMED.equals(text(item, "status"))) {
+                return new Held(text(item, "owner"), Instant.ofEpochSecond(Long.parseLong(item.get("leaseExpiresAt").n())));
+            }
+            return new Done();
+        }
+    }
+
+    /** Extends our lease; false when the claim is no longer ours (it expired and was taken over). */
+    public boolean renew(String key) {
+        return ours(key, "SET leaseExpiresAt = :lease", Map.of(
+                ":lease", n(clock.instant().getEpochSecond() + lease.toSeconds())));
+    }
+
+    /** Keeps one step's state on the claim (and renews the lease); false when the claim is no longer ours. */
+    public boolean recordStep(String key, String step, StepRecord record) {
+        Map<String, AttributeValue> state = new LinkedHashMap<>();
+        state.put("status", s(record.status()));
+        if (record.detail() != null) {
+            state.put("detail", s(record.detail()));
+        }
+        if (record.handle() != null) {
+            state.put("handle", s(record.handle()));
+        }
+        state.put("startedAt", n(record.startedAt()));
+        // stepState exists from the claim on, so one key of it can be set in place.
+        return ours(key, "SET stepState.#step = :state, leaseExpiresAt = :lease", Map.of(":state", AttributeValue.fromM(state),
+                ":lease", n(clock.instant().getEpochSecond() + lease.toSeconds())), Map.of("#step", step));
+    }
+
+    /** Lets go of the event after a failed attempt, so that the next delivery claims it again. */
+    public boolean release(String key) {
+        return ours(key, "SET #status = :released REMOVE leaseExpiresAt", Map.of(":released", s(RELEASED)));
+    }
+
+    /**
+     * Gives the event back at shutdown: released for the next worker, and this attempt does not
+     * count, since nothing failed.
+     */
+    public boolean handBack(String key) {
+        return ours(key, "SET #status = :released REMOVE leaseExpiresAt ADD attempts :minusOne",
+                Map.of(":released", s(RELEASED), ":minusOne", n(-1)));
+    }
+
+    private boolean ours(String key, String update, Map<String, AttributeValue> values) {
+        return ours(key, update, values, Map.of());
+    }
+
+    private boolean ours(String key, String update, Map<String, AttributeValue> values, Map<String, String> names) {
+        Map<String, AttributeValue> all = new HashMap<>(values);
+        all.put(":claimed", s(CLAIMED));
+        all.put(":owner", s(owner));
+        all.put(":nowText", s(clock.instant().toString()));
+        Map<String, String> allNames = new HashMap<>(names);
+        allNames.put("#status", "status");
+        allNames.put("#owner", "owner");
+        String withTime = update.startsWith("SET ") ? update.replaceFirst("SET ", "SET updatedAt = :nowText, ") : update;
+        try {
+            dynamoDb.updateItem(r -> r.tableName(table)
+                    .key(key(key))
+                    .updateExpression(withTime)
+                    .conditionExpression("#status = :claimed AND #owner = :owner")
+                    .expressionAttributeNames(allNames)
+                    .expressionAttributeValues(all));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    private static Map<String, StepRecord> steps(Map<String, AttributeValue> item) {
+        AttributeValue state = item.get("stepState");
+        Map<String, StepRecord> steps = new LinkedHashMap<>();
+        if (state != null && state.hasM()) {
+            state.m().forEach((name, value) -> {
+                Map<String, AttributeValue> m = value.m();
+                steps.put(name, new StepRecord(text(m, "status"), text(m, "detail"), text(m, "handle"),
+                        m.containsKey("startedAt") ? Long.parseLong(m.get("startedAt").n()) : 0));
+            });
+        }
+        return steps;
+    }
+
+    static Map<String, AttributeValue> key(String key) {
+        return Map.of(LifeguardTable.KEY, s(key));
+    }
+
+    static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+
+    static AttributeValue n(long value) {
+        return AttributeValue.fromN(Long.toString(value));
+    }
+
+    static String text(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        return value == null ? null : value.s();
+    }
+}
