@@ -47,10 +47,12 @@ class CommandStepsTest {
         camel.stop();
     }
 
+    /** The fake tools' steering files are shared with other test classes (SeedWorkflowsTest leaves fail-state behind). */
     @BeforeEach
     void toolsBehave() {
-        FakeTools.remove("fail-salt-key");
-        FakeTools.remove("chef-nodes");
+        for (String file : List.of("fail-state", "fail-salt", "fail-salt-key", "fail-knife", "chef-nodes")) {
+            FakeTools.remove(file);
+        }
     }
 
     @Test
