@@ -3,13 +3,23 @@ package dev.lifeguard.event;
 import java.util.regex.Pattern;
 
 /**
- * Strict patterns for every identifier taken from a message. Values end up as arguments of
- * knife, salt and AWS calls, so anything outside these patterns is refused rather than escaped.
+ * The checks intake applies to identifiers taken from a message. Intake checks AWS's own
+ * documented patterns, never stricter ones: an event Auto Scaling can send is a valid event, so
+ * a group may be called {@code web servers}, {@code prod$green} or {@code batch *}. A value
+ * outside its pattern means the body is not a readable Auto Scaling event, and it is refused
+ * ({@link RefusedMessageException}) to the dead-letter queue.
+ *
+ * <p>Passing these checks does not make a value safe for any tool. Each step checks what it
+ * passes on for the tool it feeds (a Salt target, a Chef node name, a DNS name, a shell
+ * script's text) and fails itself permanently, naming the value and the rule, when a value is
+ * unsafe there. The ids AWS documents as UUIDs (RequestId, EventBridge id, SNS and SQS
+ * MessageId, action token) and the cleanup request's NodeName and IpAddress, which are
+ * Lifeguard's own format, keep their narrow patterns.
  */
 public final class Identifiers {
     private static final Pattern INSTANCE_ID = Pattern.compile("i-(?:[0-9a-f]{8}|[0-9a-f]{17})");
-    /** Stricter than Auto Scaling itself allows: no spaces, quotes or shell metacharacters. */
-    private static final Pattern GROUP_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,254}");
+    /** AutoScalingGroupName is 1 to 255 characters, counted in UTF-16 code units as the API counts them. */
+    static final int MAX_GROUP_NAME = 255;
     private static final Pattern HOOK_NAME = Pattern.compile("[A-Za-z0-9_/-]{1,255}");
     private static final Pattern ACTION_TOKEN =
             Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
@@ -23,12 +33,56 @@ public final class Identifiers {
     private Identifiers() {
     }
 
+    public static boolean isInstanceId(String value) {
+        return value != null && INSTANCE_ID.matcher(value).matches();
+    }
+
     public static String instanceId(String field, String value) {
         return require(field, value, INSTANCE_ID, "an EC2 instance id (i- followed by 8 or 17 hex digits)");
     }
 
+    /**
+     * Checks an Auto Scaling group name against AWS's documented pattern for
+     * AutoScalingGroupName: 1 to 255 characters (UTF-16 code units, as the API counts them), each
+     * in U+0020–U+D7FF, U+E000–U+FFFD or U+10000–U+10FFFF (a surrogate pair), or a tab, CR or
+     * LF. That excludes only the other control characters, U+FFFE, U+FFFF and unpaired
+     * surrogates. Spaces, {@code $}, {@code *}, quotes and {@code :} (which only the console
+     * forbids) are all valid, so the name is safe for no tool: steps check what they derive
+     * from it for the tool they feed.
+     */
     public static String groupName(String field, String value) {
-        return require(field, value, GROUP_NAME, "an Auto Scaling group name of letters, digits, '.', '_' and '-'");
+        if (!isGroupName(value)) {
+            String length = value == null || value.length() <= MAX_GROUP_NAME ? "" : " (it has " + value.length() + ")";
+            throw new RefusedMessageException(field + " is not an Auto Scaling group name (AWS allows 1 to " + MAX_GROUP_NAME
+                    + " characters" + length + ", none of them a control character other than tab, CR and LF, nor an unpaired"
+                    + " surrogate): " + quote(value));
+        }
+        return value;
+    }
+
+    /** Whether a value is a group name AWS accepts; see {@link #groupName}. */
+    public static boolean isGroupName(String value) {
+        if (value == null || value.isEmpty() || value.length() > MAX_GROUP_NAME) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isHighSurrogate(c)) {
+                // A pair stands for one character above U+FFFF, which the pattern allows.
+                if (i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                    i++;
+                    continue;
+                }
+                return false;
+            }
+            boolean allowed = c == '\t' || c == '\n' || c == '\r'
+                    || c >= '\u0020' && c <= '\uD7FF'
+                    || c >= '\uE000' && c <= '\uFFFD';
+            if (!allowed) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public static String hookName(String field, String value) {
@@ -70,20 +124,47 @@ public final class Identifiers {
         return value;
     }
 
-    /** Quotes a refused value for a log line: bounded in length, control characters made visible. */
+    /**
+     * Quotes a value for a log line or an error message: bounded to 80 characters, with control
+     * and format characters, line and paragraph separators and unpaired surrogates written as
+     * backslash-u escapes, and {@code "} and backslash escaped with a backslash, so that a value
+     * can neither break a log line nor pass for the text around it.
+     */
     public static String quote(String value) {
         if (value == null) {
             return "missing";
         }
-        String shown = value.length() > 80 ? value.substring(0, 80) + "…" : value;
+        int codePoints = value.codePointCount(0, value.length());
+        String shown = codePoints > 80 ? value.substring(0, value.offsetByCodePoints(0, 80)) : value;
         StringBuilder out = new StringBuilder("\"");
         shown.codePoints().forEach(c -> {
-            if (c < 0x20 || c == 0x7f) {
+            if (c == '"' || c == '\\') {
+                out.append('\\').appendCodePoint(c);
+            } else if (isInvisible(c)) {
                 out.append(String.format("\\u%04x", c));
             } else {
                 out.appendCodePoint(c);
             }
         });
-        return out.append('"').toString();
+        return out.append(codePoints > 80 ? "…" : "").append('"').toString();
+    }
+
+    /**
+     * A value as it appears in a log line: as it is when it is plain printable ASCII without
+     * spaces or quotes, else {@link #quote quoted}.
+     */
+    public static String forLog(String value) {
+        if (value != null && !value.isEmpty() && value.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != '"' && c != '\\')) {
+            return value;
+        }
+        return quote(value);
+    }
+
+    private static boolean isInvisible(int c) {
+        return switch (Character.getType(c)) {
+            case Character.CONTROL, Character.FORMAT, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR,
+                 Character.SURROGATE, Character.UNASSIGNED, Character.PRIVATE_USE -> true;
+            default -> false;
+        };
     }
 }

@@ -55,7 +55,11 @@ public record LifecycleEvent(
         return kind.isHook();
     }
 
-    /** A one-line description for logs, without notification metadata (operators put secrets there). */
+    /**
+     * A one-line description for logs, without notification metadata (operators put secrets
+     * there). A group name may hold spaces, quotes or line breaks, so values other than plain
+     * printable ASCII are quoted.
+     */
     public String describe() {
         StringBuilder out = new StringBuilder(kind.name().toLowerCase().replace('_', '-'));
         append(out, "group", groupName);
@@ -69,7 +73,7 @@ public record LifecycleEvent(
 
     private static void append(StringBuilder out, String name, String value) {
         if (value != null) {
-            out.append(' ').append(name).append('=').append(value);
+            out.append(' ').append(name).append('=').append(Identifiers.forLog(value));
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.lifeguard.profiles;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lifeguard.event.Identifiers;
 import dev.lifeguard.steps.StepConfig;
 import dev.lifeguard.steps.Templates;
 import java.io.IOException;
@@ -30,8 +31,6 @@ public class ProfileLoader {
             .filter(kind -> kind != Kind.TEST_NOTIFICATION).map(Kind::profileKey).toList();
     /** Keys that describe the step itself; every other key, timeout included, is the step's to read. */
     private static final Set<String> STEP_KEYS = Set.of("type", "name");
-    /** A group name as Auto Scaling allows it (any printable text), where '*' and '?' are globs. */
-    private static final Pattern GROUP_MATCH = Pattern.compile("[^\\x00-\\x1f\\x7f]{1,255}");
     private static final Pattern STEP_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final Duration DEFAULT_STEP_TIMEOUT = Duration.ofMinutes(5);
 
@@ -70,10 +69,12 @@ public class ProfileLoader {
         for (int i = 0; i < list.size(); i++) {
             JsonNode node = list.get(i);
             String match = node.path("match").asText("");
-            String where = "groups[" + i + "] '" + match + "'";
-            if (!GROUP_MATCH.matcher(match).matches()) {
-                throw new InvalidProfilesException(where + ": match must be a group name (1 to 255 printable characters) where '*' and '?' are globs");
+            // Any name Auto Scaling accepts can be matched exactly ("web servers", "prod$green").
+            if (!Identifiers.isGroupName(match)) {
+                throw new InvalidProfilesException("groups[" + i + "] match " + Identifiers.quote(match) + ": match must be a group"
+                        + " name or a glob ('*', '?') of 1 to 255 characters, without control characters other than tab, CR and LF");
             }
+            String where = "groups[" + i + "] '" + match + "'";
             if (!seen.add(match)) {
                 throw new InvalidProfilesException(where + ": another profile already matches '" + match + "'");
             }

@@ -1,5 +1,6 @@
 package dev.lifeguard.steps;
 
+import dev.lifeguard.event.Identifiers;
 import dev.lifeguard.event.LifecycleEvent;
 import java.util.Map;
 import java.util.HashMap;
@@ -11,15 +12,53 @@ import java.util.regex.Pattern;
  * {@code {ipAddress}}, {@code {privateIp}}, {@code {publicIp}}, {@code {privateDns}},
  * {@code {publicDns}}, {@code {name}} (the Name tag). Every value comes from a validated event
  * or from EC2; a placeholder without a value is an error, never an empty string.
+ *
+ * <p>Values are checked at intake only against AWS's own patterns, so a group name may hold
+ * spaces, {@code $} or {@code *}. A step that hands a rendered template to a tool either checks
+ * the whole result for that tool, or renders with {@link #renderChecked}, which checks each
+ * substituted value and leaves the operator's literal text alone.
  */
 public final class Templates {
     /** A '$' before the brace marks a shell expansion ({@code ${isEligible}}), which is left alone. */
     private static final Pattern PLACEHOLDER = Pattern.compile("(?<!\\$)\\{([A-Za-z]+)}");
 
+    /**
+     * Values a shell takes as one plain word wherever they are substituted, quoted or not: no
+     * spaces, quotes, {@code $}, backquotes, globs, redirections, separators or line breaks. For
+     * values rendered into scripts that SSM runs ({@code AWS-RunShellScript}).
+     */
+    public static final Pattern SHELL_SAFE = Pattern.compile("[A-Za-z0-9._:/@+=,-]+");
+    /** The rule {@link #SHELL_SAFE} enforces, for error messages. */
+    public static final String SHELL_SAFE_RULE = "a value put into a shell script may hold only letters, digits and"
+            + " '.', '_', ':', '/', '@', '+', '=', ',', '-' (no spaces, quotes, '$', '*', ';' or line breaks)";
+
     private Templates() {
     }
 
     public static String render(String template, LifecycleEvent event, InstanceFacts facts) {
+        return render(template, event, facts, (name, value) -> { });
+    }
+
+    /**
+     * Renders like {@link #render}, but every value substituted for a placeholder must match
+     * {@code allowed} in full. The template's literal text is the operator's and is not checked:
+     * {@code echo $HOME-{instanceId}} keeps its {@code $}, while a {@code $} arriving in
+     * {@code {group}} is refused.
+     *
+     * @param rule what {@code allowed} admits, in words, for the error message
+     * @throws PermanentStepException naming the placeholder, the quoted value and the rule,
+     *         when a substituted value does not match; no retry can change an event's values
+     */
+    public static String renderChecked(String template, LifecycleEvent event, InstanceFacts facts, Pattern allowed, String rule) {
+        return render(template, event, facts, (name, value) -> {
+            if (!allowed.matcher(value).matches()) {
+                throw new PermanentStepException("{" + name + "} " + Identifiers.quote(value) + " in template "
+                        + Identifiers.quote(template) + " is not allowed there: " + rule);
+            }
+        });
+    }
+
+    private static String render(String template, LifecycleEvent event, InstanceFacts facts, ValueCheck check) {
         Map<String, String> values = new HashMap<>();
         values.put("group", event.groupName());
         values.put("instanceId", event.instanceId() != null ? event.instanceId() : facts == null ? null : facts.instanceId());
@@ -45,6 +84,7 @@ public final class Templates {
                 throw new MissingValueException("template '" + template + "' needs {" + name + "}, which this "
                         + event.kind().name().toLowerCase() + " event does not provide");
             }
+            check.accept(name, value);
             matcher.appendReplacement(out, Matcher.quoteReplacement(value));
         }
         matcher.appendTail(out);
@@ -66,6 +106,11 @@ public final class Templates {
             case "group", "instanceId", "hook", "nodeName", "ipAddress", "privateIp", "publicIp", "privateDns", "publicDns", "name" -> true;
             default -> false;
         };
+    }
+
+    @FunctionalInterface
+    private interface ValueCheck {
+        void accept(String placeholder, String value);
     }
 
     /** The event lacks a value a template needs (a cleanup request without an instance id, say). */

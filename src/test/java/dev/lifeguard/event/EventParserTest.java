@@ -5,10 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lifeguard.Fixtures;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class EventParserTest {
     private final EventParser parser = new EventParser();
@@ -21,6 +29,7 @@ class EventParserTest {
         "sns-hook-terminating.json,                  TERMINATING, SNS,         nomad-clients,           i-7acb852b92f2b3f40, graceful_shutdown_asg, 5ff475b7-8a97-4740-8180-a4e3352d7ca7",
         "eventbridge-launch-lifecycle-action.json,   LAUNCHING,   EVENTBRIDGE, web-asg,                 i-af02589bea9bba06b, web-launch-hook,       d1da30d2-c0d0-41d9-9ffe-a0d37ac0db6c",
         "eventbridge-terminate-lifecycle-action.json, TERMINATING, EVENTBRIDGE, salt-minions,           i-6572aba90da7ef9ab, salt-cleanup-hook,     15efbb8b-da2e-42b0-9ed2-45c67beb648c",
+        "hook-launching-shell-group.json,            LAUNCHING,   DIRECT,      web-asg$(reboot),        i-05b7e3c1d9a2f4e68, web-launch-hook,       a7b3c9d1-2e4f-4a6b-8c0d-1e2f3a4b5c6d",
     })
     void readsLifecycleHooks(String file, Kind kind, Envelope envelope, String group, String instance, String hook, String token) {
         LifecycleEvent event = parser.parse(Fixtures.read(file), "sqs-message-1");
@@ -103,6 +112,7 @@ class EventParserTest {
         "hook-missing-token.json               | LifecycleActionToken is not a lifecycle action token",
         "hook-bad-instance-id.json             | EC2InstanceId is not an EC2 instance id",
         "hook-bad-group.json                   | AutoScalingGroupName is not an Auto Scaling group name",
+        "hook-group-too-long.json              | AutoScalingGroupName is not an Auto Scaling group name (AWS allows 1 to 255 characters (it has 256)",
         "hook-bad-hook-name.json               | LifecycleHookName is not a lifecycle hook name",
         "notification-missing-instance.json    | EC2InstanceId is not an EC2 instance id",
         "sns-message-not-json.json             | SNS Message is not",
@@ -152,5 +162,106 @@ class EventParserTest {
         LifecycleEvent event = parser.parse(Fixtures.read("hook-launching.json"), "m");
         assertTrue(event.notificationMetadata() != null && !event.notificationMetadata().isEmpty());
         assertTrue(!event.describe().contains(event.notificationMetadata()));
+    }
+
+    // --- group names: AWS's pattern, not a stricter one ---
+
+    /** One fixture per kind of message and envelope that carries a group name. */
+    private static final List<String> CARRIERS = List.of(
+            "hook-launching.json", "sns-hook-terminating.json", "eventbridge-launch-lifecycle-action.json",
+            "notification-terminate.json", "sns-terminate.json", "eventbridge-terminate-successful.json",
+            "test-notification.json", "sns-test-notification.json", "cleanup-request.json");
+
+    /** Names Auto Scaling accepts, the console included, and one it accepts through the API only (':'). */
+    private static final List<String> VALID_GROUP_NAMES = List.of(
+            "web servers", "prod$green", "batch *", "g".repeat(255), "arn:aws:prod", "tab\there", "line\r\nbreak",
+            "quote\"and\\back", "caf\u00e9 \ud83d\ude80", "x".repeat(253) + "\ud83d\ude80", "\u0085\u2028 \u007f");
+
+    /** Names outside AWS's pattern: empty, too long (in UTF-16 code units), control characters, unpaired surrogates. */
+    private static final List<String> INVALID_GROUP_NAMES = List.of(
+            "", "g".repeat(256), "x".repeat(254) + "\ud83d\ude80", "nul\u0000", "bell\u0007", "esc\u001b[2J", "unit\u001f",
+            "high\ud800", "\udc00low", "reversed\ude80\ud83d", "nonchar\ufffe", "nonchar\uffff");
+
+    static Stream<Arguments> validGroupNamesInEveryEnvelope() {
+        return CARRIERS.stream().flatMap(file -> VALID_GROUP_NAMES.stream().map(name -> Arguments.of(file, shown(name))));
+    }
+
+    static Stream<Arguments> invalidGroupNamesInEveryEnvelope() {
+        return CARRIERS.stream().flatMap(file -> INVALID_GROUP_NAMES.stream().map(name -> Arguments.of(file, shown(name))));
+    }
+
+    /** A test name that test reports can hold: control characters and lone surrogates escaped. */
+    private static Named<String> shown(String name) {
+        return Named.of(Identifiers.quote(name) + " (" + name.length() + ")", name);
+    }
+
+    @ParameterizedTest(name = "{0} with group {1} is accepted")
+    @MethodSource("validGroupNamesInEveryEnvelope")
+    void acceptsEveryGroupNameAwsAccepts(String file, String group) {
+        LifecycleEvent original = parser.parse(Fixtures.read(file), "sqs-message-1");
+
+        LifecycleEvent event = parser.parse(withGroup(Fixtures.read(file), group), "sqs-message-1");
+
+        assertEquals(group, event.groupName());
+        assertEquals(original.kind(), event.kind());
+        assertEquals(original.envelope(), event.envelope());
+        assertEquals(original.instanceId(), event.instanceId());
+        assertEquals(original.idempotencyKey(), event.idempotencyKey());
+    }
+
+    @ParameterizedTest(name = "{0} with group {1} is refused")
+    @MethodSource("invalidGroupNamesInEveryEnvelope")
+    void refusesGroupNamesOutsideAwsPattern(String file, String group) {
+        String body = withGroup(Fixtures.read(file), group);
+
+        RefusedMessageException refused = assertThrows(RefusedMessageException.class, () -> parser.parse(body, "sqs-message-1"));
+
+        assertTrue(refused.getMessage().startsWith("AutoScalingGroupName is not an Auto Scaling group name"), refused::getMessage);
+    }
+
+    @Test
+    void theGroupNameLimitCountsUtf16CodeUnitsAsTheApiDoes() {
+        assertTrue(Identifiers.isGroupName("x".repeat(253) + "\ud83d\ude80"), "253 + one pair = 255 code units");
+        assertTrue(!Identifiers.isGroupName("x".repeat(254) + "\ud83d\ude80"), "254 + one pair = 256 code units");
+        assertTrue(Identifiers.isGroupName("\ud83d\ude80".repeat(127)), "127 pairs = 254 code units");
+    }
+
+    @Test
+    void aRefusedGroupNameIsQuotedWithItsControlCharactersVisible() {
+        String body = withGroup(Fixtures.read("hook-launching.json"), "web\u0000\n\"asg\ud800");
+        RefusedMessageException refused = assertThrows(RefusedMessageException.class, () -> parser.parse(body, "m"));
+        assertTrue(refused.getMessage().endsWith(": \"web\\u0000\\u000a\\\"asg\\ud800\""), refused::getMessage);
+    }
+
+    @Test
+    void describeQuotesAGroupNameThatCouldBreakALogLine() {
+        LifecycleEvent event = parser.parse(withGroup(Fixtures.read("hook-launching.json"), "web\r\nFAKE log line \u2028"), "m");
+        String line = event.describe();
+        assertTrue(line.contains("group=\"web\\u000d\\u000aFAKE log line \\u2028\""), line);
+        assertTrue(line.chars().noneMatch(c -> c < 0x20 || c == 0x2028), line);
+        assertTrue(parser.parse(Fixtures.read("hook-launching.json"), "m").describe().contains(" group=web-asg "));
+    }
+
+    /** The fixture with its AutoScalingGroupName set to {@code group}, wherever its envelope keeps it. */
+    private static String withGroup(String body, String group) {
+        try {
+            ObjectMapper json = new ObjectMapper();
+            ObjectNode root = (ObjectNode) json.readTree(body);
+            if (root.has("Message")) {
+                ObjectNode inner = (ObjectNode) json.readTree(root.get("Message").textValue());
+                inner.put("AutoScalingGroupName", group);
+                root.put("Message", json.writeValueAsString(inner));
+            } else if (root.has("detail")) {
+                ((ObjectNode) root.get("detail")).put("AutoScalingGroupName", group);
+            } else {
+                root.put("AutoScalingGroupName", group);
+            }
+            String result = json.writeValueAsString(root);
+            JsonNode check = json.readTree(result);
+            assertTrue(check != null, "the rewritten fixture is JSON");
+            return result;
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new AssertionError(e);
+        }
     }
 }

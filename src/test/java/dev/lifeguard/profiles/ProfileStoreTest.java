@@ -75,11 +75,28 @@ class ProfileStoreTest {
         assertEquals("*", profiles.forGroup("db").match());
     }
 
+    @Test
+    void anyGroupNameAutoScalingAcceptsCanBeMatchedExactly() throws IOException {
+        Profiles profiles = loader.load(write("""
+                groups:
+                  - match: "web *"
+                  - match: "web servers"
+                  - match: "prod$green"
+                  - match: "arn:aws:prod"
+                """));
+        assertEquals("web servers", profiles.forGroup("web servers").match());
+        assertEquals("prod$green", profiles.forGroup("prod$green").match());
+        assertEquals("arn:aws:prod", profiles.forGroup("arn:aws:prod").match());
+        assertEquals("web *", profiles.forGroup("web tier").match());
+        assertEquals("*", profiles.forGroup("prod-green").match());
+    }
+
     @ParameterizedTest(name = "{1}")
     @CsvSource(delimiter = '|', value = {
         "groups: [{match: web-*, steps: {terminating: [{type: ssm}]}}]                     | groups[0] 'web-*' steps.terminating[0]: unknown step type 'ssm'",
         "groups: [{match: web-*, steps: {terminate: []}}]                                  | groups[0] 'web-*' steps: 'terminate' is not one of",
-        "groups: [{match: 'web;*'}]                                                        | groups[0] 'web;*': match must be",
+        "groups: [{match: ''}]                                                             | groups[0] match \"\": match must be a group name",
+        "groups: [{match: \"web\\0*\"}]                                                      | groups[0] match \"web\\u0000*\": match must be",
         "groups: [{match: web-*}, {match: web-*}]                                          | groups[1] 'web-*': another profile already matches",
         "default: {on-failure: {launching: RETRY}}                                         | default on-failure.launching: must be CONTINUE or ABANDON",
         "groups: [{match: a, steps: {launched: [{type: chef-cleanup, node-name: '{node}'}]}}] | unknown placeholder {node}",

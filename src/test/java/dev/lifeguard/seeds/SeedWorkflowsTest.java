@@ -203,13 +203,25 @@ class SeedWorkflowsTest {
     }
 
     @Test
-    void identifiersWithShellMetacharactersAreRefusedBeforeAnyCommandRuns() {
+    void aGroupNameWithShellMetacharactersIsAcceptedButTheSaltStepRefusesItAsATarget() {
         String id = launch().instanceId();
-        String body = hook("hook-launching.json", "salt-minions", id).replace("\"salt-minions\"", "\"salt-minions;reboot\"");
+        // AWS allows ';' in a group name, so the hook is a valid event and must be completed; the
+        // salt-* profile's minion id would carry it, so the step refuses before salt-key runs.
+        String body = hook("hook-launching.json", "salt-minions;reboot", id);
+        LifecycleEvent event = Fixtures.parse(body);
+        assertEquals("salt-minions;reboot", event.groupName());
         send(body);
-        String reason = awaitDeadLetterReason(id);
-        assertTrue(reason.contains("AutoScalingGroupName"), reason);
-        assertTrue(FakeTools.callsAbout(id).isEmpty(), "no tool ran for a refused message");
+
+        Map<String, AttributeValue>[] item = new Map[1];
+        Fixtures.awaitUntil("the hook completed with the Salt step's reason recorded", PATIENCE, () -> {
+            item[0] = world.dynamoDb.getItem(r -> r.tableName("seeds").consistentRead(true)
+                    .key(Map.of("pk", AttributeValue.fromS(event.idempotencyKey())))).item();
+            return item[0].containsKey("lastError") && item[0].containsKey("hookResult");
+        });
+        String error = item[0].get("lastError").s();
+        assertTrue(error.contains("minion id \"salt-minions;reboot-" + id + "\" is not a safe Salt target"), error);
+        assertEquals("ABANDON", onlyCompletion(event).get("LifecycleActionResult"));
+        assertTrue(FakeTools.callsAbout(id).isEmpty(), "neither salt-key nor salt ran");
         assertTrue(FakeTools.callsAbout("salt-minions;reboot").isEmpty());
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lifeguard.FakeTools;
+import dev.lifeguard.Fixtures;
 import dev.lifeguard.event.Envelope;
 import dev.lifeguard.event.Kind;
 import dev.lifeguard.event.LifecycleEvent;
@@ -13,15 +14,21 @@ import dev.lifeguard.steps.exec.CommandResult;
 import dev.lifeguard.steps.exec.CommandRunner;
 import dev.lifeguard.steps.salt.SaltAcceptKey;
 import dev.lifeguard.steps.salt.SaltDeleteKey;
+import dev.lifeguard.steps.salt.SaltState;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The exec-based steps against the fake tools in src/test/fake-tools, through camel-exec. */
 class CommandStepsTest {
@@ -40,6 +47,14 @@ class CommandStepsTest {
         camel.stop();
     }
 
+    /** The fake tools' steering files are shared with other test classes (SeedWorkflowsTest leaves fail-state behind). */
+    @BeforeEach
+    void toolsBehave() {
+        for (String file : List.of("fail-state", "fail-salt", "fail-salt-key", "fail-knife", "chef-nodes")) {
+            FakeTools.remove(file);
+        }
+    }
+
     @Test
     void argumentsReachTheProgramWholeWithoutAShell() {
         CommandResult result = commands.run(List.of("src/test/fake-tools/knife", "search", "node", "a b; $(reboot) `id` 'q'"),
@@ -50,8 +65,55 @@ class CommandStepsTest {
     }
 
     @Test
-    void executablesMustBePlainPaths() {
-        assertThrows(IllegalArgumentException.class, () -> commands.run(List.of("knife;reboot", "x"), Duration.ofSeconds(5)));
+    void anExecutableThatIsNotAPlainPathIsPermanent() {
+        PermanentStepException error = assertThrows(PermanentStepException.class,
+                () -> commands.run(List.of("knife;reboot", "x"), Duration.ofSeconds(5)));
+        assertTrue(error.getMessage().contains("\"knife;reboot\" is not a plain path"), error::getMessage);
+    }
+
+    @Test
+    void aMissingExecutableIsPermanentAndNamed() {
+        PermanentStepException error = assertThrows(PermanentStepException.class,
+                () -> commands.run(List.of("src/test/fake-tools/no-such-knife", "node", "list"), Duration.ofSeconds(30)));
+        assertTrue(error.getMessage().startsWith("executable \"src/test/fake-tools/no-such-knife\" cannot be run"), error::getMessage);
+    }
+
+    @Test
+    void anExecutableNotOnThePathIsPermanent() {
+        PermanentStepException error = assertThrows(PermanentStepException.class,
+                () -> commands.run(List.of("lifeguard-no-such-program", "x"), Duration.ofSeconds(30)));
+        assertTrue(error.getMessage().contains("\"lifeguard-no-such-program\""), error::getMessage);
+    }
+
+    @Test
+    void aFileThatIsNotExecutableIsPermanent() {
+        // record.sh is sourced by the fake tools and has no execute permission.
+        PermanentStepException error = assertThrows(PermanentStepException.class,
+                () -> commands.run(List.of("src/test/fake-tools/record.sh"), Duration.ofSeconds(30)));
+        assertTrue(error.getMessage().contains("record.sh"), error::getMessage);
+    }
+
+    @Test
+    void aMissingExecutableFailsItsStepPermanently() {
+        LifecycleEvent event = hook("salt-minions", "i-0123456789abcdef4");
+        StepRequest request = request(event, "salt-delete-key", Map.of("salt-key", "src/test/fake-tools/salt-key-missing"));
+
+        PermanentStepException error = assertThrows(PermanentStepException.class, () -> new SaltDeleteKey(commands).run(request));
+
+        assertTrue(error.getMessage().contains("salt-key-missing"), error::getMessage);
+    }
+
+    @Test
+    void aNonZeroExitStaysAnOrdinaryRetryableFailure() {
+        FakeTools.write("fail-salt-key", "Salt request timed out. The master is not responding.");
+        LifecycleEvent event = hook("salt-minions", "i-0123456789abcdef5");
+        StepRequest request = request(event, "salt-delete-key", Map.of("salt-key", "src/test/fake-tools/salt-key"));
+
+        RuntimeException error = assertThrows(RuntimeException.class, () -> new SaltDeleteKey(commands).run(request));
+
+        assertTrue(!(error instanceof PermanentStepException), error::toString);
+        assertTrue(error.getMessage().contains("exit 1"), error::getMessage);
+        assertEquals(List.of("salt-key", "-d", "salt-minions-i-0123456789abcdef5", "-y"), lastCall());
     }
 
     @Test
@@ -71,8 +133,129 @@ class CommandStepsTest {
                 new StepConfig("salt-accept", Map.of("salt-key", "src/test/fake-tools/salt-key", "minion-id", "{group}*")),
                 false, Heartbeat.NONE);
         int before = callCount();
-        assertThrows(IllegalArgumentException.class, () -> new SaltAcceptKey(commands).run(request));
+        assertThrows(PermanentStepException.class, () -> new SaltAcceptKey(commands).run(request));
         assertEquals(before, callCount(), "nothing ran");
+    }
+
+    /** Group names AWS accepts that are no Salt target: a glob, a space, a '$', a '[', a leading '-'. */
+    @ParameterizedTest(name = "group \"{0}\" never reaches salt or salt-key")
+    @ValueSource(strings = {"batch *", "prod$green", "web servers", "db[12]", "who?", "-L", "web-asg$(reboot)"})
+    void saltStepsRefuseAGroupNameThatIsNoSafeTargetWithoutRunningSalt(String group) {
+        LifecycleEvent event = hook(group, "i-0123456789abcdef2");
+        String minion = group + "-i-0123456789abcdef2";
+        Map<String, Object> tools = Map.of("salt-key", "src/test/fake-tools/salt-key", "salt", "src/test/fake-tools/salt");
+        Map<String, Step> steps = Map.of(
+                "salt-accept", new SaltAcceptKey(commands),
+                "salt-state", new SaltState(commands),
+                "salt-delete-key", new SaltDeleteKey(commands));
+        int before = callCount();
+
+        steps.forEach((type, step) -> {
+            Map<String, Object> config = new HashMap<>(tools);
+            config.keySet().retainAll(step.settings());
+            PermanentStepException error = assertThrows(PermanentStepException.class,
+                    () -> step.run(request(event, type, config)), type);
+            assertEquals(type + ": minion id " + dev.lifeguard.event.Identifiers.quote(minion) + " is not a safe Salt target: "
+                    + "only letters, digits, '.', '_' and '-', starting with a letter or digit, at most 255 characters"
+                    + " (no '*', '?', '[' or spaces)", error.getMessage());
+        });
+
+        assertEquals(before, callCount(), "neither salt nor salt-key ran");
+        assertTrue(FakeTools.callsAbout("i-0123456789abcdef2").isEmpty());
+    }
+
+    @Test
+    void aHookFromAGroupWithShellCharactersIsReadButItsSaltAndChefStepsFailPermanently() {
+        LifecycleEvent event = Fixtures.parse(Fixtures.read("hook-launching-shell-group.json"));
+        assertEquals("web-asg$(reboot)", event.groupName());
+        int before = callCount();
+
+        PermanentStepException salt = assertThrows(PermanentStepException.class, () -> new SaltAcceptKey(commands)
+                .run(request(event, "salt-accept", Map.of("salt-key", "src/test/fake-tools/salt-key", "salt", "src/test/fake-tools/salt"))));
+        PermanentStepException chef = assertThrows(PermanentStepException.class, () -> new ChefCleanup(commands)
+                .run(request(event, "chef-cleanup", Map.of("knife", "src/test/fake-tools/knife", "node-name", "{group}-{instanceId}"))));
+
+        assertTrue(salt.getMessage().contains("\"web-asg$(reboot)-i-05b7e3c1d9a2f4e68\""), salt::getMessage);
+        assertTrue(chef.getMessage().contains("\"web-asg$(reboot)-i-05b7e3c1d9a2f4e68\" is not a Chef node name"), chef::getMessage);
+        assertEquals(before, callCount(), "no tool ran");
+    }
+
+    @Test
+    void aStateNameThatIsNoPlainNameIsRefusedBeforeSaltRuns() {
+        LifecycleEvent event = hook("salt-minions", "i-0123456789abcdef3");
+        int before = callCount();
+        for (String state : List.of("clean *", "-x", "clean;reboot", "")) {
+            PermanentStepException error = assertThrows(PermanentStepException.class, () -> new SaltState(commands)
+                    .run(request(event, "salt-clean", Map.of("salt", "src/test/fake-tools/salt", "state", state))));
+            assertTrue(error.getMessage().startsWith("salt-clean: state name "), error::getMessage);
+        }
+        assertEquals(before, callCount());
+    }
+
+    @Test
+    void saltAcceptLeavesHeartbeatsToTheEngine() {
+        LifecycleEvent event = hook("salt-minions", "i-0123456789abcdef6");
+        AtomicInteger beats = new AtomicInteger();
+        StepRequest request = new StepRequest(event, InstanceFacts.unknown(event.instanceId()), new StepConfig("salt-accept",
+                Map.of("salt-key", "src/test/fake-tools/salt-key", "salt", "src/test/fake-tools/salt")), false, beats::incrementAndGet);
+
+        StepOutcome outcome = new SaltAcceptKey(commands).run(request);
+
+        assertEquals("SUCCEEDED", outcome.status(), outcome.detail());
+        assertEquals(0, beats.get());
+        assertEquals(List.of("salt", "salt-minions-i-0123456789abcdef6", "state.highstate", "--out", "json"), lastCall());
+    }
+
+    @Test
+    void chefCleanupRefusesANodeNameTemplateThatRendersNoNodeNameWithoutRunningKnife() {
+        LifecycleEvent event = hook("web servers", "i-0123456789abcdef7");
+        int before = callCount();
+
+        PermanentStepException error = assertThrows(PermanentStepException.class, () -> new ChefCleanup(commands)
+                .run(request(event, "chef-cleanup", Map.of("knife", "src/test/fake-tools/knife", "node-name", "{group}-{instanceId}"))));
+
+        assertTrue(error.getMessage().startsWith("chef-cleanup: node name \"web servers-i-0123456789abcdef7\" is not a Chef node name: "
+                + "only letters, digits"), error::getMessage);
+        assertEquals(before, callCount(), "knife never ran");
+    }
+
+    @Test
+    void chefCleanupBuildsASearchOnlyFromAnInstanceIdThatIsOne() {
+        LifecycleEvent event = new LifecycleEvent(Kind.TERMINATED, Kind.TERMINATED.eventName(), Envelope.DIRECT, "web-asg", null,
+                null, null, null, "r-1", "m-1", null, null, null, null, null, null);
+        // Facts come from the table, not from a checked message.
+        InstanceFacts facts = new InstanceFacts("i-1 OR name:*", "terminated", null, null, null, null, null);
+        StepRequest request = new StepRequest(event, facts, new StepConfig("chef-cleanup", Map.of("knife", "src/test/fake-tools/knife")),
+                false, Heartbeat.NONE);
+        int before = callCount();
+
+        PermanentStepException error = assertThrows(PermanentStepException.class, () -> new ChefCleanup(commands).run(request));
+
+        assertTrue(error.getMessage().startsWith("chef-cleanup: instance id \"i-1 OR name:*\" is not an EC2 instance id"), error::getMessage);
+        assertEquals(before, callCount(), "knife never ran");
+    }
+
+    @Test
+    void chefCleanupDeletesNothingWhenTheChefServerAnswersWithANameThatIsNoNodeName() {
+        FakeTools.write("chef-nodes", "i-0123456789abcdef8 --all\n");
+        LifecycleEvent event = hook("web-asg", "i-0123456789abcdef8");
+        int before = callCount();
+
+        PermanentStepException error = assertThrows(PermanentStepException.class, () -> new ChefCleanup(commands)
+                .run(request(event, "chef-cleanup", Map.of("knife", "src/test/fake-tools/knife"))));
+
+        assertTrue(error.getMessage().contains("node name \"--all\" is not a Chef node name"), error::getMessage);
+        assertEquals(before + 1, callCount(), "only the search ran");
+        assertEquals("search", lastCall().get(1));
+    }
+
+    @Test
+    void chefCleanupRefusesAKnifeConfigThatIsNoPlainPath() {
+        LifecycleEvent event = hook("web-asg", "i-0123456789abcdef9");
+        int before = callCount();
+        assertThrows(PermanentStepException.class, () -> new ChefCleanup(commands).run(request(event, "chef-cleanup",
+                Map.of("knife", "src/test/fake-tools/knife", "node-name", "{instanceId}", "config", "/etc/chef/knife.rb --local-mode"))));
+        assertEquals(before, callCount());
     }
 
     @Test
@@ -85,6 +268,10 @@ class CommandStepsTest {
         assertEquals("SKIPPED", outcome.status());
         assertEquals("would run src/test/fake-tools/salt-key -d salt-minions-i-0123456789abcdef1 -y", outcome.detail());
         assertEquals(before, callCount());
+    }
+
+    private static StepRequest request(LifecycleEvent event, String name, Map<String, Object> config) {
+        return new StepRequest(event, InstanceFacts.unknown(event.instanceId()), new StepConfig(name, config), false, Heartbeat.NONE);
     }
 
     static LifecycleEvent hook(String group, String instanceId) {

@@ -2,25 +2,39 @@ package dev.lifeguard.steps.chef;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.lifeguard.event.Identifiers;
 import dev.lifeguard.steps.Step;
 import dev.lifeguard.steps.StepConfig;
 import dev.lifeguard.steps.StepOutcome;
 import dev.lifeguard.steps.StepRequest;
+import dev.lifeguard.steps.ToolValues;
 import dev.lifeguard.steps.exec.CommandResult;
 import dev.lifeguard.steps.exec.CommandRunner;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Deletes an instance's Chef node and client (seeds 000 and 002). The node name comes from a
  * template ({@code node-name}), from a cleanup request's NodeName, or from a knife search on
  * the EC2 instance id, which is what Ohai records for every node. A node or client that is
  * already gone counts as deleted.
+ *
+ * <p>Every value knife gets is checked here, for knife: a node name must be a host or node name
+ * (so neither an option nor a search pattern), the search query is built only from a checked
+ * instance id, and the knife config path must be a plain path. A group name such as
+ * {@code web servers} is a valid event but renders {@code node-name: "{group}-{instanceId}"}
+ * into something that is not a node name: the step then fails permanently without running
+ * knife.
  */
 public class ChefCleanup implements Step {
     private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(2);
+    /** A host or Chef node name: letters, digits, '.', '_' and '-', starting and ending with a letter or digit. */
+    private static final Pattern NODE_NAME = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9._-]{0,252}[A-Za-z0-9])?");
+    private static final String NODE_RULE = "only letters, digits, '.', '_' and '-', starting and ending with a letter or"
+            + " digit, at most 254 characters (no spaces, '*', '?', ':' or quotes)";
+    private static final Pattern INSTANCE_ID = Pattern.compile("i-(?:[0-9a-f]{8}|[0-9a-f]{17})");
+    private static final Pattern PATH = Pattern.compile("[A-Za-z0-9_./-]{1,255}");
 
     private final CommandRunner commands;
     private final ObjectMapper json = new ObjectMapper();
@@ -42,22 +56,29 @@ public class ChefCleanup implements Step {
     @Override
     public StepOutcome run(StepRequest request) {
         StepConfig config = request.config();
+        String step = config.stepName();
         String knife = config.string("knife", "knife");
-        List<String> configArgs = config.values().containsKey("config") ? List.of("-c", config.string("config")) : List.of();
+        List<String> configArgs = config.values().containsKey("config")
+                ? List.of("-c", ToolValues.require(step, "knife config", config.string("config"), PATH, "a plain path",
+                        "only letters, digits, '.', '_', '/' and '-'"))
+                : List.of();
 
         List<String> names = new ArrayList<>();
         String search = null;
         if (config.values().containsKey("node-name")) {
-            names.add(Identifiers.nodeName("node-name", request.render(config.string("node-name"))));
+            names.add(nodeName(step, request.render(config.string("node-name"))));
         } else if (request.event().nodeName() != null) {
-            names.add(request.event().nodeName());
+            names.add(nodeName(step, request.event().nodeName()));
         } else {
             String instanceId = request.facts() != null && request.facts().instanceId() != null
                     ? request.facts().instanceId() : request.event().instanceId();
             if (instanceId == null) {
                 throw new IllegalArgumentException("chef-cleanup needs node-name, a NodeName or an instance id to search for");
             }
-            search = "ec2_instance_id:" + Identifiers.instanceId("instance id", instanceId);
+            // Facts come from our table, not from a checked message: the query is built only
+            // from an id that is one, so it cannot widen the search.
+            search = "ec2_instance_id:" + ToolValues.require(step, "instance id", instanceId, INSTANCE_ID,
+                    "an EC2 instance id", "i- followed by 8 or 17 lower-case hex digits");
         }
 
         if (request.dryRun()) {
@@ -65,7 +86,7 @@ public class ChefCleanup implements Step {
             return StepOutcome.skipped("would run knife node delete and knife client delete for " + target);
         }
         if (search != null) {
-            names.addAll(searchNodes(knife, search, configArgs));
+            names.addAll(searchNodes(step, knife, search, configArgs));
             if (names.isEmpty()) {
                 return StepOutcome.alreadyDone("no Chef node with " + search);
             }
@@ -82,7 +103,7 @@ public class ChefCleanup implements Step {
     }
 
     /** {@code knife search node QUERY -i -F json} prints {"results": n, "rows": ["name", ...]}. */
-    private List<String> searchNodes(String knife, String query, List<String> configArgs) {
+    private List<String> searchNodes(String step, String knife, String query, List<String> configArgs) {
         List<String> argv = new ArrayList<>(List.of(knife, "search", "node", query, "-i", "-F", "json"));
         argv.addAll(configArgs);
         CommandResult result = commands.run(argv, COMMAND_TIMEOUT);
@@ -93,13 +114,18 @@ public class ChefCleanup implements Step {
             JsonNode rows = json.readTree(result.stdout()).path("rows");
             List<String> names = new ArrayList<>();
             for (JsonNode row : rows) {
-                // Names come back from the Chef server: validated like any other identifier.
-                names.add(Identifiers.nodeName("Chef node name", row.asText()));
+                // Names come back from the Chef server: checked like any other value knife gets.
+                names.add(nodeName(step, row.asText()));
             }
             return names;
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw new IllegalStateException("knife search printed no JSON: " + result.excerpt());
         }
+    }
+
+    /** @throws dev.lifeguard.steps.PermanentStepException when {@code name} is not a host or node name */
+    private static String nodeName(String step, String name) {
+        return ToolValues.require(step, "node name", name, NODE_NAME, "a Chef node name", NODE_RULE);
     }
 
     /** @return true when something was deleted, false when it was already gone */

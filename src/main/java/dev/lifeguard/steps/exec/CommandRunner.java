@@ -1,5 +1,7 @@
 package dev.lifeguard.steps.exec;
 
+import dev.lifeguard.event.Identifiers;
+import dev.lifeguard.steps.PermanentStepException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -13,36 +15,69 @@ import org.apache.camel.component.exec.ExecResult;
 
 /**
  * Runs a program through camel-exec with an argument list: no shell ever sees the arguments,
- * so a value cannot become a second command. Callers validate every argument they build from a
- * message before it gets here.
+ * so a value cannot become a second command. Callers check every argument they build from a
+ * message for the tool before it gets here.
+ *
+ * <p>An executable that is not a plain path, does not exist or cannot be run fails permanently
+ * ({@link PermanentStepException}): a retry finds the same file. A program that ran and exited
+ * non-zero is an ordinary result, for the caller to judge and, usually, retry.
  */
 public class CommandRunner {
     /** Executables named in profiles: a path of plain characters, no spaces or shell syntax. */
     public static final Pattern EXECUTABLE = Pattern.compile("[A-Za-z0-9_./-]{1,255}");
     private static final int MAX_OUTPUT = 64 * 1024;
+    /**
+     * What the JDK reports when exec fails for a reason that lies in the file itself: ENOENT (2),
+     * ENOEXEC (8), EACCES (13), ENOTDIR (20). Others (EAGAIN, ENOMEM, EMFILE, …) can pass.
+     */
+    private static final Pattern CANNOT_RUN = Pattern.compile(
+            ".*(error=(2|8|13|20),|No such file or directory|Permission denied|Exec format error|Not a directory).*",
+            Pattern.DOTALL);
+
+    /** The registry name of {@link GracefulExecutor}, which every exec endpoint here uses. */
+    private static final String EXECUTOR = "gracefulExecutor";
 
     private final ProducerTemplate producer;
 
     public CommandRunner(ProducerTemplate producer) {
         this.producer = producer;
+        if (producer != null && producer.getCamelContext().getRegistry().lookupByName(EXECUTOR) == null) {
+            producer.getCamelContext().getRegistry().bind(EXECUTOR, new GracefulExecutor());
+        }
     }
 
     public CommandResult run(List<String> argv, Duration timeout) {
         String executable = argv.get(0);
         if (!EXECUTABLE.matcher(executable).matches()) {
-            throw new IllegalArgumentException("executable '" + executable + "' is not a plain path");
+            throw new PermanentStepException("executable " + Identifiers.quote(executable)
+                    + " is not a plain path: only letters, digits, '_', '.', '/' and '-'");
         }
-        Exchange exchange = producer.send("exec:" + executable, e -> {
+        Exchange exchange = producer.send("exec:" + executable + "?commandExecutor=#" + EXECUTOR, e -> {
             e.getMessage().setHeader(ExecBinding.EXEC_COMMAND_EXECUTABLE, executable);
             e.getMessage().setHeader(ExecBinding.EXEC_COMMAND_ARGS, List.copyOf(argv.subList(1, argv.size())));
             e.getMessage().setHeader(ExecBinding.EXEC_COMMAND_TIMEOUT, timeout.toMillis());
         });
-        if (exchange.getException() != null) {
-            throw new IllegalStateException("could not run " + executable + ": " + exchange.getException().getMessage(),
-                    exchange.getException());
+        Exception failure = exchange.getException();
+        if (failure != null) {
+            IOException cannotRun = cannotRun(failure);
+            if (cannotRun != null) {
+                throw new PermanentStepException("executable " + Identifiers.quote(executable)
+                        + " cannot be run (missing, not executable or not a program): " + cannotRun.getMessage(), failure);
+            }
+            throw new IllegalStateException("could not run " + executable + ": " + failure.getMessage(), failure);
         }
         ExecResult result = exchange.getMessage().getBody(ExecResult.class);
         return new CommandResult(argv, result.getExitValue(), read(result.getStdout()), read(result.getStderr()));
+    }
+
+    /** The IOException in {@code failure}'s causes that says the file cannot be executed, or null. */
+    private static IOException cannotRun(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof IOException io && io.getMessage() != null && CANNOT_RUN.matcher(io.getMessage()).matches()) {
+                return io;
+            }
+        }
+        return null;
     }
 
     private static String read(InputStream stream) {

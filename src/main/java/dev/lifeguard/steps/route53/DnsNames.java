@@ -1,14 +1,23 @@
 package dev.lifeguard.steps.route53;
 
 import dev.lifeguard.event.Identifiers;
+import dev.lifeguard.steps.PermanentStepException;
+import dev.lifeguard.steps.ToolValues;
 import java.util.Locale;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import software.amazon.awssdk.services.route53.model.InvalidArgumentException;
+import software.amazon.awssdk.services.route53.model.InvalidInputException;
+import software.amazon.awssdk.services.route53.model.NoSuchHostedZoneException;
+import software.amazon.awssdk.services.route53.model.Route53Exception;
 
 /**
- * Validation and normal forms for what the Route53 steps send and compare. Names come from
- * profile templates filled with event values, so they are checked here before they reach an
- * API call, and compared in one canonical form (lower case, trailing dot) because Route53
- * answers with a trailing dot and DNS names are case-insensitive.
+ * Checks and normal forms for what the Route53 steps send and compare. Names come from profile
+ * templates filled with event values (a group name may hold spaces or '$'), so they are checked
+ * here, for DNS, before they reach an API call; a value that is not fails the step permanently
+ * ({@link PermanentStepException}), naming it and the rule. Names are compared in one canonical
+ * form (lower case, trailing dot) because Route53 answers with a trailing dot and DNS names are
+ * case-insensitive.
  */
 final class DnsNames {
     private static final String ZONE_PREFIX = "/hostedzone/";
@@ -18,6 +27,8 @@ final class DnsNames {
     private static final Pattern IPV4 =
             Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
     private static final Pattern IPV6_CHARS = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
+    static final String NAME_RULE = "labels of letters, digits, '-' and '_' (for service records), at most 63 characters"
+            + " each and " + MAX_NAME + " in all, one dot between labels";
 
     private DnsNames() {
     }
@@ -26,21 +37,27 @@ final class DnsNames {
      * The bare hosted zone id. ListHostedZones and the console show {@code /hostedzone/Z123}, but
      * the API paths take the bare id: the SDK would otherwise send {@code /hostedzone//hostedzone/…}.
      */
-    static String zoneId(String raw) {
+    static String zoneId(String step, String raw) {
         String id = raw == null ? "" : raw.strip();
         if (id.startsWith(ZONE_PREFIX)) {
             id = id.substring(ZONE_PREFIX.length());
         }
         if (!ZONE_ID.matcher(id).matches()) {
-            throw new IllegalArgumentException("not a Route53 hosted zone id (letters A-Z and digits): " + quote(raw));
+            throw ToolValues.unsafe(step, "hosted zone id", raw, "a Route53 hosted zone id",
+                    "a bare id of 1 to 32 upper-case letters and digits, optionally after /hostedzone/");
         }
         return id;
     }
 
-    /** A validated DNS name in canonical form; {@code what} names the setting for the error. */
-    static String hostName(String what, String raw) {
+    /**
+     * A checked DNS name in canonical form.
+     *
+     * @param what what the name is, for the error ("record name", "CNAME value")
+     * @throws PermanentStepException when {@code raw} is not a DNS name
+     */
+    static String hostName(String step, String what, String raw) {
         if (raw == null || raw.isEmpty()) {
-            throw new IllegalArgumentException(what + " is empty");
+            throw ToolValues.unsafe(step, what, raw, "a DNS name", "it is empty");
         }
         String name = raw.endsWith(".") ? raw.substring(0, raw.length() - 1) : raw;
         // -1 keeps empty labels ("a..b", ".a") so that they are refused instead of dropped.
@@ -54,10 +71,33 @@ final class DnsNames {
             }
         }
         if (!valid) {
-            throw new IllegalArgumentException(what + " is not a DNS name (labels of letters, digits, '-' and '_', at most "
-                    + MAX_NAME + " characters): " + quote(raw));
+            throw ToolValues.unsafe(step, what, raw, "a DNS name", NAME_RULE);
         }
         return canonical(name);
+    }
+
+    /**
+     * Makes one Route53 call. Answers no retry can change fail the step permanently, with AWS's
+     * message: a hosted zone that does not exist, input Route53 calls invalid, access denied.
+     * Throttling, PriorRequestNotComplete, server errors and a change batch that no longer
+     * matches the zone stay ordinary failures, which the next attempt retries.
+     */
+    static <T> T call(String step, String what, Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (Route53Exception e) {
+            String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+            boolean permanent = e instanceof NoSuchHostedZoneException || e instanceof InvalidInputException
+                    || e instanceof InvalidArgumentException || e.statusCode() == 403
+                    || code != null && (code.equals("AccessDenied") || code.equals("AccessDeniedException"));
+            if (!permanent) {
+                throw e;
+            }
+            String message = e.awsErrorDetails() != null && e.awsErrorDetails().errorMessage() != null
+                    ? e.awsErrorDetails().errorMessage() : e.getMessage();
+            throw new PermanentStepException(step + ": Route53 refused " + what + " (" + (code == null ? e.statusCode() : code)
+                    + "): " + message, e);
+        }
     }
 
     /** Canonical form of a name read from Route53, for comparison only (no validation). */

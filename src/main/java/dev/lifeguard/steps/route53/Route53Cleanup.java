@@ -1,12 +1,14 @@
 package dev.lifeguard.steps.route53;
 
 import dev.lifeguard.steps.InstanceFacts;
+import dev.lifeguard.steps.PermanentStepException;
 import dev.lifeguard.steps.Step;
 import dev.lifeguard.steps.StepConfig;
 import dev.lifeguard.steps.StepOutcome;
 import dev.lifeguard.event.Kind;
 import dev.lifeguard.steps.StepRequest;
 import dev.lifeguard.steps.Templates;
+import dev.lifeguard.steps.ToolValues;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
@@ -68,6 +70,7 @@ public final class Route53Cleanup implements Step {
     public StepOutcome run(StepRequest request) {
         // Everything taken from the profile and the event is validated before the first call, so
         // a bad template or zone id fails the step without touching DNS.
+        String step = request.config().stepName();
         List<String> zones = zones(request.config());
         Target target = Target.of(request);
         if (target.isEmpty()) {
@@ -81,7 +84,7 @@ public final class Route53Cleanup implements Step {
         for (String zone : zones) {
             // Listing a large zone takes a while: keep a lifecycle hook alive between zones.
             request.heartbeat().beat();
-            List<Change> changes = plan(zone, target);
+            List<Change> changes = plan(step, zone, target);
             if (changes.isEmpty()) {
                 continue;
             }
@@ -91,8 +94,8 @@ public final class Route53Cleanup implements Step {
             if (!request.dryRun()) {
                 // One batch per zone: Route53 applies a batch all or nothing, so a failure leaves
                 // the zone as it was and the redelivered event starts again from a clean state.
-                route53.changeResourceRecordSets(r -> r.hostedZoneId(zone)
-                        .changeBatch(b -> b.comment("lifeguard route53-cleanup").changes(changes)));
+                DnsNames.call(step, "the change batch for zone " + zone, () -> route53.changeResourceRecordSets(r -> r
+                        .hostedZoneId(zone).changeBatch(b -> b.comment("lifeguard route53-cleanup").changes(changes))));
             }
         }
 
@@ -116,7 +119,7 @@ public final class Route53Cleanup implements Step {
     }
 
     /** The changes that remove the target's records from one zone, in listing order. */
-    private List<Change> plan(String zone, Target target) {
+    private List<Change> plan(String step, String zone, Target target) {
         List<Change> changes = new ArrayList<>();
         ListResourceRecordSetsRequest.Builder page = ListResourceRecordSetsRequest.builder().hostedZoneId(zone);
         if (pageSize != null) {
@@ -124,7 +127,8 @@ public final class Route53Cleanup implements Step {
         }
         while (true) {
             ListResourceRecordSetsRequest request = page.build();
-            ListResourceRecordSetsResponse response = route53.listResourceRecordSets(request);
+            ListResourceRecordSetsResponse response = DnsNames.call(step, "listing zone " + zone,
+                    () -> route53.listResourceRecordSets(request));
             for (ResourceRecordSet set : response.resourceRecordSets()) {
                 Change change = target.changeFor(set);
                 if (change != null) {
@@ -150,9 +154,9 @@ public final class Route53Cleanup implements Step {
     }
 
     private static List<String> zones(StepConfig config) {
-        List<String> zones = config.strings("zones").stream().map(DnsNames::zoneId).distinct().toList();
+        List<String> zones = config.strings("zones").stream().map(z -> DnsNames.zoneId(config.stepName(), z)).distinct().toList();
         if (zones.isEmpty()) {
-            throw new IllegalArgumentException("step " + config.stepName() + ": 'zones' is required (hosted zone ids)");
+            throw new PermanentStepException(config.stepName() + ": 'zones' is required (hosted zone ids)");
         }
         return zones;
     }
@@ -191,7 +195,7 @@ public final class Route53Cleanup implements Step {
                     }
                     continue;
                 }
-                names.add(DnsNames.hostName("step " + config.stepName() + ": name '" + template + "' rendered", rendered));
+                names.add(DnsNames.hostName(config.stepName(), "record name", rendered));
             }
             Set<String> ipv4 = new LinkedHashSet<>();
             Set<String> ipv6 = new LinkedHashSet<>();
@@ -212,7 +216,7 @@ public final class Route53Cleanup implements Step {
                     // EC2 returns "" rather than null for an instance without a public DNS name.
                     Stream.of(facts.privateDns(), facts.publicDns())
                             .filter(dns -> dns != null && !dns.isEmpty())
-                            .forEach(dns -> hostNames.add(DnsNames.hostName("the instance's DNS name", dns)));
+                            .forEach(dns -> hostNames.add(DnsNames.hostName(config.stepName(), "the instance's DNS name", dns)));
                 }
             }
             return new Target(types(config), names, ipv4, ipv6, hostNames);
@@ -227,8 +231,8 @@ public final class Route53Cleanup implements Step {
             for (String value : configured) {
                 RRType type = RRType.fromValue(value.strip().toUpperCase(java.util.Locale.ROOT));
                 if (type == null || type == RRType.UNKNOWN_TO_SDK_VERSION || NEVER.contains(type)) {
-                    throw new IllegalArgumentException("step " + config.stepName() + ": 'types' has "
-                            + DnsNames.quote(value) + ", not a record type this step may delete");
+                    throw ToolValues.unsafe(config.stepName(), "record type", value, "a type this step may delete",
+                            "a record type other than NS and SOA");
                 }
                 types.add(type);
             }

@@ -4,6 +4,7 @@ import dev.lifeguard.steps.Step;
 import dev.lifeguard.steps.StepConfig;
 import dev.lifeguard.steps.StepOutcome;
 import dev.lifeguard.steps.StepRequest;
+import dev.lifeguard.steps.ToolValues;
 import java.util.List;
 import java.util.Locale;
 import software.amazon.awssdk.services.route53.Route53Client;
@@ -39,8 +40,9 @@ public final class Route53Upsert implements Step {
     public StepOutcome run(StepRequest request) {
         // Validate the whole record before any call: a bad template fails the step, not the zone.
         StepConfig config = request.config();
-        String zone = DnsNames.zoneId(config.string("zone"));
-        String name = DnsNames.hostName("step " + config.stepName() + ": 'record' rendered", request.render(config.string("record")));
+        String step = config.stepName();
+        String zone = DnsNames.zoneId(step, config.string("zone"));
+        String name = DnsNames.hostName(step, "record name", request.render(config.string("record")));
         RRType type = type(config);
         long ttl = ttl(config);
         String value = value(config, type, request.render(config.string("value", "{privateIp}")));
@@ -52,20 +54,21 @@ public final class Route53Upsert implements Step {
         request.heartbeat().beat();
         // Reading first lets a redelivered launch event report ALREADY_DONE instead of a change
         // it did not make; the UPSERT itself would be harmless either way.
-        if (alreadyThere(zone, name, type, ttl, value)) {
+        if (alreadyThere(step, zone, name, type, ttl, value)) {
             return StepOutcome.alreadyDone("already " + summary);
         }
         ResourceRecordSet set = ResourceRecordSet.builder().name(name).type(type).ttl(ttl)
                 .resourceRecords(r -> r.value(value)).build();
-        route53.changeResourceRecordSets(r -> r.hostedZoneId(zone).changeBatch(b -> b.comment("lifeguard route53-upsert")
-                .changes(c -> c.action(ChangeAction.UPSERT).resourceRecordSet(set))));
+        DnsNames.call(step, "the UPSERT of " + name + " in zone " + zone, () -> route53.changeResourceRecordSets(r -> r
+                .hostedZoneId(zone).changeBatch(b -> b.comment("lifeguard route53-upsert")
+                .changes(c -> c.action(ChangeAction.UPSERT).resourceRecordSet(set)))));
         return StepOutcome.succeeded("upserted " + summary);
     }
 
-    private boolean alreadyThere(String zone, String name, RRType type, long ttl, String value) {
+    private boolean alreadyThere(String step, String zone, String name, RRType type, long ttl, String value) {
         // Listing starts at (name, type), so the first set returned is ours if it exists.
-        List<ResourceRecordSet> sets = route53.listResourceRecordSets(r -> r.hostedZoneId(zone)
-                .startRecordName(name).startRecordType(type).maxItems("1")).resourceRecordSets();
+        List<ResourceRecordSet> sets = DnsNames.call(step, "listing zone " + zone, () -> route53.listResourceRecordSets(r -> r
+                .hostedZoneId(zone).startRecordName(name).startRecordType(type).maxItems("1"))).resourceRecordSets();
         if (sets.isEmpty()) {
             return false;
         }
@@ -81,8 +84,7 @@ public final class Route53Upsert implements Step {
         return switch (raw) {
             case "A" -> RRType.A;
             case "CNAME" -> RRType.CNAME;
-            default -> throw new IllegalArgumentException("step " + config.stepName() + ": 'type' must be A or CNAME, not "
-                    + DnsNames.quote(raw));
+            default -> throw ToolValues.unsafe(config.stepName(), "record type", raw, "a type this step writes", "A or CNAME");
         };
     }
 
@@ -96,19 +98,18 @@ public final class Route53Upsert implements Step {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IllegalArgumentException("step " + config.stepName() + ": 'ttl' must be seconds between 0 and "
-                + MAX_TTL + ", not " + DnsNames.quote(raw));
+        throw ToolValues.unsafe(config.stepName(), "ttl", raw, "a Route53 TTL", "whole seconds from 0 to " + MAX_TTL);
     }
 
     private static String value(StepConfig config, RRType type, String rendered) {
         if (type == RRType.A) {
             if (!DnsNames.isIpv4(rendered)) {
-                throw new IllegalArgumentException("step " + config.stepName() + ": 'value' for an A record must be an IPv4 address, not "
-                        + DnsNames.quote(rendered));
+                throw ToolValues.unsafe(config.stepName(), "A record value", rendered, "an IPv4 address",
+                        "four decimal numbers from 0 to 255, separated by dots");
             }
             return rendered;
         }
-        return DnsNames.hostName("step " + config.stepName() + ": 'value' for a CNAME", rendered);
+        return DnsNames.hostName(config.stepName(), "CNAME value", rendered);
     }
 
     private static String normalise(RRType type, String value) {

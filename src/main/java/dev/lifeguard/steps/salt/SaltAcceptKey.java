@@ -47,7 +47,6 @@ public class SaltAcceptKey implements Step {
         if (!highstate) {
             return StepOutcome.succeeded("key " + minion + " accepted");
         }
-        request.heartbeat().beat();
         return StepOutcome.succeeded("key " + minion + " accepted; "
                 + SaltStateRun.run(commands, salt, minion, List.of("state.highstate"), timeout));
     }

@@ -29,10 +29,7 @@ public class SaltState implements Step {
     public StepOutcome run(StepRequest request) {
         String minion = SaltMinionId.of(request);
         String salt = request.config().string("salt", "salt");
-        String state = request.config().string("state", "clean");
-        if (!SaltStateRun.STATE_NAME.matcher(state).matches()) {
-            throw new IllegalArgumentException("salt state name '" + state + "' is not letters, digits, '.', '_' and '-'");
-        }
+        String state = SaltMinionId.stateName(request, request.config().string("state", "clean"));
         if (request.dryRun()) {
             return StepOutcome.skipped("would run " + salt + " " + minion + " state.sls " + state + " --out json");
         }

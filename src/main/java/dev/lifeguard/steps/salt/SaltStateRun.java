@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Runs {@code salt MINION state.<function> ... --out json} and decides success from the JSON,
@@ -16,7 +15,6 @@ import java.util.regex.Pattern;
  * instead of a result map when the minion did not answer.
  */
 final class SaltStateRun {
-    static final Pattern STATE_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private SaltStateRun() {

@@ -2,6 +2,8 @@ package dev.lifeguard.steps.ssm;
 
 import dev.lifeguard.event.Identifiers;
 import dev.lifeguard.steps.Heartbeat;
+import dev.lifeguard.steps.PermanentStepException;
+import dev.lifeguard.steps.Templates;
 import dev.lifeguard.steps.WaitingStep;
 import dev.lifeguard.steps.StepConfig;
 import dev.lifeguard.steps.StepOutcome;
@@ -43,6 +45,9 @@ public class SsmCommand implements WaitingStep {
     /** SSM's own document name syntax, plus ':' and '/' for shared documents given by ARN. */
     private static final Pattern DOCUMENT = Pattern.compile("[A-Za-z0-9_.:/-]{3,128}");
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9.-]{3,63}");
+    /** What a value substituted into an S3 key prefix may hold: S3's "safe characters". */
+    private static final Pattern S3_PREFIX = Pattern.compile("[A-Za-z0-9!_.*'()/-]+");
+    private static final String S3_PREFIX_RULE = "an S3 key prefix holds only letters, digits and !_.*'()/-";
     /** Leaves room in the 500-character outcome for the status and the command id. */
     static final int EXCERPT = 400;
     /** SendCommand refuses a longer comment. */
@@ -253,7 +258,11 @@ public class SsmCommand implements WaitingStep {
                     + " names no instance, so there is nothing to run an SSM command on");
         }
         // Facts come from our table, not from a validated message: check them the same way.
-        return Identifiers.instanceId("instance id", id);
+        if (!Identifiers.isInstanceId(id)) {
+            throw new PermanentStepException("step " + request.config().stepName() + ": instance id "
+                    + Identifiers.quote(id) + " is not an EC2 instance id");
+        }
+        return id;
     }
 
     /** A step's settings read, validated and rendered for one event. */
@@ -274,11 +283,14 @@ public class SsmCommand implements WaitingStep {
             String prefix = config.string("output-s3-prefix", null);
             Map<String, List<String>> parameters = new LinkedHashMap<>();
             config.stringLists("parameters").forEach((name, values) ->
-                    parameters.put(name, values.stream().map(request::render).toList()));
+                    parameters.put(name, values.stream().map(template -> Templates.renderChecked(template, request.event(),
+                            request.facts(), Templates.SHELL_SAFE, Templates.SHELL_SAFE_RULE)).toList()));
             // The comment shows in the SSM console: by default, who sent the command and for what.
             String comment = config.string("comment", null);
             comment = comment == null ? "lifeguard " + request.event().describe() : request.render(comment);
-            return new Settings(document, parameters, bucket, prefix == null ? null : request.render(prefix),
+            String renderedPrefix = prefix == null ? null
+                    : Templates.renderChecked(prefix, request.event(), request.facts(), S3_PREFIX, S3_PREFIX_RULE);
+            return new Settings(document, parameters, bucket, renderedPrefix,
                     comment.length() > MAX_COMMENT ? comment.substring(0, MAX_COMMENT) : comment,
                     positive(config, "timeout", Duration.ofSeconds(600)),
                     positive(config, "poll-interval", Duration.ofSeconds(5)),

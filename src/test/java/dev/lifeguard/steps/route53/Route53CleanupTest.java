@@ -14,6 +14,7 @@ import dev.lifeguard.event.Kind;
 import dev.lifeguard.event.LifecycleEvent;
 import dev.lifeguard.steps.Heartbeat;
 import dev.lifeguard.steps.InstanceFacts;
+import dev.lifeguard.steps.PermanentStepException;
 import dev.lifeguard.steps.StepOutcome;
 import java.time.Duration;
 import java.util.HashMap;
@@ -226,7 +227,7 @@ class Route53CleanupTest {
     }
 
     @Test
-    void anInvalidRenderedNameOrZoneIsRefusedBeforeAnyCall() {
+    void anInvalidRenderedNameOrZoneFailsPermanentlyBeforeAnyCall() {
         Route53Cleanup step = new Route53Cleanup(route53);
         List<Map<String, Object>> hostile = List.of(
                 config(List.of(zone), List.of("{instanceId}.exa mple.com")),
@@ -234,18 +235,46 @@ class Route53CleanupTest {
                 config(List.of(zone), List.of("{group};rm -rf /.example.com")),
                 config(List.of(zone), List.of("{instanceId}." + "a".repeat(60) + "." + "b".repeat(60) + "." + "c".repeat(60)
                         + "." + "d".repeat(60) + ".com")),
-                config(List.of(zone), List.of("{instanceId}.{hook}.example.com")),
+                config(List.of(zone), List.of("{instanceId}." + "a".repeat(64) + ".com")),
+                config(List.of(zone), List.of("*.{instanceId}.example.com")),
                 config(List.of("/hostedzone/" + zone.toLowerCase(Locale.ROOT)), List.of("{instanceId}." + zoneName)),
                 config(List.of("../" + zone), List.of("{instanceId}." + zoneName)),
                 config(List.of(), List.of("{instanceId}." + zoneName)));
         int callsBefore = CALLS.get();
 
         for (Map<String, Object> config : hostile) {
-            assertThrows(IllegalArgumentException.class, () -> run(step, config, false), config.toString());
+            assertThrows(PermanentStepException.class, () -> run(step, config, false), config.toString());
         }
+        // A template whose value the event lacks is a different failure: nothing unsafe, something missing.
+        assertThrows(IllegalArgumentException.class,
+                () -> run(step, config(List.of(zone), List.of("{instanceId}.{hook}.example.com")), false));
 
         assertEquals(callsBefore, CALLS.get(), "no Route53 call was made");
         assertEquals(before, MotoZones.snapshot(route53, zone));
+    }
+
+    @Test
+    void aGroupNameThatRendersNoDnsNameFailsPermanentlyWithoutAnyChange() {
+        LifecycleEvent event = new LifecycleEvent(Kind.TERMINATED, Kind.TERMINATED.eventName(), Envelope.DIRECT, "web servers",
+                INSTANCE, null, null, null, "req-1", "msg-1", null, null, null, null, null, null);
+        int callsBefore = CALLS.get();
+
+        PermanentStepException error = assertThrows(PermanentStepException.class, () -> new Route53Cleanup(route53).run(
+                MotoZones.request(event, MotoZones.facts(), config(List.of(zone), List.of("{group}." + zoneName)), false, Heartbeat.NONE)));
+
+        assertEquals("dns: record name \"web servers." + zoneName + "\" is not a DNS name: " + DnsNames.NAME_RULE, error.getMessage());
+        assertEquals(callsBefore, CALLS.get(), "no ListResourceRecordSets, no ChangeResourceRecordSets");
+        assertEquals(before, MotoZones.snapshot(route53, zone));
+    }
+
+    @Test
+    void aHostedZoneThatDoesNotExistFailsPermanentlyWithRoute53sMessage() {
+        PermanentStepException error = assertThrows(PermanentStepException.class,
+                () -> run(new Route53Cleanup(route53), config(List.of("Z0000000000NOSUCHZONE"), List.of("{instanceId}." + zoneName)), false));
+
+        assertTrue(error.getMessage().startsWith("dns: Route53 refused listing zone Z0000000000NOSUCHZONE (NoSuchHostedZone): "),
+                error::getMessage);
+        assertTrue(error.getCause() instanceof software.amazon.awssdk.services.route53.model.NoSuchHostedZoneException);
     }
 
     @Test

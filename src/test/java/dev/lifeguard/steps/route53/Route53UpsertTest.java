@@ -8,7 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lifeguard.event.Envelope;
+import dev.lifeguard.event.Kind;
+import dev.lifeguard.event.LifecycleEvent;
 import dev.lifeguard.steps.Heartbeat;
+import dev.lifeguard.steps.PermanentStepException;
 import dev.lifeguard.steps.StepOutcome;
 import java.util.HashMap;
 import java.util.List;
@@ -109,6 +113,31 @@ class Route53UpsertTest {
     }
 
     @Test
+    void aRecordTemplateThatRendersNoDnsNameFailsPermanentlyWithoutAnyChange() {
+        LifecycleEvent launched = MotoZones.launched();
+        LifecycleEvent event = new LifecycleEvent(launched.kind(), launched.eventName(), Envelope.DIRECT, "prod$green",
+                launched.instanceId(), null, null, null, launched.requestId(), launched.messageId(), null, null, null, null, null, null);
+        int callsBefore = CALLS.get();
+
+        PermanentStepException error = assertThrows(PermanentStepException.class, () -> new Route53Upsert(route53).run(
+                MotoZones.request(event, MotoZones.facts(), config("{group}." + zoneName), false, Heartbeat.NONE)));
+
+        assertEquals("dns: record name \"prod$green." + zoneName + "\" is not a DNS name: " + DnsNames.NAME_RULE, error.getMessage());
+        assertEquals(callsBefore, CALLS.get(), "no Route53 call was made");
+        assertEquals(before, MotoZones.snapshot(route53, zone));
+    }
+
+    @Test
+    void aZoneThatDoesNotExistFailsPermanently() {
+        Map<String, Object> config = config("{instanceId}." + zoneName);
+        config.put("zone", "Z0000000000NOSUCHZONE");
+
+        PermanentStepException error = assertThrows(PermanentStepException.class, () -> run(config, false));
+
+        assertTrue(error.getMessage().contains("(NoSuchHostedZone)"), error::getMessage);
+    }
+
+    @Test
     void invalidNamesValuesAndSettingsAreRefusedBeforeAnyCall() {
         Map<String, Object> notAnAddress = config("{instanceId}." + zoneName);
         notAnAddress.put("value", "{privateDns}");
@@ -126,7 +155,7 @@ class Route53UpsertTest {
         int callsBefore = CALLS.get();
 
         for (Map<String, Object> config : refused) {
-            assertThrows(IllegalArgumentException.class, () -> run(config, false), config.toString());
+            assertThrows(PermanentStepException.class, () -> run(config, false), config.toString());
         }
 
         assertEquals(callsBefore, CALLS.get(), "no Route53 call was made");
