@@ -132,9 +132,17 @@ public class EventEngine {
             return HELD;
         }
         HeldEvent candidate = new HeldEvent(event, inbound);
-        if (held.putIfAbsent(event.idempotencyKey(), candidate) != null) {
-            LOG.info("Another copy of {} is in progress here; hiding this one for {} s", event.describe(), claims.lease().toSeconds());
-            messages.hide(inbound.receiptHandle(), claims.lease());
+        HeldEvent here = held.putIfAbsent(event.idempotencyKey(), candidate);
+        if (here != null) {
+            // Another copy (SNS and EventBridge both wired, a redelivery) of an event in progress
+            // here: kept hidden with it, and deleted or released when it ends.
+            LOG.info("Another copy of {} arrived while it is in progress here; it ends with the first", event.describe());
+            here.copies.add(inbound.receiptHandle());
+            messages.hold(inbound.receiptHandle());
+            if (held.get(event.idempotencyKey()) != here && here.copies.remove(inbound.receiptHandle())) {
+                // It ended meanwhile: let the copy come back, to be dropped as a duplicate.
+                messages.release(inbound.receiptHandle(), Duration.ofSeconds(1));
+            }
             return HELD;
         }
         Claims.Claim claim;
@@ -153,13 +161,24 @@ public class EventEngine {
         }
         held.remove(event.idempotencyKey(), candidate);
         if (claim instanceof Claims.Held other) {
-            Duration until = Duration.between(clock.instant(), other.leaseEnd()).plusSeconds(1);
-            Duration hide = until.isNegative() || until.isZero() ? Duration.ofSeconds(1) : until;
-            LOG.info("{} is held by {} until {}; hiding this copy for {} s", event.describe(), other.owner(), other.leaseEnd(), hide.toSeconds());
-            messages.hide(inbound.receiptHandle(), hide);
+            messages.hide(inbound.receiptHandle(), hideHeldCopy(other, inbound.receiveCount()));
+            LOG.info("{} is held by {} until {}; hiding this copy", event.describe(), other.owner(), other.leaseEnd());
             return HELD;
         }
         return DONE;
+    }
+
+    /**
+     * How long a copy that met another worker's live claim stays hidden: until the lease could
+     * end, and longer each time it comes back, since the holder renews its lease for as long as
+     * its steps take and every receive counts toward the queue's maxReceiveCount. The holder's own
+     * message comes back if the holder dies, so the copy is never the only one left.
+     */
+    private Duration hideHeldCopy(Claims.Held other, int receiveCount) {
+        Duration untilLeaseEnds = Duration.between(clock.instant(), other.leaseEnd()).plusSeconds(1);
+        Duration growing = claims.lease().multipliedBy(1L << Math.min(10, Math.max(0, receiveCount - 1)));
+        Duration hide = untilLeaseEnds.compareTo(growing) > 0 ? untilLeaseEnds : growing;
+        return hide.compareTo(Duration.ofHours(11)) > 0 ? Duration.ofHours(11) : hide;
     }
 
     /** Starts the steps the group's profile names for the event's kind; returns at once. */
@@ -201,6 +220,7 @@ public class EventEngine {
         }
         messages.forget(h.inbound.receiptHandle());
         let(h);
+        h.copies.forEach(messages::forget);
         try {
             claims.release(h.key());
         } catch (RuntimeException e) {
@@ -417,16 +437,25 @@ public class EventEngine {
     }
 
     private void finish(HeldEvent h, Verdict verdict) {
+        Exchange done;
         try {
-            Exchange done = producer.send("direct:finish", exchange -> exchange.getMessage().setBody(verdict));
-            if (done.getException() != null) {
-                // The claim lapses and the message comes back; the recorded steps are not run again.
-                LOG.warn("Could not finish {} ({}); it will be retried when its message returns",
-                        h.event.describe(), StepFailures.describe(done.getException()));
-                messages.forget(h.inbound.receiptHandle());
-            }
+            done = producer.send("direct:finish", exchange -> exchange.getMessage().setBody(verdict));
         } finally {
             let(h);
+        }
+        // Copies that arrived meanwhile share the event's fate; none can attach any more.
+        if (done.getException() != null) {
+            // The claim lapses and the message comes back; the recorded steps are not run again.
+            LOG.warn("Could not finish {} ({}); it will be retried when its message returns",
+                    h.event.describe(), StepFailures.describe(done.getException()));
+            messages.forget(h.inbound.receiptHandle());
+            h.copies.forEach(messages::forget);
+        } else if (Boolean.FALSE.equals(done.getMessage().getHeader("LifeguardRecorded", Boolean.class))) {
+            h.copies.forEach(messages::forget);
+        } else if (verdict.retrying()) {
+            h.copies.forEach(copy -> messages.release(copy, claims.lease()));
+        } else {
+            h.copies.forEach(messages::delete);
         }
     }
 
@@ -439,6 +468,7 @@ public class EventEngine {
         h.cancelRunning();
         limits.forget(h.startWhenFree);
         messages.forget(h.inbound.receiptHandle());
+        h.copies.forEach(messages::forget);
         let(h);
     }
 
@@ -511,6 +541,7 @@ public class EventEngine {
                         StepFailures.describe(e), claims.lease().toSeconds());
             }
             messages.release(h.inbound.receiptHandle(), Duration.ZERO);
+            h.copies.forEach(copy -> messages.release(copy, Duration.ZERO));
             let(h);
             handedBack++;
         }

@@ -30,6 +30,8 @@ final class HeldEvent {
     private final AtomicInteger remaining = new AtomicInteger();
     final AtomicInteger blockingRunning = new AtomicInteger();
     final List<Future<?>> futures = new ArrayList<>();
+    /** Receipts of other copies of this event that arrived here meanwhile: they end with it. */
+    final List<String> copies = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Set once: the event has a verdict, or was lost or handed back; nothing else may end it. */
     final AtomicBoolean ended = new AtomicBoolean();
     volatile boolean finishing;

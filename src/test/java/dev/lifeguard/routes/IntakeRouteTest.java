@@ -18,6 +18,7 @@ import dev.lifeguard.event.EventParser;
 import dev.lifeguard.event.LifecycleEvent;
 import dev.lifeguard.local.LocalAws;
 import dev.lifeguard.local.StandInBeans;
+import dev.lifeguard.store.Claims;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -217,8 +218,12 @@ class IntakeRouteTest {
         FakeTools.write("slow-" + minion(event), "8");
         send(body);
         Fixtures.awaitUntil("the step started", PATIENCE, () -> !FakeTools.callsAbout(minion(event)).isEmpty());
-        // The lease is 3 s; the step takes 8. A second copy (SNS and EventBridge both wired) now:
+        // The lease is 3 s; the step takes 8. Past the first lease, another worker finds the claim
+        // still held (renewed), and a second copy (SNS and EventBridge both wired) arrives:
         sleepSeconds(4);
+        Claims otherWorker = new Claims(aws.dynamoDb(), "intake-test", "other-worker", Duration.ofSeconds(3),
+                java.time.Clock.systemUTC());
+        assertTrue(otherWorker.claim(event.idempotencyKey()) instanceof Claims.Held, "the lease was renewed");
         send(body);
 
         awaitOutcome(event.idempotencyKey(), "SUCCEEDED");
