@@ -1,0 +1,217 @@
+package dev.lifeguard.jar;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lifeguard.FakeTools;
+import dev.lifeguard.Fixtures;
+import dev.lifeguard.event.LifecycleEvent;
+import dev.lifeguard.local.FleetStandIn;
+import dev.lifeguard.local.LocalAws;
+import dev.lifeguard.local.LocalDynamoDbServer;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * The engine as an operator meets it: packaged jars, configured by environment variables,
+ * against ElasticMQ, DynamoDB Local over HTTP and the fleet stand-in (Auto Scaling, SSM, EC2).
+ * A replica killed in the middle of a wait, and a replica stopped in the middle of a step.
+ */
+class EngineJarIT {
+    private static final Duration PATIENCE = Duration.ofSeconds(90);
+    private static final Path LOGS = Path.of("target", "jar-it");
+
+    private static LocalAws aws;
+    private static LocalDynamoDbServer dynamoDbServer;
+    private static DynamoDbClient dynamoDb;
+    private static FleetStandIn fleet;
+    private static SqsClient sqs;
+
+    @BeforeAll
+    static void standIns() throws IOException {
+        Files.createDirectories(LOGS);
+        aws = LocalAws.shared();
+        sqs = aws.sqs();
+        dynamoDbServer = LocalDynamoDbServer.start();
+        dynamoDb = DynamoDbClient.builder().endpointOverride(dynamoDbServer.endpoint()).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("it", "it"))).build();
+        fleet = FleetStandIn.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (fleet != null) {
+            fleet.close();
+        }
+        if (dynamoDbServer != null) {
+            dynamoDbServer.close();
+        }
+    }
+
+    @Test
+    void aReplicaKilledMidWaitIsTakenOverWithoutRepeatingAStepOrResendingTheCommand() throws Exception {
+        String queue = "engine-it-kill-" + UUID.randomUUID().toString().substring(0, 8);
+        String queueUrl = aws.createQueue(queue, 30);
+        aws.createQueue(queue + "-dlq", 30);
+        fleet.commandDuration(Duration.ofSeconds(15));
+        List<LifecycleEvent> hooks = sendHooks(queueUrl, "drain-fleet", 5);
+
+        Process first = startJar(queue, "kill-first.log");
+        Process second = null;
+        try {
+            // Mid-wait: every drain sent and its command id on record with the claim.
+            Fixtures.awaitUntil("every drain command sent and recorded", PATIENCE, () -> hooks.stream()
+                    .allMatch(hook -> fleet.commandsFor(hook.instanceId()).size() == 1 && waiting(queue, hook, "drain")));
+            first.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            assertTrue(hooks.stream().allMatch(hook -> fleet.completions(hook.actionToken()).isEmpty()),
+                    "killed before any drain ended");
+
+            second = startJar(queue, "kill-second.log");
+            for (LifecycleEvent hook : hooks) {
+                Fixtures.awaitUntil("completion of " + hook.describe(), PATIENCE,
+                        () -> "SUCCEEDED".equals(result(queue, hook.idempotencyKey())));
+            }
+            for (LifecycleEvent hook : hooks) {
+                assertEquals(1, fleet.completions(hook.actionToken()).size(), () -> "completions of " + hook.describe());
+                assertEquals("CONTINUE", fleet.completions(hook.actionToken()).get(0).result());
+                assertEquals(1, fleet.commandsFor(hook.instanceId()).size(), "the drain was resumed, not sent again");
+                String minion = hook.groupName() + "-" + hook.instanceId();
+                assertEquals(1, FakeTools.callsAbout(minion).size(), "the salt state that succeeded was not run again");
+                Map<String, AttributeValue> item = item(queue, hook.idempotencyKey());
+                assertEquals("2", item.get("attempts").n(), "the takeover is the second claim");
+            }
+        } finally {
+            first.destroyForcibly();
+            if (second != null) {
+                second.destroy();
+                second.waitFor(40, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
+    void sigtermLetsARunningStepFinishHandsTheRestBackAndExitsInTime() throws Exception {
+        String queue = "engine-it-term-" + UUID.randomUUID().toString().substring(0, 8);
+        String queueUrl = aws.createQueue(queue, 30);
+        aws.createQueue(queue + "-dlq", 30);
+        fleet.commandDuration(Duration.ofSeconds(120));
+        LifecycleEvent salted = sendHooks(queueUrl, "slowsalt-web", 1).get(0);
+        String minion = salted.groupName() + "-" + salted.instanceId();
+        FakeTools.write("slow-" + minion, "8");
+        LifecycleEvent draining = sendHooks(queueUrl, "drain-batch", 1).get(0);
+
+        Process lifeguard = startJar(queue, "term.log");
+        Fixtures.awaitUntil("the salt step and the drain started", PATIENCE,
+                () -> !FakeTools.callsAbout(minion).isEmpty() && fleet.commandsFor(draining.instanceId()).size() == 1);
+        long signalled = System.nanoTime();
+        lifeguard.destroy();
+        assertTrue(lifeguard.waitFor(30, TimeUnit.SECONDS), "exits within ECS's 30 s stopTimeout");
+        System.out.printf("SIGTERM to exit with a step running: %d ms%n", (System.nanoTime() - signalled) / 1_000_000);
+
+        // The running step finished within the grace, and its hook was completed.
+        assertEquals("SUCCEEDED", result(queue, salted.idempotencyKey()));
+        assertEquals(1, fleet.completions(salted.actionToken()).size());
+        // The waiting drain was handed back: not completed, claim released, no attempt burnt.
+        assertTrue(fleet.completions(draining.actionToken()).isEmpty());
+        Map<String, AttributeValue> handedBack = item(queue, draining.idempotencyKey());
+        assertEquals("RELEASED", handedBack.get("status").s());
+        assertEquals("0", handedBack.get("attempts").n(), "a hand-back does not count as an attempt");
+
+        // The next replica resumes the recorded command and completes the hook.
+        fleet.commandDuration(Duration.ofSeconds(1));
+        Process next = startJar(queue, "term-next.log");
+        try {
+            Fixtures.awaitUntil("the handed-back hook completed", PATIENCE,
+                    () -> "SUCCEEDED".equals(result(queue, draining.idempotencyKey())));
+            assertEquals(1, fleet.commandsFor(draining.instanceId()).size(), "the command was not sent again");
+            assertEquals(1, fleet.completions(draining.actionToken()).size());
+        } finally {
+            next.destroy();
+            next.waitFor(40, TimeUnit.SECONDS);
+        }
+    }
+
+    private static List<LifecycleEvent> sendHooks(String queueUrl, String group, int count) {
+        List<LifecycleEvent> hooks = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String instanceId = "i-" + UUID.randomUUID().toString().replace("-", "").substring(0, 17);
+            String body = Fixtures.fresh(Fixtures.read("hook-terminating.json"))
+                    .replace("exampleAutoScalingGroup", group)
+                    .replace("i-883a3a42", instanceId);
+            hooks.add(Fixtures.parse(body));
+            sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(body));
+        }
+        return hooks;
+    }
+
+    private static Process startJar(String queue, String logName) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", "target/lifeguard.jar")
+                .redirectErrorStream(true)
+                .redirectOutput(LOGS.resolve(logName).toFile());
+        Map<String, String> env = builder.environment();
+        env.keySet().removeIf(name -> name.startsWith("AWS_") || name.startsWith("LIFEGUARD_"));
+        Map<String, String> settings = new HashMap<>();
+        settings.put("AWS_ACCESS_KEY_ID", "it");
+        settings.put("AWS_SECRET_ACCESS_KEY", "it");
+        settings.put("AWS_REGION", "us-east-1");
+        settings.put("AWS_ENDPOINT_URL_SQS", aws.sqsEndpoint());
+        settings.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoDbServer.endpoint().toString());
+        URI fleetEndpoint = fleet.endpoint();
+        settings.put("AWS_ENDPOINT_URL_AUTO_SCALING", fleetEndpoint.toString());
+        settings.put("AWS_ENDPOINT_URL_SSM", fleetEndpoint.toString());
+        settings.put("AWS_ENDPOINT_URL_EC2", fleetEndpoint.toString());
+        settings.put("LIFEGUARD_QUEUE", queue);
+        settings.put("LIFEGUARD_DEAD_LETTER_QUEUE", queue + "-dlq");
+        settings.put("LIFEGUARD_TABLE", queue);
+        settings.put("LIFEGUARD_TABLE_CREATE", "true");
+        settings.put("LIFEGUARD_PROFILES", "src/test/resources/profiles/engine-it.yaml");
+        settings.put("LIFEGUARD_POLL_WAIT_SECONDS", "1");
+        // A dead replica's messages come back within seconds and its leases end within seconds.
+        settings.put("LIFEGUARD_VISIBILITY_SECONDS", "4");
+        settings.put("LIFEGUARD_CLAIM_LEASE_SECONDS", "6");
+        settings.put("LIFEGUARD_HOOK_HEARTBEAT_SECONDS", "2");
+        settings.put("LIFEGUARD_SHUTDOWN_GRACE_SECONDS", "20");
+        env.putAll(settings);
+        return builder.start();
+    }
+
+    private static Map<String, AttributeValue> item(String table, String key) {
+        return dynamoDb.getItem(r -> r.tableName(table).consistentRead(true).key(Map.of("pk", AttributeValue.fromS(key)))).item();
+    }
+
+    /** True when the step is parked with its handle on the event's claim. */
+    private static boolean waiting(String table, LifecycleEvent hook, String step) {
+        Map<String, AttributeValue> item = item(table, hook.idempotencyKey());
+        AttributeValue state = item.get("stepState");
+        return state != null && state.m().containsKey(step) && "WAITING".equals(state.m().get(step).m().get("status").s());
+    }
+
+    private static String result(String table, String key) {
+        try {
+            Map<String, AttributeValue> item = item(table, key);
+            return item.containsKey("result") && item.containsKey("status") && item.get("status").s().equals("DONE")
+                    ? item.get("result").s() : null;
+        } catch (software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException e) {
+            return null;
+        }
+    }
+}
