@@ -33,7 +33,7 @@ public class LifecycleActions {
                     .lifecycleActionToken(event.actionToken())
                     .instanceId(event.instanceId())
                     .lifecycleActionResult(result));
-            LOG.info("Completed lifecycle action {} with {}", event.describe(), result);
+            LOG.debug("Completed lifecycle action {} with {}", event.describe(), result);
             return result;
         } catch (AutoScalingException e) {
             // A redelivered hook whose first attempt completed but crashed before recording its

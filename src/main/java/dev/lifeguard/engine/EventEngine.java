@@ -192,8 +192,19 @@ public class EventEngine {
         String kind = event.kind().profileKey();
         List<StepSpec> specs = profile.stepsFor(kind);
         h.expect(specs);
+        h.useFacts = profile.usesInstanceFacts();
         if (specs.isEmpty()) {
-            work.execute(() -> conclude(h, StepsReport.of(event.kind().route(), List.of())));
+            work.execute(() -> {
+                // While the instance exists, its addresses are learnt for the group's later cleanup.
+                if (h.useFacts && Preflight.learnsFacts(event.kind())) {
+                    try {
+                        preflight.check(event, true);
+                    } catch (RuntimeException e) {
+                        LOG.warn("Could not learn the addresses of {}: {}", event.describe(), StepFailures.describe(e));
+                    }
+                }
+                conclude(h, StepsReport.of(event.kind().route(), List.of()));
+            });
             return;
         }
         h.limit = profile.maxInFlight(kind);
@@ -237,7 +248,7 @@ public class EventEngine {
         }
         String route = h.event.kind().route();
         try {
-            Preflight.Result pre = preflight.check(h.event);
+            Preflight.Result pre = preflight.check(h.event, h.useFacts);
             if (pre.refusal() != null) {
                 LOG.warn("Refusing cleanup for {}: {}", h.event.describe(), pre.refusal());
                 conclude(h, StepsReport.refused(route, pre.refusal()));
@@ -413,7 +424,6 @@ public class EventEngine {
         }
         limits.leave(h.event.groupName(), h.event.kind().profileKey(), h.limit);
         Verdict verdict = verdict(h, report);
-        LOG.info("{}: {} — {}", h.event.describe(), verdict.result(), report.summary());
         h.finishing = true;
         work.execute(() -> finish(h, verdict));
     }
@@ -443,6 +453,10 @@ public class EventEngine {
         } finally {
             let(h);
         }
+        // The one INFO line of an event: what it was, how it ended, what its steps did.
+        String hookResult = done.getMessage().getHeader("LifeguardHookResult", String.class);
+        LOG.info("{}: {}{} (attempt {}) — {}", h.event.describe(), verdict.result(),
+                hookResult == null ? "" : ", completed " + hookResult, h.attempt, verdict.report().summary());
         // Copies that arrived meanwhile share the event's fate; none can attach any more.
         if (done.getException() != null) {
             // The claim lapses and the message comes back; the recorded steps are not run again.

@@ -25,6 +25,7 @@ final class HeldEvent {
     volatile List<StepSpec> specs = List.of();
     volatile InstanceFacts facts;
     volatile int limit;
+    volatile boolean useFacts;
     volatile Runnable startWhenFree;
     private StepResult[] results = new StepResult[0];
     private final AtomicInteger remaining = new AtomicInteger();

@@ -11,7 +11,7 @@ import java.util.Set;
 
 /**
  * What is learnt from EC2 before an event's steps run: the instance's addresses, and whether it
- * still lives. EC2 is asked only when steps are about to run.
+ * still lives. EC2 is asked only when steps are about to run and need its answer.
  *
  * <p>Before destructive cleanup that a notification or a cleanup request asked for, a live
  * instance (pending, running, stopping, stopped) means nothing runs and the refusal is recorded.
@@ -34,9 +34,19 @@ final class Preflight {
         this.facts = facts;
     }
 
-    Result check(LifecycleEvent event) {
+    static boolean learnsFacts(Kind kind) {
+        return LEARN_FACTS.contains(kind);
+    }
+
+    /** @param useFacts whether the group's steps use an instance's addresses (see Profile#usesInstanceFacts) */
+    Result check(LifecycleEvent event, boolean useFacts) {
+        boolean checkAlive = CHECK_ALIVE_FIRST.contains(event.kind());
+        if (!useFacts && !checkAlive) {
+            return new Result(event.instanceId() == null ? null : InstanceFacts.unknown(event.instanceId()), null);
+        }
         Optional<InstanceFacts> live = event.instanceId() == null ? Optional.empty() : ec2.describe(event.instanceId());
-        InstanceFacts known = known(event, live);
+        InstanceFacts known = useFacts ? known(event, live)
+                : live.orElse(event.instanceId() == null ? null : InstanceFacts.unknown(event.instanceId()));
         if (CHECK_ALIVE_FIRST.contains(event.kind())) {
             String alive = stillAlive(event, live);
             if (alive != null) {

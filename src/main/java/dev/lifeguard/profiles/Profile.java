@@ -26,6 +26,18 @@ public record Profile(String match, Map<String, String> onFailure, Map<String, I
         return onFailure.get(transition);
     }
 
+    /**
+     * Whether any step of this profile uses what EC2 knows of an instance: an address or Name tag
+     * in a template, or a Route53 step (records by IP, a record's default value). When none does,
+     * EC2 is not asked while the instance exists, only whether it lives before cleanup.
+     */
+    public boolean usesInstanceFacts() {
+        return steps.values().stream().flatMap(List::stream).anyMatch(spec -> spec.type().startsWith("route53-")
+                || ADDRESS_PLACEHOLDER.matcher(String.valueOf(spec.config().values())).find());
+    }
+
+    private static final Pattern ADDRESS_PLACEHOLDER = Pattern.compile("\\{(privateIp|publicIp|privateDns|publicDns|name)}");
+
     boolean isGlob() {
         return match.contains("*") || match.contains("?");
     }

@@ -125,7 +125,7 @@ public class SsmCommand implements WaitingStep {
     }
 
     private static StepOutcome succeeded(Settings settings, String commandId, String instanceId, GetCommandInvocationResponse invocation) {
-        LOG.info("ssm-command: {} on {} succeeded, commandId={}", settings.document(), instanceId, commandId);
+        LOG.debug("ssm-command: {} on {} succeeded, commandId={}", settings.document(), instanceId, commandId);
         return StepOutcome.succeeded(invocation.statusAsString() + " commandId=" + commandId + ": "
                 + tail(invocation.standardOutputContent()));
     }
@@ -144,7 +144,7 @@ public class SsmCommand implements WaitingStep {
             }
         }
         String commandId = ssm.sendCommand(send.build()).command().commandId();
-        LOG.info("ssm-command: sent {} to {}, commandId={}", settings.document(), instanceId, commandId);
+        LOG.debug("ssm-command: sent {} to {}, commandId={}", settings.document(), instanceId, commandId);
         return commandId;
     }
 
