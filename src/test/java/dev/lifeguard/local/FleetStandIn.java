@@ -76,6 +76,7 @@ public final class FleetStandIn implements AutoCloseable {
     private volatile boolean rejectRepeatedCompletions;
 
     private FleetStandIn(int threads) throws IOException {
+        noDelay();
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
         executor = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "fleet-stand-in");
@@ -85,6 +86,15 @@ public final class FleetStandIn implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
+    }
+
+    /**
+     * Without TCP_NODELAY the JDK server writes headers and body as separate small packets, and
+     * Nagle's algorithm against the client's delayed ACK adds about 40 ms to every call. The
+     * property is read once, when the first JDK HTTP server starts.
+     */
+    public static void noDelay() {
+        System.setProperty("sun.net.httpserver.nodelay", "true");
     }
 
     /** Starts on a free port with a pool of four threads. */

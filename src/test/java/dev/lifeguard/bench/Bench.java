@@ -1,0 +1,806 @@
+package dev.lifeguard.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lifeguard.local.FleetStandIn;
+import dev.lifeguard.local.LocalDynamoDbServer;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import org.elasticmq.rest.sqs.SQSRestServer;
+import org.elasticmq.rest.sqs.SQSRestServerBuilder;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
+
+/**
+ * Benchmarks of the packaged service ({@code target/lifeguard.jar}, or BENCH_JAR), run as a child
+ * process against stand-ins on 127.0.0.1 and configured only by environment variables.
+ *
+ * <pre>
+ *   Bench quick|full
+ * </pre>
+ * Scenarios: mass scale-in (many terminating hooks, each with an SSM command), burst (hooks with
+ * no steps, with duplicates, against a minimal SDK client as the ceiling), start-up. Full mode
+ * rewrites BENCHMARKS.md; quick mode writes target/bench/BENCHMARKS-quick.md. Exits 1 when a
+ * scenario breaks (a hook not completed or completed twice, the service dying, a stand-in
+ * failing), never because a figure misses its target.
+ */
+public final class Bench {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String KEY = "bench";
+    private static final StaticCredentialsProvider CREDENTIALS =
+            StaticCredentialsProvider.create(AwsBasicCredentials.create(KEY, KEY));
+    private static final String RECEIVE = "ReceiveMessage";
+
+    private final boolean full;
+    private final Path repo = Path.of("").toAbsolutePath();
+    private final Path out = repo.resolve("target/bench");
+    private final Path jar;
+    private final Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    private final List<String> breakages = new ArrayList<>();
+    private final StringBuilder report = new StringBuilder();
+    private final List<String[]> targets = new ArrayList<>();
+    private final Map<String, String> invokedEnv = System.getenv();
+
+    private SQSRestServer elasticMq;
+    private LocalDynamoDbServer dynamo;
+    private FleetStandIn fleet;
+    private CountingProxy sqsProxy;
+    private CountingProxy dynamoProxy;
+    private SqsClient sqs;
+    private DynamoDbClient dynamoDirect;
+    private int run;
+
+    private Bench(boolean full) {
+        this.full = full;
+        this.jar = repo.resolve(invokedEnv.getOrDefault("BENCH_JAR", "target/lifeguard.jar"));
+    }
+
+    public static void main(String[] args) throws Exception {
+        String mode = args.length > 0 ? args[0] : "quick";
+        if (!mode.equals("quick") && !mode.equals("full")) {
+            System.err.println("usage: Bench quick|full");
+            System.exit(2);
+        }
+        Bench bench = new Bench(mode.equals("full"));
+        int status;
+        try {
+            status = bench.runAll();
+        } finally {
+            bench.stopStandIns();
+        }
+        System.exit(status);
+    }
+
+    private int runAll() throws Exception {
+        if (!Files.isRegularFile(jar)) {
+            System.err.println("no jar at " + jar + ": build it first (mvn -B package -DskipTests)");
+            return 2;
+        }
+        Files.createDirectories(out);
+        long started = System.currentTimeMillis();
+        startStandIns();
+        massScaleIn();
+        burst();
+        startUp();
+        long took = System.currentTimeMillis() - started;
+        Path file = full ? repo.resolve("BENCHMARKS.md") : out.resolve("BENCHMARKS-quick.md");
+        Files.writeString(file, document(took), StandardCharsets.UTF_8);
+        say("wrote %s (bench time %.1f s)", repo.relativize(file), took / 1000.0);
+        if (!breakages.isEmpty()) {
+            System.err.println("BROKEN:");
+            breakages.forEach(b -> System.err.println("  " + b));
+            return 1;
+        }
+        say("no breakage");
+        return 0;
+    }
+
+    // ---------------------------------------------------------------- stand-ins
+
+    private void startStandIns() throws IOException {
+        elasticMq = SQSRestServerBuilder.withInterface("127.0.0.1").withDynamicPort().withAWSRegion("us-east-1").start();
+        int sqsPort = elasticMq.waitUntilStarted().localAddress().getPort();
+        URI sqsUri = URI.create("http://127.0.0.1:" + sqsPort);
+        dynamo = LocalDynamoDbServer.start();
+        fleet = FleetStandIn.start(8);
+        sqsProxy = new CountingProxy("sqs", sqsUri);
+        dynamoProxy = new CountingProxy("dynamodb", dynamo.endpoint());
+        sqs = SqsClient.builder().endpointOverride(sqsUri).region(Region.US_EAST_1).credentialsProvider(CREDENTIALS).build();
+        dynamoDirect = DynamoDbClient.builder().endpointOverride(dynamo.endpoint()).region(Region.US_EAST_1)
+                .credentialsProvider(CREDENTIALS).build();
+        say("stand-ins: SQS %s (counted via %s), DynamoDB %s (counted via %s), Auto Scaling/SSM/EC2 %s",
+                sqsUri, sqsProxy.endpoint(), dynamo.endpoint(), dynamoProxy.endpoint(), fleet.endpoint());
+    }
+
+    private void stopStandIns() {
+        for (AutoCloseable c : new AutoCloseable[] {sqs, dynamoDirect, sqsProxy, dynamoProxy, fleet, dynamo}) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception e) {
+                // stopping anyway
+            }
+        }
+        if (elasticMq != null) {
+            elasticMq.stopAndWait();
+        }
+    }
+
+    private void resetCounters() {
+        fleet.reset();
+        sqsProxy.reset();
+        dynamoProxy.reset();
+    }
+
+    private String newQueue(String name) {
+        return sqs.createQueue(r -> r.queueName(name).attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "60"))).queueUrl();
+    }
+
+    private long queueDepth(String url) {
+        Map<QueueAttributeName, String> a = sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNames(
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+                .attributes();
+        return Long.parseLong(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+                + Long.parseLong(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
+    }
+
+    private void checkStandIns(String scenario) {
+        if (fleet.errors() > 0) {
+            broken(scenario + ": the fleet stand-in failed " + fleet.errors() + " request(s), last: " + fleet.lastError());
+        }
+        for (CountingProxy p : List.of(sqsProxy, dynamoProxy)) {
+            if (p.failures() > 0) {
+                broken(scenario + ": " + p.failures() + " call(s) could not be forwarded, last: " + p.lastFailure());
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- the service
+
+    /** Starts the jar with a fresh queue, dead-letter queue and table. */
+    private JarProcess startJar(String scenario, String queue, String profiles) throws IOException {
+        Map<String, String> env = new LinkedHashMap<>();
+        invokedEnv.forEach((k, v) -> {
+            if (!k.startsWith("AWS_") && !k.startsWith("LIFEGUARD_") && !k.startsWith("BENCH_")) {
+                env.put(k, v);
+            }
+        });
+        // Settings an invocation may change to try the engine's knobs …
+        env.put("LIFEGUARD_HOOK_HEARTBEAT_SECONDS", "10");
+        env.put("LIFEGUARD_POLL_WAIT_SECONDS", "1");
+        invokedEnv.forEach((k, v) -> {
+            if (k.startsWith("LIFEGUARD_")) {
+                env.put(k, v);
+            }
+        });
+        // … and the wiring to the stand-ins, which it may not.
+        env.put("LIFEGUARD_QUEUE", queue);
+        env.put("LIFEGUARD_DEAD_LETTER_QUEUE", queue + "-dlq");
+        env.put("LIFEGUARD_TABLE", queue);
+        env.put("LIFEGUARD_TABLE_CREATE", "true");
+        env.put("LIFEGUARD_PROFILES", profiles);
+        env.put("AWS_REGION", "us-east-1");
+        env.put("AWS_ACCESS_KEY_ID", KEY);
+        env.put("AWS_SECRET_ACCESS_KEY", KEY);
+        env.put("AWS_ENDPOINT_URL_SQS", sqsProxy.endpoint().toString());
+        env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoProxy.endpoint().toString());
+        env.put("AWS_ENDPOINT_URL_AUTO_SCALING", fleet.endpoint().toString());
+        env.put("AWS_ENDPOINT_URL_SSM", fleet.endpoint().toString());
+        env.put("AWS_ENDPOINT_URL_EC2", fleet.endpoint().toString());
+        List<String> jvm = new ArrayList<>();
+        String opts = invokedEnv.getOrDefault("BENCH_JAVA_OPTS", "").trim();
+        if (!opts.isEmpty()) {
+            jvm.addAll(List.of(opts.split("\\s+")));
+        }
+        Path log = out.resolve(queue + ".log");
+        return JarProcess.start(java, jar, jvm, repo, env, log);
+    }
+
+    /** Waits for the jar's first ReceiveMessage; null if it died or never polled. */
+    private Long awaitFirstReceive(JarProcess p, String scenario, long timeoutMs) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (System.currentTimeMillis() < deadline) {
+            Long first = sqsProxy.firstSeen(RECEIVE);
+            if (first != null) {
+                return first;
+            }
+            if (!p.alive()) {
+                broken(scenario + ": the service exited with status " + p.process.exitValue() + " before polling; log: "
+                        + repo.relativize(p.log));
+                return null;
+            }
+            Thread.sleep(20);
+        }
+        broken(scenario + ": the service did not poll the queue within " + timeoutMs / 1000 + " s; log: " + repo.relativize(p.log));
+        return null;
+    }
+
+    // ---------------------------------------------------------------- messages
+
+    private record Hook(String token, String instanceId, String body) {}
+
+    private static Hook hook(String group) {
+        String token = UUID.randomUUID().toString();
+        StringBuilder id = new StringBuilder("i-");
+        for (int i = 0; i < 17; i++) {
+            id.append(Character.forDigit(ThreadLocalRandom.current().nextInt(16), 16));
+        }
+        ObjectNode n = JSON.createObjectNode();
+        n.put("Origin", "AutoScalingGroup");
+        n.put("LifecycleHookName", "bench-drain");
+        n.put("Destination", "EC2");
+        n.put("AccountId", "123456789012");
+        n.put("RequestId", UUID.randomUUID().toString());
+        n.put("LifecycleTransition", "autoscaling:EC2_INSTANCE_TERMINATING");
+        n.put("AutoScalingGroupName", group);
+        n.put("Service", "AWS Auto Scaling");
+        n.put("Time", Instant.now().toString());
+        n.put("EC2InstanceId", id.toString());
+        n.put("LifecycleActionToken", token);
+        return new Hook(token, id.toString(), n.toString());
+    }
+
+    /** Sends the bodies in batches of 10 from 4 threads; returns, per token, when its last copy was accepted. */
+    private Map<String, Long> send(String queueUrl, List<Hook> messages) throws Exception {
+        Map<String, Long> sentAt = new ConcurrentHashMap<>();
+        ExecutorService senders = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int from = 0; from < messages.size(); from += 10) {
+                List<Hook> batch = messages.subList(from, Math.min(from + 10, messages.size()));
+                futures.add(senders.submit(() -> {
+                    List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
+                    for (int i = 0; i < batch.size(); i++) {
+                        entries.add(SendMessageBatchRequestEntry.builder().id("m" + i).messageBody(batch.get(i).body()).build());
+                    }
+                    SendMessageBatchResponse response = sqs.sendMessageBatch(r -> r.queueUrl(queueUrl).entries(entries));
+                    if (!response.failed().isEmpty()) {
+                        throw new IllegalStateException("SendMessageBatch refused: " + response.failed());
+                    }
+                    long now = System.currentTimeMillis();
+                    batch.forEach(h -> sentAt.merge(h.token(), now, Math::max));
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } finally {
+            senders.shutdown();
+        }
+        return sentAt;
+    }
+
+    // ---------------------------------------------------------------- mass scale-in
+
+    private void massScaleIn() throws Exception {
+        int n = intEnv("BENCH_MASS_HOOKS", full ? 1000 : 100);
+        int commandSeconds = full ? 30 : 5;
+        int capSeconds = intEnv("BENCH_MASS_CAP_SECONDS", full ? 300 : 25);
+        String scenario = "mass scale-in";
+        say("%s: %d terminating hooks, SSM command of %d s each, cap %d s", scenario, n, commandSeconds, capSeconds);
+        resetCounters();
+        fleet.commandDuration(Duration.ofSeconds(commandSeconds)).rejectRepeatedCompletions(false).throttleHeartbeats(0);
+        String queue = "bench-mass-" + (++run);
+        String queueUrl = newQueue(queue);
+        newQueue(queue + "-dlq");
+        List<Hook> hooks = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            hooks.add(hook("bench-fleet"));
+        }
+        Row row = new Row();
+        try (JarProcess p = startJar(scenario, queue, "bench/profiles.yaml")) {
+            Long firstReceive = awaitFirstReceive(p, scenario, 90_000);
+            if (firstReceive == null) {
+                report.append("\n## Mass scale-in\n\nBroken: the service never polled.\n");
+                return;
+            }
+            Map<String, Long> sentAt = send(queueUrl, hooks);
+            long lastArrival = Collections.max(sentAt.values());
+            long cap = lastArrival + capSeconds * 1000L;
+            boolean died = false;
+            while (System.currentTimeMillis() < cap) {
+                if (!p.alive()) {
+                    died = true;
+                    break;
+                }
+                if (fleet.completedTokens() >= n && hooks.stream().allMatch(h -> !fleet.completions(h.token()).isEmpty())) {
+                    break;
+                }
+                Thread.sleep(200);
+            }
+            Thread.sleep(full ? 3000 : 500); // a second completion right after the first is still seen
+            long end = Math.min(System.currentTimeMillis(), cap);
+            if (died || !p.alive()) {
+                broken(scenario + ": the service died (exit " + p.process.exitValue() + "); log: " + repo.relativize(p.log));
+            }
+            int completed = 0;
+            int doubles = 0;
+            int notContinue = 0;
+            long lastCompletion = 0;
+            long maxGap = 0;
+            int gapsOver15 = 0;
+            int commandsMax = 0;
+            int sentTwice = 0;
+            for (Hook h : hooks) {
+                List<FleetStandIn.Completion> c = fleet.completions(h.token());
+                Long first = c.isEmpty() ? null : c.get(0).atMillis();
+                if (first != null) {
+                    completed++;
+                    lastCompletion = Math.max(lastCompletion, first);
+                    if (!"CONTINUE".equals(c.get(0).result())) {
+                        notContinue++;
+                    }
+                }
+                if (c.size() > 1) {
+                    doubles++;
+                }
+                List<Long> times = new ArrayList<>();
+                times.add(sentAt.get(h.token()));
+                times.addAll(fleet.heartbeats(h.token()));
+                times.add(first != null ? first : end);
+                Collections.sort(times);
+                long gap = 0;
+                for (int i = 1; i < times.size(); i++) {
+                    gap = Math.max(gap, times.get(i) - times.get(i - 1));
+                }
+                maxGap = Math.max(maxGap, gap);
+                if (gap > 15_000) {
+                    gapsOver15++;
+                }
+                int cmds = fleet.commandsFor(h.instanceId()).size();
+                commandsMax = Math.max(commandsMax, cmds);
+                if (cmds > 1) {
+                    sentTwice++;
+                }
+            }
+            long calls = fleet.totalCalls() + sqsProxy.total() + dynamoProxy.total();
+            boolean all = completed == n;
+            double elapsed = ((all ? lastCompletion : end) - lastArrival) / 1000.0;
+            row.put("hooks", Integer.toString(n));
+            row.put("completed", completed + " / " + n);
+            row.put("completed twice", Integer.toString(doubles));
+            row.put("last arrival → last completion", all ? fmt(elapsed) + " s"
+                    : "capped at " + capSeconds + " s; " + (completed == 0 ? "no completion to project from"
+                    : "projected " + fmt(elapsed * n / completed) + " s for all " + n));
+            row.put("max heartbeat gap", fmt(maxGap / 1000.0) + " s (" + gapsOver15 + " hooks over 15 s)");
+            row.put("peak threads", Integer.toString(p.peakThreads()));
+            row.put("peak heap used", p.peakHeapMb() < 0 ? "n/a" : fmt(p.peakHeapMb()) + " MB");
+            row.put("peak RSS", fmt(p.peakRssMb()) + " MB");
+            row.put("SSM commands per hook (max)", Integer.toString(commandsMax));
+            row.put("API calls per hook", fmt(calls / (double) n));
+            say("%s: %s", scenario, row);
+
+            if (doubles > 0) {
+                broken(scenario + ": " + doubles + " hook(s) completed more than once");
+            }
+            if (notContinue > 0) {
+                say("%s: %d hook(s) completed with a result other than CONTINUE", scenario, notContinue);
+            }
+            if (!full && !all) {
+                broken(scenario + ": " + (n - completed) + " of " + n + " hooks not completed within " + capSeconds + " s");
+            } else if (completed == 0) {
+                broken(scenario + ": no hook completed within " + capSeconds + " s");
+            }
+            checkStandIns(scenario);
+
+            report.append("\n## Mass scale-in\n\n")
+                    .append(n).append(" terminating lifecycle-hook messages for group `bench-fleet`, sent in batches of 10 ")
+                    .append("right after the service's first ReceiveMessage. Each runs one `ssm-command` step ")
+                    .append("(`bench/profiles.yaml`); the SSM stand-in reports the command `InProgress` for ")
+                    .append(commandSeconds).append(" s, then `Success`. Heartbeats every 10 s ")
+                    .append("(`LIFEGUARD_HOOK_HEARTBEAT_SECONDS`). Stopped when every hook is completed, or ")
+                    .append(capSeconds).append(" s after the last message arrived.\n\n")
+                    .append("The heartbeat gap of a hook is the longest stretch, from its message's arrival to its ")
+                    .append("completion (or the end of the run), without a heartbeat.\n\n")
+                    .append(row.table())
+                    .append("\nSSM commands sent for one instance more than once: ").append(sentTwice)
+                    .append(". Hooks completed with another result than CONTINUE: ").append(notContinue).append(".\n");
+            boolean exactlyOnce = all && doubles == 0;
+            target("Mass scale-in: every hook completed exactly once", n == 1000 ? "1,000 hooks" : n + " hooks (target is for 1,000)",
+                    completed + " / " + n + ", " + doubles + " twice", exactlyOnce);
+            target("Mass scale-in: last completion within 60 s of the last message's arrival", "≤ 60 s",
+                    all ? fmt(elapsed) + " s" : "not all completed (capped at " + capSeconds + " s)", all && elapsed <= 60);
+            target("Mass scale-in: max heartbeat gap", "≤ 15 s", fmt(maxGap / 1000.0) + " s", maxGap <= 15_000);
+            target("Mass scale-in: JVM threads", "≤ 100", Integer.toString(p.peakThreads()), p.peakThreads() <= 100);
+            target("Mass scale-in: heap used", "≤ 256 MB", fmt(p.peakHeapMb()) + " MB",
+                    p.peakHeapMb() >= 0 && p.peakHeapMb() <= 256);
+        }
+    }
+
+    // ---------------------------------------------------------------- burst
+
+    private record BurstResult(double seconds, double perSecond, double cpuPerEvent, double callsPerEvent,
+                               int completed, int doubles, int distinct) {}
+
+    private void burst() throws Exception {
+        int messages = intEnv("BENCH_BURST_HOOKS", full ? 2000 : 200);
+        int pairs = intEnv("BENCH_BURST_PAIRS", full ? 5 : 1);
+        int capSeconds = full ? 180 : 20;
+        int distinct = messages - messages / 5;
+        say("burst: %d messages (%d distinct hooks, %d duplicates), no steps, %d pair(s)", messages, distinct, messages - distinct, pairs);
+        List<BurstResult[]> results = new ArrayList<>();
+        List<Double> ratios = new ArrayList<>();
+        for (int pair = 1; pair <= pairs; pair++) {
+            BurstResult service = burstRun("burst (service) " + pair, messages, capSeconds, false);
+            BurstResult ceiling = burstRun("burst (ceiling) " + pair, messages, capSeconds, true);
+            results.add(new BurstResult[] {service, ceiling});
+            if (service != null && ceiling != null && ceiling.perSecond() > 0) {
+                ratios.add(service.perSecond() / ceiling.perSecond());
+            }
+        }
+        StringBuilder t = new StringBuilder("| pair | service msg/s | ceiling msg/s | ratio | service CPU ms/event | ceiling CPU ms/event | service calls/event | ceiling calls/event |\n")
+                .append("|---|---|---|---|---|---|---|---|\n");
+        List<Double> sRate = new ArrayList<>(), cRate = new ArrayList<>(), sCpu = new ArrayList<>(), cCpu = new ArrayList<>(),
+                sCalls = new ArrayList<>(), cCalls = new ArrayList<>();
+        for (int i = 0; i < results.size(); i++) {
+            BurstResult s = results.get(i)[0];
+            BurstResult c = results.get(i)[1];
+            t.append("| ").append(i + 1).append(" | ").append(s == null ? "broken" : fmt(s.perSecond()))
+                    .append(" | ").append(c == null ? "broken" : fmt(c.perSecond()))
+                    .append(" | ").append(s == null || c == null ? "–" : fmt2(s.perSecond() / c.perSecond()))
+                    .append(" | ").append(s == null ? "–" : fmt2(s.cpuPerEvent() * 1000))
+                    .append(" | ").append(c == null ? "–" : fmt2(c.cpuPerEvent() * 1000))
+                    .append(" | ").append(s == null ? "–" : fmt2(s.callsPerEvent()))
+                    .append(" | ").append(c == null ? "–" : fmt2(c.callsPerEvent())).append(" |\n");
+            if (s != null) {
+                sRate.add(s.perSecond());
+                sCpu.add(s.cpuPerEvent() * 1000);
+                sCalls.add(s.callsPerEvent());
+            }
+            if (c != null) {
+                cRate.add(c.perSecond());
+                cCpu.add(c.cpuPerEvent() * 1000);
+                cCalls.add(c.callsPerEvent());
+            }
+        }
+        Double ratio = median(ratios);
+        t.append("| **median** | ").append(fmtMedian(sRate, false)).append(" | ").append(fmtMedian(cRate, false))
+                .append(" | **").append(ratio == null ? "–" : fmt2(ratio)).append("** | ").append(fmtMedian(sCpu, true))
+                .append(" | ").append(fmtMedian(cCpu, true)).append(" | ").append(fmtMedian(sCalls, true))
+                .append(" | ").append(fmtMedian(cCalls, true)).append(" |\n");
+        report.append("\n## Burst\n\n")
+                .append(messages).append(" terminating lifecycle-hook messages for group `burst-fleet`, whose profile has no ")
+                .append("steps: ").append(distinct).append(" distinct action tokens and ").append(messages - distinct)
+                .append(" duplicates (the same token sent again as a separate message), shuffled, all in the queue ")
+                .append("before the consumer starts. A run lasts from the consumer's first ReceiveMessage until every ")
+                .append("token is completed and the queue is empty. The **ceiling** is a minimal consumer written in ")
+                .append("the bench with the same SDK (`dev.lifeguard.bench.Ceiling`), on the same stand-ins and load, ")
+                .append("with 2 threads: ReceiveMessage (10, long poll), one conditional PutItem ")
+                .append("(`attribute_not_exists(pk)`) per message — a duplicate skips the completion —, ")
+                .append("CompleteLifecycleAction, DeleteMessageBatch. Service and ceiling runs alternate.\n\n")
+                .append("CPU: the service's is the whole process (/proc utime+stime over the run, so JIT and GC ")
+                .append("included); the ceiling's is its two consumer threads only. Calls: SQS and DynamoDB calls ")
+                .append("counted by a forwarding proxy, plus Auto Scaling/EC2/SSM calls counted by the fleet stand-in, ")
+                .append("from process start to the end of the run, per message.\n\n")
+                .append(t);
+        target("Burst: throughput against the minimal client", "≥ 0.8", ratio == null ? "n/a" : fmt2(ratio) + " (median of " + ratios.size() + ")",
+                ratio != null && ratio >= 0.8);
+    }
+
+    private BurstResult burstRun(String scenario, int messages, int capSeconds, boolean ceiling) throws Exception {
+        resetCounters();
+        fleet.rejectRepeatedCompletions(false).throttleHeartbeats(0);
+        String queue = (ceiling ? "bench-ceiling-" : "bench-burst-") + (++run);
+        String queueUrl = newQueue(queue);
+        newQueue(queue + "-dlq");
+        int distinct = messages - messages / 5;
+        List<Hook> hooks = new ArrayList<>();
+        for (int i = 0; i < distinct; i++) {
+            hooks.add(hook("burst-fleet"));
+        }
+        List<Hook> load = new ArrayList<>(hooks);
+        load.addAll(hooks.subList(0, messages - distinct));
+        Collections.shuffle(load);
+        send(queueUrl, load);
+        resetCounters();
+
+        JarProcess p = null;
+        Ceiling c = null;
+        try {
+            if (ceiling) {
+                dynamoDirect.createTable(r -> r.tableName(queue).billingMode(BillingMode.PAY_PER_REQUEST)
+                        .keySchema(k -> k.attributeName("pk").keyType(KeyType.HASH))
+                        .attributeDefinitions(a -> a.attributeName("pk").attributeType(ScalarAttributeType.S)));
+                c = new Ceiling(sqsProxy.endpoint(), dynamoProxy.endpoint(), fleet.endpoint(), CREDENTIALS, queueUrl, queue);
+                c.start(2, 1);
+            } else {
+                p = startJar(scenario, queue, "bench/profiles.yaml");
+                if (awaitFirstReceive(p, scenario, 90_000) == null) {
+                    return null;
+                }
+            }
+            long deadline = System.currentTimeMillis() + capSeconds * 1000L + 30_000;
+            Long start = null;
+            long end = 0;
+            boolean done = false;
+            while (System.currentTimeMillis() < deadline) {
+                if (start == null && (start = sqsProxy.firstSeen(RECEIVE)) != null) {
+                    deadline = start + capSeconds * 1000L;
+                }
+                if (p != null && !p.alive()) {
+                    broken(scenario + ": the service died (exit " + p.process.exitValue() + "); log: " + repo.relativize(p.log));
+                    return null;
+                }
+                if (fleet.completedTokens() >= distinct && queueDepth(queueUrl) == 0) {
+                    end = System.currentTimeMillis();
+                    done = true;
+                    break;
+                }
+                Thread.sleep(50);
+            }
+            long calls = fleet.totalCalls() + sqsProxy.total() + dynamoProxy.total();
+            double cpuEnd = p != null ? p.cpuSecondsNow() : 0;
+            Thread.sleep(300); // let a late duplicate completion show
+            int completed = 0;
+            int doubles = 0;
+            long lastCompletion = 0;
+            for (Hook h : hooks) {
+                List<FleetStandIn.Completion> list = fleet.completions(h.token());
+                if (!list.isEmpty()) {
+                    completed++;
+                    lastCompletion = Math.max(lastCompletion, list.get(0).atMillis());
+                }
+                if (list.size() > 1) {
+                    doubles++;
+                }
+            }
+            if (doubles > 0) {
+                broken(scenario + ": " + doubles + " hook(s) completed more than once");
+            }
+            if (!done) {
+                broken(scenario + ": " + (distinct - completed) + " of " + distinct + " hooks not completed (or queue not empty: "
+                        + queueDepth(queueUrl) + ") within " + capSeconds + " s");
+            }
+            if (c != null && c.failures() > 0) {
+                broken(scenario + ": the ceiling client failed " + c.failures() + " time(s), last: " + c.lastFailure());
+            }
+            checkStandIns(scenario);
+            if (!done || start == null) {
+                return null;
+            }
+            double seconds = (Math.max(end, lastCompletion) - start) / 1000.0;
+            double cpu;
+            if (c != null) {
+                c.close();
+                cpu = c.cpuSeconds();
+                c = null;
+            } else {
+                cpu = cpuEnd - p.cpuSecondsAt(start);
+            }
+            BurstResult r = new BurstResult(seconds, messages / seconds, cpu / messages, calls / (double) messages,
+                    completed, doubles, distinct);
+            say("%s: %.1f msg/s over %.2f s, %.2f ms CPU/event, %.2f calls/event", scenario, r.perSecond(), seconds,
+                    r.cpuPerEvent() * 1000, r.callsPerEvent());
+            return r;
+        } finally {
+            if (c != null) {
+                c.close();
+            }
+            if (p != null) {
+                p.close();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- start-up
+
+    private void startUp() throws Exception {
+        int runs = intEnv("BENCH_STARTUP_RUNS", full ? 3 : 1);
+        List<Double> ms = new ArrayList<>();
+        List<Double> rss = new ArrayList<>();
+        StringBuilder t = new StringBuilder("| run | ms to first ReceiveMessage | idle RSS 5 s later |\n|---|---|---|\n");
+        for (int i = 1; i <= runs; i++) {
+            String scenario = "start-up " + i;
+            resetCounters();
+            String queue = "bench-startup-" + (++run);
+            newQueue(queue);
+            newQueue(queue + "-dlq");
+            try (JarProcess p = startJar(scenario, queue, "bench/profiles.yaml")) {
+                Long first = awaitFirstReceive(p, scenario, 90_000);
+                if (first == null) {
+                    t.append("| ").append(i).append(" | broken | |\n");
+                    continue;
+                }
+                long took = first - p.startedAtMillis;
+                Thread.sleep(5000);
+                if (!p.alive()) {
+                    broken(scenario + ": the service died while idle; log: " + repo.relativize(p.log));
+                    continue;
+                }
+                double idle = p.rssKbNow() / 1024.0;
+                ms.add((double) took);
+                rss.add(idle);
+                t.append("| ").append(i).append(" | ").append(took).append(" | ").append(fmt(idle)).append(" MB |\n");
+                say("%s: %d ms to first ReceiveMessage, idle RSS %.0f MB", scenario, took, idle);
+            }
+            checkStandIns(scenario);
+        }
+        t.append("| **median** | ").append(fmtMedian(ms, false)).append(" | ").append(fmtMedian(rss, false)).append(" MB |\n");
+        report.append("\n## Start-up\n\n")
+                .append("Milliseconds from starting `java -jar` to the service's first SQS ReceiveMessage (seen by the ")
+                .append("counting proxy), with an empty queue; then the resident set size after 5 s idle.\n\n").append(t);
+        Double m = median(ms);
+        target("Start-up: first ReceiveMessage", "reported", m == null ? "n/a" : fmt(m) + " ms", null);
+        target("Start-up: idle RSS", "reported", median(rss) == null ? "n/a" : fmt(median(rss)) + " MB", null);
+    }
+
+    // ---------------------------------------------------------------- the document
+
+    private String document(long benchMillis) throws Exception {
+        StringBuilder d = new StringBuilder("# Benchmarks\n\n");
+        String note = invokedEnv.getOrDefault("BENCH_NOTE", "").trim();
+        String commit = git("rev-parse", "--short", "HEAD");
+        String dirty = git("status", "--porcelain", "--untracked-files=no").isEmpty() ? "" : " (with uncommitted changes)";
+        d.append("Measured on commit `").append(commit).append("`").append(dirty).append(", jar `")
+                .append(repo.relativize(jar)).append("` (sha-256 ").append(sha256(jar).substring(0, 12)).append(", ")
+                .append(Files.size(jar) / (1024 * 1024)).append(" MB).");
+        if (!note.isEmpty()) {
+            d.append(" ").append(note);
+        }
+        StringBuilder sizes = new StringBuilder();
+        invokedEnv.entrySet().stream().filter(e -> e.getKey().startsWith("BENCH_") && !e.getKey().equals("BENCH_NOTE"))
+                .sorted(Map.Entry.comparingByKey()).forEach(e -> sizes.append(e.getKey()).append('=').append(e.getValue()).append(' '));
+        d.append("\n\n```sh\n").append(sizes).append("bench/run ").append(full ? "full" : "quick").append("\n```\n\n")
+                .append("| | |\n|---|---|\n")
+                .append("| date | ").append(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC).format(Instant.now())).append(" |\n")
+                .append("| mode | ").append(full ? "full" : "quick").append(" (bench time ").append(fmt(benchMillis / 1000.0)).append(" s) |\n")
+                .append("| machine | ").append(Runtime.getRuntime().availableProcessors()).append(" CPUs (nproc), ").append(cpuModel()).append(" |\n")
+                .append("| java | ").append(javaVersion()).append(" |\n")
+                .append("| service settings | LIFEGUARD_HOOK_HEARTBEAT_SECONDS=10, LIFEGUARD_POLL_WAIT_SECONDS=1").append(extraSettings()).append(" |\n")
+                .append("| stand-ins | SQS: ElasticMQ in the bench process; DynamoDB: DynamoDB Local 2.6.1 in memory, its HTTP handler on an embedded Jetty bound to 127.0.0.1; ")
+                .append("Auto Scaling, SSM, EC2: `FleetStandIn`. SQS and DynamoDB are reached through a counting proxy. All on 127.0.0.1, sharing the machine with the service. |\n")
+                .append("\n## Targets\n\n| target | wanted | measured | |\n|---|---|---|---|\n");
+        for (String[] t : targets) {
+            d.append("| ").append(t[0]).append(" | ").append(t[1]).append(" | ").append(t[2]).append(" | ").append(t[3]).append(" |\n");
+        }
+        if (!breakages.isEmpty()) {
+            d.append("\n**Broken:**\n\n");
+            breakages.forEach(b -> d.append("* ").append(b).append("\n"));
+        }
+        d.append(report);
+        d.append("\nService logs of every run: `target/bench/*.log`.\n");
+        return d.toString();
+    }
+
+    private String extraSettings() {
+        StringBuilder s = new StringBuilder();
+        invokedEnv.entrySet().stream().filter(e -> e.getKey().startsWith("LIFEGUARD_")).sorted(Map.Entry.comparingByKey())
+                .forEach(e -> s.append(", ").append(e.getKey()).append("=").append(e.getValue()));
+        String opts = invokedEnv.getOrDefault("BENCH_JAVA_OPTS", "").trim();
+        if (!opts.isEmpty()) {
+            s.append("; JVM options: `").append(opts).append("`");
+        }
+        return s.toString();
+    }
+
+    private void target(String what, String wanted, String measured, Boolean met) {
+        targets.add(new String[] {what, wanted, measured, met == null ? "reported" : met ? "**met**" : "**missed**"});
+    }
+
+    private void broken(String why) {
+        breakages.add(why);
+        System.err.println("BROKEN: " + why);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static final class Row {
+        private final Map<String, String> cells = new LinkedHashMap<>();
+
+        void put(String k, String v) {
+            cells.put(k, v);
+        }
+
+        String table() {
+            StringBuilder t = new StringBuilder("| measure | run 1 |\n|---|---|\n");
+            cells.forEach((k, v) -> t.append("| ").append(k).append(" | ").append(v).append(" |\n"));
+            return t.toString();
+        }
+
+        @Override
+        public String toString() {
+            return cells.toString();
+        }
+    }
+
+    private int intEnv(String name, int fallback) {
+        String v = invokedEnv.get(name);
+        return v == null || v.isBlank() ? fallback : Integer.parseInt(v.trim());
+    }
+
+    private static Double median(List<Double> values) {
+        if (values.isEmpty()) {
+            return null;
+        }
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    private static String fmtMedian(List<Double> values, boolean twoDecimals) {
+        Double m = median(values);
+        return m == null ? "–" : "**" + (twoDecimals ? fmt2(m) : fmt(m)) + "**";
+    }
+
+    private static String fmt(double v) {
+        return String.format(Locale.ROOT, v >= 100 ? "%.0f" : "%.1f", v);
+    }
+
+    private static String fmt2(double v) {
+        return String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    private static void say(String format, Object... args) {
+        System.out.println("[bench] " + String.format(Locale.ROOT, format, args));
+    }
+
+    private String git(String... args) {
+        List<String> cmd = new ArrayList<>(List.of("git", "-C", repo.toString()));
+        cmd.addAll(List.of(args));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String s = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            return p.waitFor() == 0 ? s : "unknown";
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+
+    private static String sha256(Path file) throws Exception {
+        MessageDigest md = MessageDigest.getInstance("SHA-256");
+        return HexFormat.of().formatHex(md.digest(Files.readAllBytes(file)));
+    }
+
+    private static String cpuModel() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown CPU");
+        } catch (IOException e) {
+            return "unknown CPU";
+        }
+    }
+
+    private String javaVersion() {
+        try {
+            Process p = new ProcessBuilder(java.toString(), "-version").redirectErrorStream(true).start();
+            String s = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            p.waitFor();
+            return String.join("; ", s.lines().toList());
+        } catch (Exception e) {
+            return System.getProperty("java.version");
+        }
+    }
+}
