@@ -18,5 +18,6 @@ USER lifeguard
 # Settings come from the task definition: LIFEGUARD_QUEUE, LIFEGUARD_DEAD_LETTER_QUEUE,
 # LIFEGUARD_TABLE, AWS_REGION, and credentials from the task role. Mount a volume over
 # /opt/lifeguard/routes or /opt/lifeguard/config to change routing or profiles without a rebuild.
-# Camel finishes in-flight events on SIGTERM; give the task a stopTimeout of at least 30 s.
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "lifeguard.jar"]
+# On SIGTERM running steps get lifeguard.shutdown.grace-seconds (20 s) and the rest is handed
+# back; give the task a stopTimeout of at least 30 s. JVM options are in config/jvm.options.
+ENTRYPOINT ["java", "@config/jvm.options", "-jar", "lifeguard.jar"]

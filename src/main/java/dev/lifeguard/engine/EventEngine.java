@@ -32,6 +32,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
@@ -78,6 +79,8 @@ public class EventEngine {
     private final Set<Parked> parked = ConcurrentHashMap.newKeySet();
     private final GroupLimits limits = new GroupLimits();
     private volatile boolean accepting = true;
+    /** routes/finish.camel.yaml's endpoint, looked up once. */
+    private volatile Endpoint finish;
 
     /** What the engine works with, built by the configuration. */
     public record Needs(ProfileStore profiles, Map<String, Step> steps, Ec2Instances ec2, InstanceFactsStore facts,
@@ -95,7 +98,8 @@ public class EventEngine {
         // Threads are the engine's own, not Camel's: Camel must not interrupt a running salt
         // state when it stops; the engine decides, after the shutdown grace.
         this.stepThreads = Executors.newFixedThreadPool(needs.stepThreads(), named("lifeguard-step"));
-        this.work = Executors.newFixedThreadPool(4, named("lifeguard-work"));
+        // Finishing events (two calls each), heartbeats, looks at parked steps, lease renewals.
+        this.work = Executors.newFixedThreadPool(8, named("lifeguard-work"));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(named("lifeguard-scheduler"));
         this.heartbeats = new Heartbeats(needs.lifecycleActions(), needs.heartbeatGap(), work, needs.clock());
         this.producer = needs.producer();
@@ -449,7 +453,7 @@ public class EventEngine {
     private void finish(HeldEvent h, Verdict verdict) {
         Exchange done;
         try {
-            done = producer.send("direct:finish", exchange -> exchange.getMessage().setBody(verdict));
+            done = producer.send(finishEndpoint(), exchange -> exchange.getMessage().setBody(verdict));
         } finally {
             let(h);
         }
@@ -471,6 +475,15 @@ public class EventEngine {
         } else {
             h.copies.forEach(messages::delete);
         }
+    }
+
+    private Endpoint finishEndpoint() {
+        Endpoint endpoint = finish;
+        if (endpoint == null) {
+            endpoint = producer.getCamelContext().getEndpoint("direct:finish");
+            finish = endpoint;
+        }
+        return endpoint;
     }
 
     /** The claim was taken over by another worker (our lease ran out): stop, and leave everything to it. */

@@ -47,6 +47,10 @@ final class JarProcess implements AutoCloseable {
             throws IOException {
         List<String> command = new ArrayList<>();
         command.add(java.toString());
+        // As the container runs it: the JVM options kept in config/jvm.options, then the bench's own.
+        if (java.nio.file.Files.isRegularFile(workDir.resolve("config/jvm.options"))) {
+            command.add("@config/jvm.options");
+        }
         command.addAll(jvmOptions);
         command.add("-jar");
         command.add(jar.toString());
@@ -203,8 +207,12 @@ final class JarProcess implements AutoCloseable {
         if (jstat != null) {
             jstat.destroyForcibly();
         }
-        process.destroyForcibly();
+        // SIGTERM first, as ECS stops a task; SIGKILL only past its 30 s stopTimeout.
+        process.destroy();
         try {
+            if (!process.waitFor(35, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
             process.waitFor();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -164,7 +164,7 @@ class EngineJarIT {
 
     private static Process startJar(String queue, String logName) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", "target/lifeguard.jar")
+                "@config/jvm.options", "-jar", "target/lifeguard.jar")
                 .redirectErrorStream(true)
                 .redirectOutput(LOGS.resolve(logName).toFile());
         Map<String, String> env = builder.environment();
