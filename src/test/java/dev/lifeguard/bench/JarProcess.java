@@ -48,7 +48,7 @@ final class JarProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(java.toString());
         // As the container runs it: the JVM options kept in config/jvm.options, then the bench's own.
-        if (java.nio.file.Files.isRegularFile(workDir.resolve("config/jvm.options"))) {
+        if (Files.isRegularFile(workDir.resolve("config/jvm.options"))) {
             command.add("@config/jvm.options");
         }
         command.addAll(jvmOptions);
