@@ -3,34 +3,28 @@ package dev.lifeguard.engine;
 import dev.lifeguard.aws.Ec2Instances;
 import dev.lifeguard.aws.LifecycleActions;
 import dev.lifeguard.aws.SqsMessages;
-import dev.lifeguard.store.InstanceFactsStore;
 import dev.lifeguard.event.LifecycleEvent;
 import dev.lifeguard.profiles.Profile;
 import dev.lifeguard.profiles.ProfileStore;
 import dev.lifeguard.profiles.StepSpec;
-import dev.lifeguard.steps.Heartbeat;
 import dev.lifeguard.steps.Step;
-import dev.lifeguard.steps.StepOutcome;
-import dev.lifeguard.steps.StepRequest;
 import dev.lifeguard.steps.StepResult;
 import dev.lifeguard.steps.StepsReport;
 import dev.lifeguard.steps.WaitingStep;
 import dev.lifeguard.store.Claims;
-import dev.lifeguard.store.StepRecord;
+import dev.lifeguard.store.InstanceFactsStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
@@ -53,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * that ended is recorded on the claim, so a worker taking over after a crash skips it, and resumes
  * a parked wait from its recorded handle instead of sending the command again.
  */
-public class EventEngine {
+public class EventEngine implements StepRuns.Events {
     private static final Logger LOG = LoggerFactory.getLogger(EventEngine.class);
     /** What {@link #claim} tells the intake route. */
     public static final String TAKEN = "TAKEN";
@@ -61,7 +55,6 @@ public class EventEngine {
     public static final String HELD = "HELD";
 
     private final ProfileStore profiles;
-    private final Map<String, Step> steps;
     private final Preflight preflight;
     private final Claims claims;
     private final SqsMessages messages;
@@ -72,11 +65,10 @@ public class EventEngine {
     private final ProducerTemplate producer;
     private final Function<LifecycleEvent, String> failureResult;
     private final int maxAttempts;
-    private final boolean dryRun;
     private final Clock clock;
 
     private final Map<String, HeldEvent> held = new ConcurrentHashMap<>();
-    private final Set<Parked> parked = ConcurrentHashMap.newKeySet();
+    private final StepRuns runs;
     private final GroupLimits limits = new GroupLimits();
     private volatile boolean accepting = true;
     /** routes/finish.camel.yaml's endpoint, looked up once. */
@@ -91,7 +83,6 @@ public class EventEngine {
 
     public EventEngine(Needs needs) {
         this.profiles = needs.profiles();
-        this.steps = Map.copyOf(needs.steps());
         this.preflight = new Preflight(needs.ec2(), needs.facts());
         this.claims = needs.claims();
         this.messages = needs.messages();
@@ -105,8 +96,8 @@ public class EventEngine {
         this.producer = needs.producer();
         this.failureResult = needs.failureResult();
         this.maxAttempts = needs.maxAttempts();
-        this.dryRun = needs.dryRun();
         this.clock = needs.clock();
+        this.runs = new StepRuns(needs.steps(), claims, stepThreads, work, scheduler, needs.dryRun(), clock, this);
         scheduler.scheduleWithFixedDelay(this::everySecond, 1, 1, TimeUnit.SECONDS);
         scheduler.scheduleWithFixedDelay(messages::deleteQueued, 100, 100, TimeUnit.MILLISECONDS);
     }
@@ -266,161 +257,20 @@ public class EventEngine {
             conclude(h, StepsReport.of(route, failed));
             return;
         }
-        for (int i = 0; i < h.specs.size(); i++) {
-            startStep(h, i);
-        }
-    }
-
-    private void startStep(HeldEvent h, int index) {
-        StepSpec spec = h.specs.get(index);
-        StepRecord earlier = h.earlier.get(spec.name());
-        if (earlier != null && earlier.ended()) {
-            stepEnded(h, index, new StepResult(spec.name(), spec.type(), earlier.status(), 0,
-                    "(an earlier attempt) " + (earlier.detail() == null ? "" : earlier.detail()), false), false);
-            return;
-        }
-        Step step = steps.get(spec.type());
-        StepRequest request = new StepRequest(h.event, h.facts, spec.config(), dryRun, Heartbeat.NONE);
-        if (step instanceof WaitingStep waiting && !dryRun) {
-            if (earlier != null && StepRecord.WAITING.equals(earlier.status()) && earlier.handle() != null) {
-                LOG.info("Resuming the wait of step {} for {} on {}", spec.name(), h.event.describe(), earlier.handle());
-                park(h, index, waiting, request, earlier.handle(), earlier.startedAt());
-                return;
-            }
-            h.track(stepThreads.submit(() -> sendAndPark(h, index, waiting, request)));
-            return;
-        }
-        h.blockingRunning.incrementAndGet();
-        Future<?> running = stepThreads.submit(() -> runBlocking(h, index, step, request));
-        h.track(running);
-        // A step's timeout also bounds its own waits; a tenth more (at most 15 s) lets it report first.
-        long grace = Math.min(Duration.ofSeconds(15).toMillis(), spec.timeout().toMillis() / 10);
-        scheduler.schedule(() -> {
-            if (!h.hasEnded(index)) {
-                running.cancel(true);
-                stepEnded(h, index, StepResult.failed(spec.name(), spec.type(), spec.timeout().toMillis(),
-                        "timed out after " + spec.timeout().toSeconds() + " s", false), true);
-            }
-        }, spec.timeout().toMillis() + grace, TimeUnit.MILLISECONDS);
-    }
-
-    private void runBlocking(HeldEvent h, int index, Step step, StepRequest request) {
-        StepSpec spec = h.specs.get(index);
-        long start = System.nanoTime();
-        try {
-            StepOutcome outcome = step.run(request);
-            stepEnded(h, index, StepResult.of(spec.name(), spec.type(), outcome, millisSince(start)), true);
-        } catch (Exception e) {
-            stepEnded(h, index, StepResult.failed(spec.name(), spec.type(), millisSince(start),
-                    StepFailures.describe(e), StepFailures.isPermanent(e)), true);
-        } finally {
-            h.blockingRunning.decrementAndGet();
-        }
-    }
-
-    private void sendAndPark(HeldEvent h, int index, WaitingStep step, StepRequest request) {
-        StepSpec spec = h.specs.get(index);
-        long startedAt = clock.millis();
-        String handle;
-        try {
-            handle = step.start(request);
-        } catch (Exception e) {
-            stepEnded(h, index, StepResult.failed(spec.name(), spec.type(), clock.millis() - startedAt,
-                    StepFailures.describe(e), StepFailures.isPermanent(e)), true);
-            return;
-        }
-        // The handle is on record before the first look: a worker taking over resumes this wait.
-        try {
-            if (!claims.recordStep(h.key(), spec.name(), new StepRecord(StepRecord.WAITING, null, handle, startedAt))) {
-                lose(h);
-                return;
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("Could not record the handle {} of step {} for {}: {}", handle, spec.name(), h.event.describe(),
-                    StepFailures.describe(e));
-        }
-        park(h, index, step, request, handle, startedAt);
-    }
-
-    private void park(HeldEvent h, int index, WaitingStep step, StepRequest request, String handle, long startedAt) {
-        Instant deadline = Instant.ofEpochMilli(startedAt).plus(h.specs.get(index).timeout());
-        parked.add(new Parked(h, index, step, request, handle, startedAt, deadline, clock.instant().plusSeconds(1)));
-    }
-
-    /** Looks at the parked steps that are due, on the work threads. */
-    private void checkParked() {
-        Instant now = clock.instant();
-        for (Parked p : parked) {
-            if (p.held.ended.get()) {
-                parked.remove(p);
-            } else if (!p.nextCheck.isAfter(now) && p.checking.compareAndSet(false, true)) {
-                work.execute(() -> look(p));
-            }
-        }
-    }
-
-    private void look(Parked p) {
-        StepSpec spec = p.held.specs.get(p.index);
-        try {
-            StepOutcome outcome = p.step.check(p.request, p.handle);
-            if (outcome != null) {
-                parked.remove(p);
-                stepEnded(p.held, p.index, StepResult.of(spec.name(), spec.type(), outcome, clock.millis() - p.startedAt), true);
-                return;
-            }
-            if (!clock.instant().isBefore(p.deadline)) {
-                parked.remove(p);
-                Exception timedOut = p.step.timedOut(p.request, p.handle, p.lastStatus);
-                stepEnded(p.held, p.index, StepResult.failed(spec.name(), spec.type(), clock.millis() - p.startedAt,
-                        timedOut.getMessage(), false), true);
-                return;
-            }
-            p.lastStatus = "in progress";
-            p.nextCheck = clock.instant().plus(p.step.checkEvery(p.request));
-        } catch (Exception e) {
-            if (StepFailures.isPermanent(e) || !isLookFailure(e)) {
-                parked.remove(p);
-                stepEnded(p.held, p.index, StepResult.failed(spec.name(), spec.type(), clock.millis() - p.startedAt,
-                        StepFailures.describe(e), StepFailures.isPermanent(e)), true);
-                return;
-            }
-            // SSM throttled or unreachable: the command goes on regardless; look again later.
-            p.nextCheck = clock.instant().plus(p.step.checkEvery(p.request));
-        } finally {
-            p.checking.set(false);
-        }
-    }
-
-    /** A failure to look (throttling, an outage), as opposed to the work itself having failed. */
-    private static boolean isLookFailure(Exception e) {
-        return e instanceof software.amazon.awssdk.core.exception.SdkException;
-    }
-
-    private void stepEnded(HeldEvent h, int index, StepResult result, boolean record) {
-        if (h.ended.get()) {
-            return;
-        }
-        int ended = h.stepEnded(index, result);
-        if (ended < 0) {
-            return;
-        }
-        if (record && !result.failed()) {
-            try {
-                if (!claims.recordStep(h.key(), result.name(), new StepRecord(result.status(), result.detail(), null,
-                        clock.millis() - result.durationMillis()))) {
-                    lose(h);
-                    return;
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("Could not record step {} of {}: {}", result.name(), h.event.describe(), StepFailures.describe(e));
-            }
-        }
-        if (ended > 0) {
-            conclude(h, StepsReport.of(h.event.kind().route(), h.results()));
-        }
+        runs.start(h);
     }
 
     // --- ending an event ---
+
+    @Override
+    public void ended(HeldEvent h, StepsReport report) {
+        conclude(h, report);
+    }
+
+    @Override
+    public void lost(HeldEvent h) {
+        lose(h);
+    }
 
     private void conclude(HeldEvent h, StepsReport report) {
         if (!h.ended.compareAndSet(false, true)) {
@@ -502,7 +352,7 @@ public class EventEngine {
     private void let(HeldEvent h) {
         held.remove(h.key(), h);
         heartbeats.release(h.event);
-        parked.removeIf(p -> p.held == h);
+        runs.forget(h);
     }
 
     // --- the scheduler ---
@@ -511,7 +361,7 @@ public class EventEngine {
         try {
             messages.extendDue();
             heartbeats.sendDue();
-            checkParked();
+            runs.checkParked();
             renewLeases();
         } catch (RuntimeException e) {
             LOG.error("The engine's scheduler hit a bug; it keeps running", e);
@@ -585,7 +435,7 @@ public class EventEngine {
     }
 
     public int parkedSteps() {
-        return parked.size();
+        return runs.parkedCount();
     }
 
     private static void sleep(long millis) {
@@ -596,7 +446,4 @@ public class EventEngine {
         }
     }
 
-    private static long millisSince(long start) {
-        return (System.nanoTime() - start) / 1_000_000;
-    }
 }

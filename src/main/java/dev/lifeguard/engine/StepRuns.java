@@ -1,0 +1,236 @@
+package dev.lifeguard.engine;
+
+import dev.lifeguard.profiles.StepSpec;
+import dev.lifeguard.steps.Heartbeat;
+import dev.lifeguard.steps.Step;
+import dev.lifeguard.steps.StepOutcome;
+import dev.lifeguard.steps.StepRequest;
+import dev.lifeguard.steps.StepResult;
+import dev.lifeguard.steps.StepsReport;
+import dev.lifeguard.steps.WaitingStep;
+import dev.lifeguard.store.Claims;
+import dev.lifeguard.store.StepRecord;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * Runs the steps of held events. A step that runs a program or an API call holds a step thread
+ * until it ends or its time is up. A {@link WaitingStep} holds none while it waits: its command is
+ * sent, its handle recorded on the claim, and it is parked; the scheduler looks at parked steps
+ * when due. Every step that ends is recorded on the claim, so a worker taking over skips it, and
+ * a step found ended (or waiting) by an earlier attempt is not run (or sent) again.
+ */
+final class StepRuns {
+    private static final Logger LOG = LoggerFactory.getLogger(StepRuns.class);
+
+    /** What the engine hears from here. */
+    interface Events {
+        /** Every step of the event has ended. */
+        void ended(HeldEvent h, StepsReport report);
+
+        /** The event's claim was taken over by another worker. */
+        void lost(HeldEvent h);
+    }
+
+    private final Map<String, Step> steps;
+    private final Claims claims;
+    private final ExecutorService stepThreads;
+    private final ExecutorService work;
+    private final ScheduledExecutorService scheduler;
+    private final boolean dryRun;
+    private final Clock clock;
+    private final Events events;
+    private final Set<Parked> parked = ConcurrentHashMap.newKeySet();
+
+    StepRuns(Map<String, Step> steps, Claims claims, ExecutorService stepThreads, ExecutorService work,
+             ScheduledExecutorService scheduler, boolean dryRun, Clock clock, Events events) {
+        this.steps = Map.copyOf(steps);
+        this.claims = claims;
+        this.stepThreads = stepThreads;
+        this.work = work;
+        this.scheduler = scheduler;
+        this.dryRun = dryRun;
+        this.clock = clock;
+        this.events = events;
+    }
+
+    /** Starts every step of the event, side by side. */
+    void start(HeldEvent h) {
+        for (int i = 0; i < h.specs.size(); i++) {
+            startStep(h, i);
+        }
+    }
+
+    /** Forgets the parked steps of an event that was let go. */
+    void forget(HeldEvent h) {
+        parked.removeIf(p -> p.held == h);
+    }
+
+    int parkedCount() {
+        return parked.size();
+    }
+
+    private void startStep(HeldEvent h, int index) {
+        StepSpec spec = h.specs.get(index);
+        StepRecord earlier = h.earlier.get(spec.name());
+        if (earlier != null && earlier.ended()) {
+            stepEnded(h, index, new StepResult(spec.name(), spec.type(), earlier.status(), 0,
+                    "(an earlier attempt) " + (earlier.detail() == null ? "" : earlier.detail()), false), false);
+            return;
+        }
+        Step step = steps.get(spec.type());
+        StepRequest request = new StepRequest(h.event, h.facts, spec.config(), dryRun, Heartbeat.NONE);
+        if (step instanceof WaitingStep waiting && !dryRun) {
+            if (earlier != null && StepRecord.WAITING.equals(earlier.status()) && earlier.handle() != null) {
+                LOG.info("Resuming the wait of step {} for {} on {}", spec.name(), h.event.describe(), earlier.handle());
+                park(h, index, waiting, request, earlier.handle(), earlier.startedAt());
+                return;
+            }
+            h.track(stepThreads.submit(() -> sendAndPark(h, index, waiting, request)));
+            return;
+        }
+        h.blockingRunning.incrementAndGet();
+        Future<?> running = stepThreads.submit(() -> runBlocking(h, index, step, request));
+        h.track(running);
+        // A step's timeout also bounds its own waits; a tenth more (at most 15 s) lets it report first.
+        long grace = Math.min(Duration.ofSeconds(15).toMillis(), spec.timeout().toMillis() / 10);
+        scheduler.schedule(() -> {
+            if (!h.hasEnded(index)) {
+                running.cancel(true);
+                stepEnded(h, index, StepResult.failed(spec.name(), spec.type(), spec.timeout().toMillis(),
+                        "timed out after " + spec.timeout().toSeconds() + " s", false), true);
+            }
+        }, spec.timeout().toMillis() + grace, TimeUnit.MILLISECONDS);
+    }
+
+    private void runBlocking(HeldEvent h, int index, Step step, StepRequest request) {
+        StepSpec spec = h.specs.get(index);
+        long start = System.nanoTime();
+        try {
+            StepOutcome outcome = step.run(request);
+            stepEnded(h, index, StepResult.of(spec.name(), spec.type(), outcome, millisSince(start)), true);
+        } catch (Exception e) {
+            stepEnded(h, index, StepResult.failed(spec.name(), spec.type(), millisSince(start),
+                    StepFailures.describe(e), StepFailures.isPermanent(e)), true);
+        } finally {
+            h.blockingRunning.decrementAndGet();
+        }
+    }
+
+    private void sendAndPark(HeldEvent h, int index, WaitingStep step, StepRequest request) {
+        StepSpec spec = h.specs.get(index);
+        long startedAt = clock.millis();
+        String handle;
+        try {
+            handle = step.start(request);
+        } catch (Exception e) {
+            stepEnded(h, index, StepResult.failed(spec.name(), spec.type(), clock.millis() - startedAt,
+                    StepFailures.describe(e), StepFailures.isPermanent(e)), true);
+            return;
+        }
+        // The handle is on record before the first look: a worker taking over resumes this wait.
+        try {
+            if (!claims.recordStep(h.key(), spec.name(), new StepRecord(StepRecord.WAITING, null, handle, startedAt))) {
+                events.lost(h);
+                return;
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Could not record the handle {} of step {} for {}: {}", handle, spec.name(), h.event.describe(),
+                    StepFailures.describe(e));
+        }
+        park(h, index, step, request, handle, startedAt);
+    }
+
+    private void park(HeldEvent h, int index, WaitingStep step, StepRequest request, String handle, long startedAt) {
+        Instant deadline = Instant.ofEpochMilli(startedAt).plus(h.specs.get(index).timeout());
+        parked.add(new Parked(h, index, step, request, handle, startedAt, deadline, clock.instant().plusSeconds(1)));
+    }
+
+    /** Looks at the parked steps that are due, on the work threads; called every second. */
+    void checkParked() {
+        Instant now = clock.instant();
+        for (Parked p : parked) {
+            if (p.held.ended.get()) {
+                parked.remove(p);
+            } else if (!p.nextCheck.isAfter(now) && p.checking.compareAndSet(false, true)) {
+                work.execute(() -> look(p));
+            }
+        }
+    }
+
+    private void look(Parked p) {
+        StepSpec spec = p.held.specs.get(p.index);
+        try {
+            StepOutcome outcome = p.step.check(p.request, p.handle);
+            if (outcome != null) {
+                parked.remove(p);
+                stepEnded(p.held, p.index, StepResult.of(spec.name(), spec.type(), outcome, clock.millis() - p.startedAt), true);
+                return;
+            }
+            if (!clock.instant().isBefore(p.deadline)) {
+                parked.remove(p);
+                Exception timedOut = p.step.timedOut(p.request, p.handle, p.lastStatus);
+                stepEnded(p.held, p.index, StepResult.failed(spec.name(), spec.type(), clock.millis() - p.startedAt,
+                        timedOut.getMessage(), false), true);
+                return;
+            }
+            p.lastStatus = "in progress";
+            p.nextCheck = clock.instant().plus(p.step.checkEvery(p.request));
+        } catch (Exception e) {
+            if (StepFailures.isPermanent(e) || !isLookFailure(e)) {
+                parked.remove(p);
+                stepEnded(p.held, p.index, StepResult.failed(spec.name(), spec.type(), clock.millis() - p.startedAt,
+                        StepFailures.describe(e), StepFailures.isPermanent(e)), true);
+                return;
+            }
+            // SSM throttled or unreachable: the command goes on regardless; look again later.
+            p.nextCheck = clock.instant().plus(p.step.checkEvery(p.request));
+        } finally {
+            p.checking.set(false);
+        }
+    }
+
+    /** A failure to look (throttling, an outage), as opposed to the work itself having failed. */
+    private static boolean isLookFailure(Exception e) {
+        return e instanceof SdkException;
+    }
+
+    private void stepEnded(HeldEvent h, int index, StepResult result, boolean record) {
+        if (h.ended.get()) {
+            return;
+        }
+        int ended = h.stepEnded(index, result);
+        if (ended < 0) {
+            return;
+        }
+        if (record && !result.failed()) {
+            try {
+                if (!claims.recordStep(h.key(), result.name(), new StepRecord(result.status(), result.detail(), null,
+                        clock.millis() - result.durationMillis()))) {
+                    events.lost(h);
+                    return;
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Could not record step {} of {}: {}", result.name(), h.event.describe(), StepFailures.describe(e));
+            }
+        }
+        if (ended > 0) {
+            events.ended(h, StepsReport.of(h.event.kind().route(), h.results()));
+        }
+    }
+
+    private static long millisSince(long start) {
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+}
