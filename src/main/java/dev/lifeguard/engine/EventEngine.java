@@ -16,8 +16,11 @@ import dev.lifeguard.store.InstanceFactsStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -53,6 +56,8 @@ public class EventEngine implements StepRuns.Events {
     public static final String TAKEN = "TAKEN";
     public static final String DONE = "DONE";
     public static final String HELD = "HELD";
+    /** How many finished events are remembered for dropping their late copies. */
+    private static final int RECENTLY_DONE = 10_000;
 
     private final ProfileStore profiles;
     private final Preflight preflight;
@@ -70,6 +75,14 @@ public class EventEngine implements StepRuns.Events {
     private final Map<String, HeldEvent> held = new ConcurrentHashMap<>();
     private final StepRuns runs;
     private final GroupLimits limits = new GroupLimits();
+    /** Keys of events finished here lately: a later copy is a duplicate, known without a DynamoDB read. */
+    private final Set<String> recentlyDone = Collections.newSetFromMap(Collections.synchronizedMap(
+            new LinkedHashMap<>(1024, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                    return size() > RECENTLY_DONE;
+                }
+            }));
     private volatile boolean accepting = true;
     /** routes/finish.camel.yaml's endpoint, looked up once. */
     private volatile Endpoint finish;
@@ -125,6 +138,10 @@ public class EventEngine implements StepRuns.Events {
             // Shutting down: give the message straight back, unclaimed.
             messages.release(inbound.receiptHandle(), Duration.ZERO);
             return HELD;
+        }
+        if (recentlyDone.contains(event.idempotencyKey())) {
+            // Finished here a moment ago (SNS and EventBridge both wired): no need to ask DynamoDB.
+            return DONE;
         }
         HeldEvent candidate = new HeldEvent(event, inbound);
         HeldEvent here = held.putIfAbsent(event.idempotencyKey(), candidate);
@@ -323,6 +340,7 @@ public class EventEngine implements StepRuns.Events {
         } else if (verdict.retrying()) {
             h.copies.forEach(copy -> messages.release(copy, claims.lease()));
         } else {
+            recentlyDone.add(h.key());
             h.copies.forEach(messages::delete);
         }
     }

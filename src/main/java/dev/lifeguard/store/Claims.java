@@ -68,6 +68,28 @@ public class Claims {
 
     public Claim claim(String key) {
         long now = clock.instant().getEpochSecond();
+        // Most events are new: one plain conditional put claims them. Only an item that exists
+        // (released, expired, ours, done, or held) needs the update below.
+        try {
+            String nowText = clock.instant().toString();
+            dynamoDb.putItem(r -> r.tableName(table)
+                    .item(Map.of(
+                            LifeguardTable.KEY, s(key),
+                            "status", s(CLAIMED),
+                            "owner", s(owner),
+                            "leaseExpiresAt", n(now + lease.toSeconds()),
+                            "attempts", n(1),
+                            "stepState", AttributeValue.fromM(Map.of()),
+                            "createdAt", s(nowText),
+                            "updatedAt", s(nowText)))
+                    .conditionExpression("attribute_not_exists(pk)"));
+            return new Taken(1, Map.of());
+        } catch (ConditionalCheckFailedException exists) {
+            return claimExisting(key, now);
+        }
+    }
+
+    private Claim claimExisting(String key, long now) {
         try {
             Map<String, AttributeValue> item = dynamoDb.updateItem(r -> r.tableName(table)
                     .key(key(key))

@@ -461,6 +461,11 @@ public final class Bench {
         List<BurstResult[]> results = new ArrayList<>();
         List<Double> ratios = new ArrayList<>();
         List<Double> wholeRatios = new ArrayList<>();
+        if (full) {
+            // The stand-ins run in this JVM and get faster as it compiles them: warm them first, so
+            // the first pair is not measured against colder stand-ins than the last.
+            burstRun("burst (stand-ins warm-up)", messages, capSeconds, false);
+        }
         for (int pair = 1; pair <= pairs; pair++) {
             BurstResult service = burstRun("burst (service) " + pair, messages, capSeconds, false);
             BurstResult ceiling = burstRun("burst (ceiling) " + pair, messages, capSeconds, true);
@@ -513,12 +518,14 @@ public final class Bench {
                 .append("with 2 threads: ReceiveMessage (10, long poll), one conditional PutItem ")
                 .append("(`attribute_not_exists(pk)`) per message — a duplicate skips the completion —, ")
                 .append("CompleteLifecycleAction, DeleteMessageBatch. Service and ceiling runs alternate.\n\n")
-                .append("CPU: the service's is the whole process (/proc utime+stime over the run, so JIT and GC ")
-                .append("included); the ceiling's is its two consumer threads only. Calls: SQS and DynamoDB calls ")
+                .append("Both run as fresh processes with the JVM options in `config/jvm.options`, started cold alike; ")
+                .append("before the pairs, one unmeasured service run warms the stand-ins (which share the bench's JVM). ")
+                .append("CPU: the whole process on both sides (/proc utime+stime over the run, JIT and GC ")
+                .append("included). Calls: SQS and DynamoDB calls ")
                 .append("counted by a forwarding proxy, plus Auto Scaling/EC2/SSM calls counted by the fleet stand-in, ")
                 .append("from process start to the end of the run, per message.\n\n")
-                .append("Rates: *whole run* counts from the first ReceiveMessage, so the service's JIT warm-up is in it ")
-                .append("(the ceiling runs in the bench's JVM, compiled already); *warm* counts from the completion of ")
+                .append("Rates: *whole run* counts from the first ReceiveMessage, so each side's JIT warm-up is in it; ")
+                .append("*warm* counts from the completion of ")
                 .append("the first quarter of the hooks to the last, for both sides alike. The target is judged on the ")
                 .append("warm ratio, which is what a long-running service sees.\n\n")
                 .append(t);
@@ -544,19 +551,20 @@ public final class Bench {
         resetCounters();
 
         JarProcess p = null;
-        Ceiling c = null;
         try {
             if (ceiling) {
                 dynamoDirect.createTable(r -> r.tableName(queue).billingMode(BillingMode.PAY_PER_REQUEST)
                         .keySchema(k -> k.attributeName("pk").keyType(KeyType.HASH))
                         .attributeDefinitions(a -> a.attributeName("pk").attributeType(ScalarAttributeType.S)));
-                c = new Ceiling(sqsProxy.endpoint(), dynamoProxy.endpoint(), fleet.endpoint(), CREDENTIALS, queueUrl, queue);
-                c.start(2, 1);
+                // A fresh JVM with the service's JVM options, so both sides start cold alike.
+                p = JarProcess.startMain(java, Ceiling.class.getName(), List.of(sqsProxy.endpoint().toString(),
+                                dynamoProxy.endpoint().toString(), fleet.endpoint().toString(), queueUrl, queue, "2"),
+                        repo, Map.of("PATH", System.getenv().getOrDefault("PATH", "")), out.resolve(queue + ".log"));
             } else {
                 p = startJar(scenario, queue, "bench/profiles.yaml");
-                if (awaitFirstReceive(p, scenario, 90_000) == null) {
-                    return null;
-                }
+            }
+            if (awaitFirstReceive(p, scenario, 90_000) == null) {
+                return null;
             }
             long deadline = System.currentTimeMillis() + capSeconds * 1000L + 30_000;
             Long start = null;
@@ -566,7 +574,7 @@ public final class Bench {
                 if (start == null && (start = sqsProxy.firstSeen(RECEIVE)) != null) {
                     deadline = start + capSeconds * 1000L;
                 }
-                if (p != null && !p.alive()) {
+                if (!p.alive()) {
                     broken(scenario + ": the service died (exit " + p.process.exitValue() + "); log: " + repo.relativize(p.log));
                     return null;
                 }
@@ -578,7 +586,7 @@ public final class Bench {
                 Thread.sleep(50);
             }
             long calls = fleet.totalCalls() + sqsProxy.total() + dynamoProxy.total();
-            double cpuEnd = p != null ? p.cpuSecondsNow() : 0;
+            double cpuEnd = p.cpuSecondsNow();
             Thread.sleep(300); // let a late duplicate completion show
             int completed = 0;
             int doubles = 0;
@@ -602,22 +610,18 @@ public final class Bench {
                 broken(scenario + ": " + (distinct - completed) + " of " + distinct + " hooks not completed (or queue not empty: "
                         + queueDepth(queueUrl) + ") within " + capSeconds + " s");
             }
-            if (c != null && c.failures() > 0) {
-                broken(scenario + ": the ceiling client failed " + c.failures() + " time(s), last: " + c.lastFailure());
+            if (ceiling) {
+                String ceilingLog = Files.readString(p.log, StandardCharsets.UTF_8);
+                if (ceilingLog.contains(Ceiling.FAILED)) {
+                    broken(scenario + ": the ceiling client failed; see " + repo.relativize(p.log));
+                }
             }
             checkStandIns(scenario);
             if (!done || start == null) {
                 return null;
             }
             double seconds = (Math.max(end, lastCompletion) - start) / 1000.0;
-            double cpu;
-            if (c != null) {
-                c.close();
-                cpu = c.cpuSeconds();
-                c = null;
-            } else {
-                cpu = cpuEnd - p.cpuSecondsAt(start);
-            }
+            double cpu = cpuEnd - p.cpuSecondsAt(start);
             // Warm: the rate after the first quarter of the hooks, once both JVMs have compiled the
             // hot code, as a long-running service has.
             Collections.sort(firstCompletions);
@@ -630,9 +634,6 @@ public final class Bench {
                     seconds, warm, r.cpuPerEvent() * 1000, r.callsPerEvent());
             return r;
         } finally {
-            if (c != null) {
-                c.close();
-            }
             if (p != null) {
                 p.close();
             }

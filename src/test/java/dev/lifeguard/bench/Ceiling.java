@@ -100,6 +100,30 @@ final class Ceiling implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs the ceiling in a process of its own, started cold like the service:
+     * {@code Ceiling SQS_ENDPOINT DYNAMODB_ENDPOINT AUTO_SCALING_ENDPOINT QUEUE_URL TABLE CONSUMERS}.
+     * It consumes until killed; failures are printed as they happen.
+     */
+    public static void main(String[] args) throws InterruptedException {
+        Ceiling ceiling = new Ceiling(URI.create(args[0]), URI.create(args[1]), URI.create(args[2]),
+                software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("bench", "bench")),
+                args[3], args[4]);
+        ceiling.start(Integer.parseInt(args[5]), 1);
+        long reported = 0;
+        while (true) {
+            Thread.sleep(250);
+            if (ceiling.failures() != reported) {
+                reported = ceiling.failures();
+                System.out.println(FAILED + reported + ", last: " + ceiling.lastFailure());
+            }
+        }
+    }
+
+    /** How a ceiling process reports failures in its output. */
+    static final String FAILED = "ceiling failures: ";
+
     long failures() {
         return failures.get();
     }

@@ -57,6 +57,21 @@ final class JarProcess implements AutoCloseable {
         return new JarProcess(command, workDir, env, log);
     }
 
+    /** Any main class of the bench's own classpath in a fresh JVM, with the service's JVM options. */
+    static JarProcess startMain(Path java, String mainClass, List<String> args, Path workDir, Map<String, String> env, Path log)
+            throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(java.toString());
+        if (Files.isRegularFile(workDir.resolve("config/jvm.options"))) {
+            command.add("@config/jvm.options");
+        }
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(mainClass);
+        command.addAll(args);
+        return new JarProcess(command, workDir, env, log);
+    }
+
     long pid() {
         return process.pid();
     }
