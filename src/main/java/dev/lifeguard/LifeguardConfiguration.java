@@ -63,7 +63,10 @@ public class LifeguardConfiguration implements CamelConfiguration {
         Registry registry = camelContext.getRegistry();
 
         boolean sqsBound = registry.lookupByNameAndType("sqsClient", SqsClient.class) != null;
-        SqsClient sqs = boundOrBuilt(registry, "sqsClient", SqsClient.class, () -> AwsClients.sqs(8));
+        // One connection for each thread that may call SQS at once: intake (hiding, releasing,
+        // dead-lettering), the engine's work threads (retries) and its scheduler (batches).
+        SqsClient sqs = boundOrBuilt(registry, "sqsClient", SqsClient.class,
+                () -> AwsClients.sqs(settings.intakeThreads() + EventEngine.WORK_THREADS + 1));
         // Polls get their own client, closed at shutdown to end a long poll at once; a client
         // bound by a test or local mode is shared and left open.
         SqsClient polling = sqsBound ? sqs

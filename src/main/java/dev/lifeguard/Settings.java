@@ -23,7 +23,8 @@ public record Settings(
         int stepThreads,
         int visibilitySeconds,
         int shutdownGraceSeconds,
-        int consumers) {
+        int consumers,
+        int intakeThreads) {
 
     /** @param lookup resolves a property name to its value, or null when unset */
     public static Settings from(Function<String, String> lookup) {
@@ -48,7 +49,8 @@ public record Settings(
                 positive(lookup, "lifeguard.steps.threads", 16),
                 positive(lookup, "lifeguard.visibility-seconds", 60),
                 positive(lookup, "lifeguard.shutdown.grace-seconds", 20),
-                positive(lookup, "lifeguard.consumers", 2));
+                positive(lookup, "lifeguard.consumers", 2),
+                positive(lookup, "lifeguard.intake.threads", 8));
     }
 
     /** The result to complete a hook with when its steps have failed for the last time. */

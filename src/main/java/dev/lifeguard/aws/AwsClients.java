@@ -19,8 +19,8 @@ public final class AwsClients {
     }
 
     /**
-     * @param connections what the service uses at once: batch deletes, visibility changes,
-     *                    dead letters and hand-backs from a few threads (polls have their own client)
+     * @param connections how many threads may call SQS at once (polls have their own client), so
+     *                    that none waits for a connection from the pool
      */
     public static SqsClient sqs(int connections) {
         return SqsClient.builder().httpClientBuilder(ApacheHttpClient.builder().maxConnections(connections)).build();

@@ -56,6 +56,8 @@ public class EventEngine implements StepRuns.Events {
     public static final String TAKEN = "TAKEN";
     public static final String DONE = "DONE";
     public static final String HELD = "HELD";
+    /** Threads that finish events, send heartbeats, look at parked steps and renew leases. */
+    public static final int WORK_THREADS = 8;
     /** How many finished events are remembered for dropping their late copies. */
     private static final int RECENTLY_DONE = 10_000;
 
@@ -103,7 +105,7 @@ public class EventEngine implements StepRuns.Events {
         // state when it stops; the engine decides, after the shutdown grace.
         this.stepThreads = Executors.newFixedThreadPool(needs.stepThreads(), named("lifeguard-step"));
         // Finishing events (two calls each), heartbeats, looks at parked steps, lease renewals.
-        this.work = Executors.newFixedThreadPool(8, named("lifeguard-work"));
+        this.work = Executors.newFixedThreadPool(WORK_THREADS, named("lifeguard-work"));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(named("lifeguard-scheduler"));
         this.heartbeats = new Heartbeats(needs.lifecycleActions(), needs.heartbeatGap(), work, needs.clock());
         this.producer = needs.producer();

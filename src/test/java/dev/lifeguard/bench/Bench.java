@@ -198,6 +198,10 @@ public final class Bench {
 
     /** Starts the jar with a fresh queue, dead-letter queue and table. */
     private JarProcess startJar(String scenario, String queue, String profiles) throws IOException {
+        return startJar(scenario, queue, profiles, List.of());
+    }
+
+    private JarProcess startJar(String scenario, String queue, String profiles, List<String> scenarioJvm) throws IOException {
         Map<String, String> env = new LinkedHashMap<>();
         invokedEnv.forEach((k, v) -> {
             if (!k.startsWith("AWS_") && !k.startsWith("LIFEGUARD_") && !k.startsWith("BENCH_")) {
@@ -226,7 +230,7 @@ public final class Bench {
         env.put("AWS_ENDPOINT_URL_AUTO_SCALING", fleet.endpoint().toString());
         env.put("AWS_ENDPOINT_URL_SSM", fleet.endpoint().toString());
         env.put("AWS_ENDPOINT_URL_EC2", fleet.endpoint().toString());
-        List<String> jvm = new ArrayList<>();
+        List<String> jvm = new ArrayList<>(scenarioJvm);
         String opts = invokedEnv.getOrDefault("BENCH_JAVA_OPTS", "").trim();
         if (!opts.isEmpty()) {
             jvm.addAll(List.of(opts.split("\\s+")));
@@ -328,7 +332,9 @@ public final class Bench {
             hooks.add(hook("bench-fleet"));
         }
         Row row = new Row();
-        try (JarProcess p = startJar(scenario, queue, "bench/profiles.yaml")) {
+        // The heap target is enforced, not just watched: the service gets 256 MB and no more, and
+        // must still meet the other targets (an OutOfMemoryError would kill it: breakage).
+        try (JarProcess p = startJar(scenario, queue, "bench/profiles.yaml", List.of("-Xmx256m"))) {
             Long firstReceive = awaitFirstReceive(p, scenario, 90_000);
             if (firstReceive == null) {
                 report.append("\n## Mass scale-in\n\nBroken: the service never polled.\n");
@@ -429,7 +435,9 @@ public final class Bench {
                     .append("(`bench/profiles.yaml`); the SSM stand-in reports the command `InProgress` for ")
                     .append(commandSeconds).append(" s, then `Success`. Heartbeats every 10 s ")
                     .append("(`LIFEGUARD_HOOK_HEARTBEAT_SECONDS`). Stopped when every hook is completed, or ")
-                    .append(capSeconds).append(" s after the last message arrived.\n\n")
+                    .append(capSeconds).append(" s after the last message arrived. The service runs with `-Xmx256m`: ")
+                    .append("the heap target is a limit it must work within, and the peak below is what the JVM had in use, ")
+                    .append("garbage included.\n\n")
                     .append("The heartbeat gap of a hook is the longest stretch, from its message's arrival to its ")
                     .append("completion (or the end of the run), without a heartbeat.\n\n")
                     .append(row.table())

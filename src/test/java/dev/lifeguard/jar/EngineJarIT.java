@@ -80,11 +80,14 @@ class EngineJarIT {
             // Mid-wait: every drain sent and its command id on record with the claim.
             Fixtures.awaitUntil("every drain command sent and recorded", PATIENCE, () -> hooks.stream()
                     .allMatch(hook -> fleet.commandsFor(hook.instanceId()).size() == 1 && waiting(queue, hook, "drain")));
+            // A second replica joins the queue; then the first, which holds every drain, dies.
+            second = startJar(queue, "kill-second.log");
+            Fixtures.awaitUntil("the second replica polling", PATIENCE,
+                    () -> logOf("kill-second.log").contains("Started sqs-intake"));
             first.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             assertTrue(hooks.stream().allMatch(hook -> fleet.completions(hook.actionToken()).isEmpty()),
                     "killed before any drain ended");
 
-            second = startJar(queue, "kill-second.log");
             for (LifecycleEvent hook : hooks) {
                 Fixtures.awaitUntil("completion of " + hook.describe(), PATIENCE,
                         () -> "SUCCEEDED".equals(result(queue, hook.idempotencyKey())));
@@ -196,6 +199,14 @@ class EngineJarIT {
 
     private static Map<String, AttributeValue> item(String table, String key) {
         return dynamoDb.getItem(r -> r.tableName(table).consistentRead(true).key(Map.of("pk", AttributeValue.fromS(key)))).item();
+    }
+
+    private static String logOf(String name) {
+        try {
+            return Files.readString(LOGS.resolve(name));
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     /** True when the step is parked with its handle on the event's claim. */
