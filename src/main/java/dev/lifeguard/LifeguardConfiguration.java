@@ -3,6 +3,7 @@ package dev.lifeguard;
 import dev.lifeguard.aws.AwsClients;
 import dev.lifeguard.aws.Ec2Instances;
 import dev.lifeguard.aws.LifecycleActions;
+import dev.lifeguard.aws.PollingSqsClient;
 import dev.lifeguard.aws.QueueAddress;
 import dev.lifeguard.aws.SqsMessages;
 import dev.lifeguard.engine.EventEngine;
@@ -67,10 +68,10 @@ public class LifeguardConfiguration implements CamelConfiguration {
         // dead-lettering), the engine's work threads (retries) and its scheduler (batches).
         SqsClient sqs = boundOrBuilt(registry, "sqsClient", SqsClient.class,
                 () -> AwsClients.sqs(settings.intakeThreads() + EventEngine.WORK_THREADS + 1));
-        // Polls get their own client, closed at shutdown to end a long poll at once; a client
+        // Polls get their own client, stopped at shutdown to end a long poll at once; a client
         // bound by a test or local mode is shared and left open.
-        SqsClient polling = sqsBound ? sqs
-                : boundOrBuilt(registry, "sqsPollingClient", SqsClient.class, () -> AwsClients.sqsPolling(settings.consumers()));
+        PollingSqsClient polling = new PollingSqsClient(
+                sqsBound ? sqs : AwsClients.sqsPolling(settings.consumers()), !sqsBound);
         registry.bind("sqsPollingClient", SqsClient.class, polling);
         DynamoDbClient dynamoDb = boundOrBuilt(registry, "dynamoDbClient", DynamoDbClient.class, AwsClients::dynamoDb);
         AutoScalingClient autoScaling = boundOrBuilt(registry, "autoScalingClient", AutoScalingClient.class, AwsClients::autoScaling);
@@ -121,7 +122,7 @@ public class LifeguardConfiguration implements CamelConfiguration {
                 settings.stepThreads(), settings.maxAttempts(), settings.dryRun(),
                 Duration.ofSeconds(settings.heartbeatSeconds()), clock));
         registry.bind("engine", engine);
-        camelContext.getManagementStrategy().addEventNotifier(new GracefulShutdown(sqsBound ? () -> { } : polling, engine,
+        camelContext.getManagementStrategy().addEventNotifier(new GracefulShutdown(polling::stop, engine,
                 Duration.ofSeconds(settings.shutdownGraceSeconds())));
         try {
             camelContext.addStartupListener((context, alreadyStarted) -> checkRoutes(context));

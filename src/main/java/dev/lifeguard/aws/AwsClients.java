@@ -27,8 +27,8 @@ public final class AwsClients {
     }
 
     /**
-     * The client the queue's consumers long-poll with, one connection each. It is its own client
-     * so that closing it at shutdown ends a poll in progress at once.
+     * The connections the queue's consumers long-poll on, one each; wrapped in
+     * {@link PollingSqsClient}, which closes them at shutdown to end a poll in progress at once.
      */
     public static SqsClient sqsPolling(int consumers) {
         return SqsClient.builder().httpClientBuilder(ApacheHttpClient.builder().maxConnections(consumers + 1)).build();

@@ -8,19 +8,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * On SIGTERM (Camel Main stops the context), before Camel stops any route: stop polling at once
- * by closing the client that long-polls (its blocked poll ends instead of sitting out up to 20 s),
+ * ({@code PollingSqsClient}: a blocked long poll ends instead of sitting out up to 20 s),
  * then let the engine finish running steps within the grace and hand the rest back. The routes
  * are still up meanwhile, so events that end within the grace are completed the usual way.
  */
 public class GracefulShutdown extends EventNotifierSupport {
     private static final Logger LOG = LoggerFactory.getLogger(GracefulShutdown.class);
 
-    private final AutoCloseable pollingClient;
+    private final Runnable stopPolling;
     private final EventEngine engine;
     private final Duration grace;
 
-    public GracefulShutdown(AutoCloseable pollingClient, EventEngine engine, Duration grace) {
-        this.pollingClient = pollingClient;
+    public GracefulShutdown(Runnable stopPolling, EventEngine engine, Duration grace) {
+        this.stopPolling = stopPolling;
         this.engine = engine;
         this.grace = grace;
     }
@@ -34,9 +34,9 @@ public class GracefulShutdown extends EventNotifierSupport {
     public void notify(CamelEvent event) {
         LOG.info("Stopping: no more polling; running steps get up to {} s to finish", grace.toSeconds());
         try {
-            pollingClient.close();
-        } catch (Exception e) {
-            LOG.warn("Closing the polling client failed: {}", e.getMessage());
+            stopPolling.run();
+        } catch (RuntimeException e) {
+            LOG.warn("Stopping the polls failed: {}", e.getMessage());
         }
         engine.shutdown(grace);
     }
