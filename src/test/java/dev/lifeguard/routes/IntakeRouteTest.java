@@ -164,6 +164,23 @@ class IntakeRouteTest {
     }
 
     @Test
+    void aBodyThatFillsSqsOnItsOwnIsDeadLetteredCutAndMarkedNeverLost() {
+        String body = "not json " + UUID.randomUUID() + " " + "x".repeat(262_000);
+        String messageId = send(body);
+
+        Message dead = awaitDeadLetter(messageId);
+        assertTrue(body.startsWith(dead.body()), "the dead letter carries the start of the original body");
+        assertTrue(dead.body().length() < body.length(), "cut to leave room for the reason");
+        assertTrue(dead.messageAttributes().get("LifeguardReason").stringValue().contains("is not valid JSON"));
+        assertTrue(dead.messageAttributes().get("LifeguardTruncated").stringValue()
+                .startsWith("original body of " + body.length() + " bytes"));
+        int size = dead.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length + dead.messageAttributes().entrySet()
+                .stream().mapToInt(a -> a.getKey().length() + a.getValue().dataType().length()
+                        + a.getValue().stringValue().getBytes(java.nio.charset.StandardCharsets.UTF_8).length).sum();
+        assertTrue(size <= 256 * 1024, "body and attributes within SQS's 256 KiB, were " + size);
+    }
+
+    @Test
     void aFailedStepLeavesTheMessageForRedeliveryAndTheRetryCompletesIt() {
         String body = steered(Fixtures.read("hook-launching.json"));
         LifecycleEvent event = parser.parse(body, "m");
