@@ -31,7 +31,7 @@ public class DeadLetterQueue {
      * the refusal is never lost for want of room.
      */
     public void send(String body, String reason, String sourceMessageId) {
-        String safeBody = body == null || body.isEmpty() ? "(empty body)" : body;
+        String safeBody = body == null || body.isEmpty() ? "(empty body)" : sqsSafe(body);
         Map<String, MessageAttributeValue> attributes = new LinkedHashMap<>();
         attributes.put(REASON, text(reason.length() > MAX_REASON_CHARS ? reason.substring(0, MAX_REASON_CHARS) + "…" : reason));
         attributes.put(SOURCE_MESSAGE_ID, text(sourceMessageId == null ? "unknown" : sourceMessageId));
@@ -74,6 +74,27 @@ public class DeadLetterQueue {
     }
 
     private static MessageAttributeValue text(String value) {
-        return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
+        return MessageAttributeValue.builder().dataType("String").stringValue(sqsSafe(value)).build();
+    }
+
+    /**
+     * The text with every character SQS refuses in a message (control characters other than tab,
+     * LF and CR, U+FFFE, U+FFFF, unpaired surrogates) written as a backslash-u escape. A reason quotes
+     * the refused body, which may hold half of a character.
+     */
+    static String sqsSafe(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean pair = Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1));
+            if (pair) {
+                out.append(c).append(text.charAt(++i));
+            } else if (c == '\t' || c == '\n' || c == '\r' || c >= 0x20 && c <= 0xD7FF || c >= 0xE000 && c <= 0xFFFD) {
+                out.append(c);
+            } else {
+                out.append(String.format("\\u%04x", (int) c));
+            }
+        }
+        return out.toString();
     }
 }

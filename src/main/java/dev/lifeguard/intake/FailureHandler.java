@@ -38,14 +38,26 @@ public class FailureHandler {
         this.profiles = profiles;
     }
 
-    /** The message cannot be an event: record, dead-letter, and delete the original. */
+    /**
+     * The message cannot be an event: record, dead-letter, and delete the original. The record
+     * goes first, so a redelivery (the delete was lost) is recognised and not dead-lettered twice.
+     * When DynamoDB or the dead-letter queue cannot be reached, the message is left to come back
+     * and be tried again: never lost, never deleted without its dead letter.
+     */
     public void refuse(Exchange exchange) {
         Inbound inbound = Inbound.of(exchange);
         String reason = "refused: " + caught(exchange).getMessage();
-        LOG.warn("SQS message {} {}; sending it to the dead-letter queue", inbound.messageId(), reason);
-        outcomes.refused(inbound.messageId(), reason);
-        deadLetters.send(inbound.rawBody(), reason, inbound.messageId());
-        messages.delete(inbound.receiptHandle());
+        try {
+            if (outcomes.refused(inbound.messageId(), reason)) {
+                LOG.warn("SQS message {} {}; sending it to the dead-letter queue", inbound.messageId(), reason);
+                deadLetters.send(inbound.rawBody(), reason, inbound.messageId());
+                outcomes.deadLettered(inbound.messageId());
+            }
+            messages.delete(inbound.receiptHandle());
+        } catch (RuntimeException e) {
+            LOG.warn("Could not dead-letter SQS message {} ({}); it comes back in {} s and is tried again", inbound.messageId(),
+                    describe(e), settings.visibilitySeconds());
+        }
     }
 
     /**

@@ -80,14 +80,29 @@ public class OutcomeRecorder {
         }
     }
 
-    /** A message that could not be read as an event; keyed by its SQS message id. */
-    public void refused(String sqsMessageId, String reason) {
+    /**
+     * Records a message that could not be read as an event, keyed by its SQS message id.
+     *
+     * @return false when this message was refused and dead-lettered before (a redelivery after
+     *         the delete was lost): then it must only be deleted, not dead-lettered twice
+     */
+    public boolean refused(String sqsMessageId, String reason) {
         Map<String, AttributeValue> values = new LinkedHashMap<>();
         put(values, "result", REFUSED);
         put(values, "lastError", reason);
         put(values, "createdAt", clock.instant().toString());
         put(values, "finishedAt", clock.instant().toString());
-        update("refused#" + sqsMessageId, values, "", null, Map.of(), Map.of());
+        try {
+            update("refused#" + sqsMessageId, values, "", "attribute_not_exists(deadLettered)", Map.of(), Map.of());
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    /** The refused message is in the dead-letter queue. */
+    public void deadLettered(String sqsMessageId) {
+        update("refused#" + sqsMessageId, Map.of("deadLettered", AttributeValue.fromBool(true)), "", null, Map.of(), Map.of());
     }
 
     /** {@code steps}: one line for people; {@code stepResults}: one map per step for tools. */
