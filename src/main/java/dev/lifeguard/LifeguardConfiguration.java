@@ -66,8 +66,8 @@ public class LifeguardConfiguration implements CamelConfiguration {
         boolean sqsBound = registry.lookupByNameAndType("sqsClient", SqsClient.class) != null;
         // One connection for each thread that may call SQS at once: intake (hiding, releasing,
         // dead-lettering), the engine's work threads (retries) and its scheduler (batches).
-        SqsClient sqs = boundOrBuilt(registry, "sqsClient", SqsClient.class,
-                () -> AwsClients.sqs(settings.intakeThreads() + EventEngine.WORK_THREADS + 1));
+        SqsClient sqs = StartupChecks.aws(() -> boundOrBuilt(registry, "sqsClient", SqsClient.class,
+                () -> AwsClients.sqs(settings.intakeThreads() + EventEngine.WORK_THREADS + 1)));
         // Polls get their own client, stopped at shutdown to end a long poll at once; a client
         // bound by a test or local mode is shared and left open.
         PollingSqsClient polling = new PollingSqsClient(
@@ -81,12 +81,15 @@ public class LifeguardConfiguration implements CamelConfiguration {
 
         // Resolve queue names to URLs and check the table now, so a wrong setting stops start-up
         // with the setting's name instead of failing on every poll.
-        QueueAddress queue = QueueAddress.resolve(sqs, settings.queue(), "LIFEGUARD_QUEUE (lifeguard.queue)");
-        QueueAddress deadLetterQueue = QueueAddress.resolve(sqs, settings.deadLetterQueue(),
-                "LIFEGUARD_DEAD_LETTER_QUEUE (lifeguard.dead-letter-queue)");
+        QueueAddress queue = StartupChecks.aws(() -> QueueAddress.resolve(sqs, settings.queue(), "LIFEGUARD_QUEUE (lifeguard.queue)"));
+        QueueAddress deadLetterQueue = StartupChecks.aws(() -> QueueAddress.resolve(sqs, settings.deadLetterQueue(),
+                "LIFEGUARD_DEAD_LETTER_QUEUE (lifeguard.dead-letter-queue)"));
         properties.addOverrideProperty("lifeguard.queue.name", queue.name());
         properties.addOverrideProperty("lifeguard.queue.url", queue.url());
-        LifeguardTable.ensureExists(dynamoDb, settings.table(), settings.createTable());
+        StartupChecks.aws(() -> {
+            LifeguardTable.ensureExists(dynamoDb, settings.table(), settings.createTable());
+            return null;
+        });
 
         Clock clock = Clock.systemUTC();
         String worker = workerId();

@@ -26,6 +26,9 @@ public record Settings(
         int consumers,
         int intakeThreads) {
 
+    /** DynamoDB's own rule for table names. */
+    private static final java.util.regex.Pattern TABLE_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_.-]{3,255}");
+
     /** @param lookup resolves a property name to its value, or null when unset */
     public static Settings from(Function<String, String> lookup) {
         List<String> missing = new ArrayList<>();
@@ -36,6 +39,10 @@ public record Settings(
         if (!missing.isEmpty()) {
             throw new MisconfiguredException("Lifeguard is not configured. Set:\n  " + String.join("\n  ", missing)
                     + "\nor run local mode (see README: mvn -Plocal ...).");
+        }
+        if (!TABLE_NAME.matcher(table).matches()) {
+            throw new MisconfiguredException("LIFEGUARD_TABLE (lifeguard.table) '" + table + "' is not a DynamoDB table name:"
+                    + " 3 to 255 letters, digits, '_', '-' and '.'");
         }
         return new Settings(queue, dlq, table,
                 bool(lookup, "lifeguard.table.create"),

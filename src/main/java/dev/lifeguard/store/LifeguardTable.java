@@ -6,6 +6,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
@@ -30,10 +31,14 @@ public final class LifeguardTable {
                         + KEY + ", type S) or set LIFEGUARD_TABLE_CREATE=true (lifeguard.table.create)", e);
             }
         }
-        dynamoDb.createTable(r -> r.tableName(table)
-                .billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(AttributeDefinition.builder().attributeName(KEY).attributeType(ScalarAttributeType.S).build())
-                .keySchema(KeySchemaElement.builder().attributeName(KEY).keyType(KeyType.HASH).build()));
+        try {
+            dynamoDb.createTable(r -> r.tableName(table)
+                    .billingMode(BillingMode.PAY_PER_REQUEST)
+                    .attributeDefinitions(AttributeDefinition.builder().attributeName(KEY).attributeType(ScalarAttributeType.S).build())
+                    .keySchema(KeySchemaElement.builder().attributeName(KEY).keyType(KeyType.HASH).build()));
+        } catch (ResourceInUseException anotherReplicaCreatedIt) {
+            // Two replicas started together: the other one created it; wait for it like our own.
+        }
         dynamoDb.waiter().waitUntilTableExists(r -> r.tableName(table));
     }
 }

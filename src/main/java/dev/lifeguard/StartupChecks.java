@@ -1,0 +1,47 @@
+package dev.lifeguard;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import software.amazon.awssdk.core.exception.SdkClientException;
+
+/**
+ * Start-up mistakes an operator makes, turned into one line naming what to fix: the service
+ * started outside its directory, no AWS region, no credentials. Each stops start-up with exit
+ * status 2, like every other {@link MisconfiguredException}.
+ */
+final class StartupChecks {
+    private StartupChecks() {
+    }
+
+    /** @return what is wrong with the working directory, or null when routes/ and config/ are there */
+    static String workingDirectory() {
+        Path here = Path.of("").toAbsolutePath();
+        for (Path needed : new Path[] {Path.of("config", "application.properties"), Path.of("routes")}) {
+            if (!Files.exists(needed)) {
+                return needed + " not found in " + here + ": start Lifeguard from the directory that holds routes/ and"
+                        + " config/ (the repository root, or /opt/lifeguard in the container)";
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Runs a start-up call to AWS, turning the SDK's "no region" and "no credentials" into
+     * messages that name the settings.
+     */
+    static <T> T aws(java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (SdkClientException e) {
+            String message = String.valueOf(e.getMessage());
+            if (message.contains("Unable to load region")) {
+                throw new MisconfiguredException("no AWS region: set AWS_REGION (for example eu-west-1)", e);
+            }
+            if (message.contains("Unable to load credentials")) {
+                throw new MisconfiguredException("no AWS credentials: give the ECS task a role, or set AWS_ACCESS_KEY_ID and"
+                        + " AWS_SECRET_ACCESS_KEY, or AWS_PROFILE", e);
+            }
+            throw e;
+        }
+    }
+}
