@@ -3,6 +3,7 @@ package dev.lifeguard;
 import dev.lifeguard.aws.AwsClients;
 import dev.lifeguard.aws.Ec2Instances;
 import dev.lifeguard.aws.LifecycleActions;
+import dev.lifeguard.aws.Outages;
 import dev.lifeguard.aws.PollingSqsClient;
 import dev.lifeguard.aws.QueueAddress;
 import dev.lifeguard.aws.SqsMessages;
@@ -63,21 +64,23 @@ public class LifeguardConfiguration implements CamelConfiguration {
         Settings settings = Settings.from(key -> properties.resolveProperty(key).orElse(null));
         Registry registry = camelContext.getRegistry();
 
+        Clock clock = Clock.systemUTC();
+        Outages outages = new Outages(clock);
         boolean sqsBound = registry.lookupByNameAndType("sqsClient", SqsClient.class) != null;
         // One connection for each thread that may call SQS at once: intake (hiding, releasing,
         // dead-lettering), the engine's work threads (retries) and its scheduler (batches).
         SqsClient sqs = StartupChecks.aws(() -> boundOrBuilt(registry, "sqsClient", SqsClient.class,
-                () -> AwsClients.sqs(settings.intakeThreads() + EventEngine.WORK_THREADS + 1)));
+                () -> AwsClients.sqs(settings.intakeThreads() + EventEngine.WORK_THREADS + 1, outages)));
         // Polls get their own client, stopped at shutdown to end a long poll at once; a client
         // bound by a test or local mode is shared and left open.
         PollingSqsClient polling = new PollingSqsClient(
-                sqsBound ? sqs : AwsClients.sqsPolling(settings.consumers()), !sqsBound);
+                sqsBound ? sqs : AwsClients.sqsPolling(settings.consumers(), outages), !sqsBound);
         registry.bind("sqsPollingClient", SqsClient.class, polling);
-        DynamoDbClient dynamoDb = boundOrBuilt(registry, "dynamoDbClient", DynamoDbClient.class, AwsClients::dynamoDb);
-        AutoScalingClient autoScaling = boundOrBuilt(registry, "autoScalingClient", AutoScalingClient.class, AwsClients::autoScaling);
-        Ec2Client ec2 = boundOrBuilt(registry, "ec2Client", Ec2Client.class, AwsClients::ec2);
-        Route53Client route53 = boundOrBuilt(registry, "route53Client", Route53Client.class, AwsClients::route53);
-        SsmClient ssm = boundOrBuilt(registry, "ssmClient", SsmClient.class, AwsClients::ssm);
+        DynamoDbClient dynamoDb = boundOrBuilt(registry, "dynamoDbClient", DynamoDbClient.class, () -> AwsClients.dynamoDb(outages));
+        AutoScalingClient autoScaling = boundOrBuilt(registry, "autoScalingClient", AutoScalingClient.class, () -> AwsClients.autoScaling(outages));
+        Ec2Client ec2 = boundOrBuilt(registry, "ec2Client", Ec2Client.class, () -> AwsClients.ec2(outages));
+        Route53Client route53 = boundOrBuilt(registry, "route53Client", Route53Client.class, () -> AwsClients.route53(outages));
+        SsmClient ssm = boundOrBuilt(registry, "ssmClient", SsmClient.class, () -> AwsClients.ssm(outages));
 
         // Resolve queue names to URLs and check the table now, so a wrong setting stops start-up
         // with the setting's name instead of failing on every poll.
@@ -91,7 +94,6 @@ public class LifeguardConfiguration implements CamelConfiguration {
             return null;
         });
 
-        Clock clock = Clock.systemUTC();
         String worker = workerId();
         OutcomeRecorder outcomes = new OutcomeRecorder(dynamoDb, settings.table(), worker, settings.dryRun(), clock);
         LifecycleActions lifecycleActions = new LifecycleActions(autoScaling);

@@ -18,7 +18,7 @@ class SettingsTest {
 
     @Test
     void defaultsFollowTheDocumentedPolicy() {
-        Settings settings = Settings.from(Map.of("lifeguard.queue", "q", "lifeguard.dead-letter-queue", "d", "lifeguard.table", "t")::get);
+        Settings settings = Settings.from(Map.of("lifeguard.queue", "q", "lifeguard.dead-letter-queue", "d", "lifeguard.table", "events")::get);
         assertEquals("ABANDON", settings.failureResult(true));
         assertEquals("CONTINUE", settings.failureResult(false));
         assertEquals(5, settings.maxAttempts());
@@ -27,7 +27,7 @@ class SettingsTest {
 
     @Test
     void wrongValuesNameTheSettingAndTheValue() {
-        Map<String, String> base = Map.of("lifeguard.queue", "q", "lifeguard.dead-letter-queue", "d", "lifeguard.table", "t");
+        Map<String, String> base = Map.of("lifeguard.queue", "q", "lifeguard.dead-letter-queue", "d", "lifeguard.table", "events");
         for (Map.Entry<String, String> wrong : Map.of(
                 "lifeguard.hook.launching.on-failure", "RETRY",
                 "lifeguard.max-attempts", "0",

@@ -1,5 +1,6 @@
 package dev.lifeguard.aws;
 
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -18,40 +19,47 @@ public final class AwsClients {
     private AwsClients() {
     }
 
+    /** Every call reports to {@link Outages}, which logs an outage once instead of every failed call. */
+    private static ClientOverrideConfiguration reportingTo(Outages outages) {
+        return ClientOverrideConfiguration.builder().addExecutionInterceptor(outages).build();
+    }
+
     /**
      * @param connections how many threads may call SQS at once (polls have their own client), so
      *                    that none waits for a connection from the pool
      */
-    public static SqsClient sqs(int connections) {
-        return SqsClient.builder().httpClientBuilder(ApacheHttpClient.builder().maxConnections(connections)).build();
+    public static SqsClient sqs(int connections, Outages outages) {
+        return SqsClient.builder().httpClientBuilder(ApacheHttpClient.builder().maxConnections(connections))
+                .overrideConfiguration(reportingTo(outages)).build();
     }
 
     /**
      * The connections the queue's consumers long-poll on, one each; wrapped in
      * {@link PollingSqsClient}, which closes them at shutdown to end a poll in progress at once.
      */
-    public static SqsClient sqsPolling(int consumers) {
-        return SqsClient.builder().httpClientBuilder(ApacheHttpClient.builder().maxConnections(consumers + 1)).build();
+    public static SqsClient sqsPolling(int consumers, Outages outages) {
+        return SqsClient.builder().httpClientBuilder(ApacheHttpClient.builder().maxConnections(consumers + 1))
+                .overrideConfiguration(reportingTo(outages)).build();
     }
 
-    public static DynamoDbClient dynamoDb() {
-        return DynamoDbClient.builder().httpClientBuilder(ApacheHttpClient.builder()).build();
+    public static DynamoDbClient dynamoDb(Outages outages) {
+        return DynamoDbClient.builder().httpClientBuilder(ApacheHttpClient.builder()).overrideConfiguration(reportingTo(outages)).build();
     }
 
-    public static AutoScalingClient autoScaling() {
-        return AutoScalingClient.builder().httpClientBuilder(ApacheHttpClient.builder()).build();
+    public static AutoScalingClient autoScaling(Outages outages) {
+        return AutoScalingClient.builder().httpClientBuilder(ApacheHttpClient.builder()).overrideConfiguration(reportingTo(outages)).build();
     }
 
-    public static Ec2Client ec2() {
-        return Ec2Client.builder().httpClientBuilder(ApacheHttpClient.builder()).build();
+    public static Ec2Client ec2(Outages outages) {
+        return Ec2Client.builder().httpClientBuilder(ApacheHttpClient.builder()).overrideConfiguration(reportingTo(outages)).build();
     }
 
     /** Route53 is a global service; the SDK signs for aws-global whatever AWS_REGION says. */
-    public static Route53Client route53() {
-        return Route53Client.builder().httpClientBuilder(ApacheHttpClient.builder()).build();
+    public static Route53Client route53(Outages outages) {
+        return Route53Client.builder().httpClientBuilder(ApacheHttpClient.builder()).overrideConfiguration(reportingTo(outages)).build();
     }
 
-    public static SsmClient ssm() {
-        return SsmClient.builder().httpClientBuilder(ApacheHttpClient.builder()).build();
+    public static SsmClient ssm(Outages outages) {
+        return SsmClient.builder().httpClientBuilder(ApacheHttpClient.builder()).overrideConfiguration(reportingTo(outages)).build();
     }
 }

@@ -6,14 +6,17 @@ import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
 import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
 
 /**
- * The client the queue's consumers long-poll with: it only receives. At shutdown {@link #stop}
- * closes the connection its polls wait on, so a long poll ends at once instead of sitting out up
- * to 20 s; the poll that was cut, and any after it, simply return no messages.
+ * The client the queue's consumers long-poll with: it only receives. When SQS does not answer,
+ * a poll waits before it returns no messages, longer each time (1 s doubling to 20 s), so the
+ * consumers back off instead of spinning, and {@link Outages} says so once. At shutdown
+ * {@link #stop} closes the connection its polls wait on, so a long poll ends at once instead of
+ * sitting out up to 20 s; the poll that was cut, and any after it, return no messages.
  */
 public final class PollingSqsClient implements SqsClient {
     private final SqsClient delegate;
     private final boolean owned;
     private volatile boolean stopped;
+    private final java.util.concurrent.atomic.AtomicInteger failuresInARow = new java.util.concurrent.atomic.AtomicInteger();
 
     /** @param owned whether stopping may close {@code delegate} (not when a test or local mode shares it) */
     public PollingSqsClient(SqsClient delegate, boolean owned) {
@@ -27,12 +30,30 @@ public final class PollingSqsClient implements SqsClient {
             return ReceiveMessageResponse.builder().build();
         }
         try {
-            return delegate.receiveMessage(request);
+            ReceiveMessageResponse response = delegate.receiveMessage(request);
+            failuresInARow.set(0);
+            return response;
         } catch (RuntimeException e) {
             if (stopped) {
                 return ReceiveMessageResponse.builder().build();
             }
-            throw e;
+            if (!Outages.isOutage(e)) {
+                throw e;
+            }
+            backOff(failuresInARow.incrementAndGet());
+            return ReceiveMessageResponse.builder().build();
+        }
+    }
+
+    private void backOff(int failures) {
+        long millis = Math.min(20_000L, 1_000L << Math.min(5, failures - 1));
+        long until = System.currentTimeMillis() + millis;
+        try {
+            while (!stopped && System.currentTimeMillis() < until) {
+                Thread.sleep(Math.min(250, millis));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -116,7 +116,8 @@ public class SqsMessages {
                     LOG.warn("Could not extend a message's visibility: {} {}", f.code(), f.message());
                 }
             } catch (SdkException e) {
-                LOG.warn("Could not extend the visibility of {} message(s): {}", batch.size(), e.getMessage());
+                Outages.warnUnlessOutage(LOG, e, "Could not extend the visibility of {} message(s): {}", batch.size(),
+                        Outages.describe(e));
             }
         }
     }
@@ -146,7 +147,8 @@ public class SqsMessages {
             // A message that could not be deleted comes back and is dropped then as a duplicate.
             failed.forEach(f -> LOG.warn("Could not delete a handled message: {} {}", f.code(), f.message()));
         } catch (SdkException e) {
-            LOG.warn("Could not delete {} handled message(s); they will come back as duplicates: {}", entries.size(), e.getMessage());
+            Outages.warnUnlessOutage(LOG, e, "Could not delete {} handled message(s); they will come back as duplicates: {}",
+                    entries.size(), Outages.describe(e));
         }
     }
 
@@ -156,7 +158,7 @@ public class SqsMessages {
             sqs.changeMessageVisibility(r -> r.queueUrl(queueUrl).receiptHandle(receiptHandle).visibilityTimeout(seconds));
         } catch (SdkException e) {
             // The message reappears when its current visibility runs out instead.
-            LOG.warn("Could not change a message's visibility: {}", e.getMessage());
+            Outages.warnUnlessOutage(LOG, e, "Could not change a message's visibility: {}", Outages.describe(e));
         }
     }
 

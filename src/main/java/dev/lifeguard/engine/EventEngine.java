@@ -2,6 +2,7 @@ package dev.lifeguard.engine;
 
 import dev.lifeguard.aws.Ec2Instances;
 import dev.lifeguard.aws.LifecycleActions;
+import dev.lifeguard.aws.Outages;
 import dev.lifeguard.aws.SqsMessages;
 import dev.lifeguard.event.LifecycleEvent;
 import dev.lifeguard.profiles.Profile;
@@ -249,8 +250,8 @@ public class EventEngine implements StepRuns.Events {
         try {
             claims.release(h.key());
         } catch (RuntimeException e) {
-            LOG.warn("Could not release the claim on {} ({}); it lapses in {} s", event.describe(), StepFailures.describe(e),
-                    claims.lease().toSeconds());
+            Outages.warnUnlessOutage(LOG, e, "Could not release the claim on {} ({}); it lapses in {} s", event.describe(),
+                    StepFailures.describe(e), claims.lease().toSeconds());
         }
     }
 
@@ -320,24 +321,36 @@ public class EventEngine implements StepRuns.Events {
     }
 
     private void finish(HeldEvent h, Verdict verdict) {
-        Exchange done;
-        try {
-            done = producer.send(finishEndpoint(), exchange -> exchange.getMessage().setBody(verdict));
-        } finally {
-            let(h);
+        Exchange done = producer.send(finishEndpoint(), exchange -> {
+            exchange.getMessage().setBody(verdict);
+            if (verdict.completedWith() != null) {
+                exchange.getMessage().setHeader("LifeguardHookResult", verdict.completedWith());
+            }
+        });
+        if (done.getException() != null && accepting) {
+            // DynamoDB or Auto Scaling did not answer: the event stays held (hidden, leased,
+            // heartbeated) and is finished again shortly; a hook already completed is not completed twice.
+            String completed = done.getMessage().getHeader("LifeguardHookResult", String.class);
+            Verdict again = completed != null && verdict.completedWith() == null ? verdict.completed(completed) : verdict;
+            long delay = Math.min(30, 1L << Math.min(5, h.finishTries++));
+            Outages.warnUnlessOutage(LOG, done.getException(), "Could not finish {} ({}); trying again in {} s",
+                    h.event.describe(), StepFailures.describe(done.getException()), delay);
+            scheduler.schedule(() -> work.execute(() -> finish(h, again)), delay, TimeUnit.SECONDS);
+            return;
+        }
+        let(h);
+        if (done.getException() != null) {
+            // Shutting down: the message comes back to another worker, the recorded steps are not run again.
+            messages.forget(h.inbound.receiptHandle());
+            h.copies.forEach(messages::forget);
+            return;
         }
         // The one INFO line of an event: what it was, how it ended, what its steps did.
         String hookResult = done.getMessage().getHeader("LifeguardHookResult", String.class);
         LOG.info("{}: {}{} (attempt {}) — {}", h.event.describe(), verdict.result(),
                 hookResult == null ? "" : ", completed " + hookResult, h.attempt, verdict.report().summary());
         // Copies that arrived meanwhile share the event's fate; none can attach any more.
-        if (done.getException() != null) {
-            // The claim lapses and the message comes back; the recorded steps are not run again.
-            LOG.warn("Could not finish {} ({}); it will be retried when its message returns",
-                    h.event.describe(), StepFailures.describe(done.getException()));
-            messages.forget(h.inbound.receiptHandle());
-            h.copies.forEach(messages::forget);
-        } else if (Boolean.FALSE.equals(done.getMessage().getHeader("LifeguardRecorded", Boolean.class))) {
+        if (Boolean.FALSE.equals(done.getMessage().getHeader("LifeguardRecorded", Boolean.class))) {
             h.copies.forEach(messages::forget);
         } else if (verdict.retrying()) {
             h.copies.forEach(copy -> messages.release(copy, claims.lease()));
@@ -402,7 +415,7 @@ public class EventEngine implements StepRuns.Events {
                     }
                 } catch (RuntimeException e) {
                     // Retried at the next third of the lease; two more chances before it runs out.
-                    LOG.warn("Could not renew the claim on {}: {}", h.event.describe(), StepFailures.describe(e));
+                    Outages.warnUnlessOutage(LOG, e, "Could not renew the claim on {}: {}", h.event.describe(), StepFailures.describe(e));
                     h.renewDue = clock.instant().plusSeconds(5);
                 }
             });

@@ -1,6 +1,7 @@
 package dev.lifeguard.engine;
 
 import dev.lifeguard.aws.LifecycleActions;
+import dev.lifeguard.aws.Outages;
 import dev.lifeguard.event.LifecycleEvent;
 import java.time.Clock;
 import java.time.Duration;
@@ -105,6 +106,9 @@ final class Heartbeats {
 
     /** One line per failure burst, not one per hook: a throttled mass scale-in would flood the log. */
     private void logFailure(Beat beat, RuntimeException e) {
+        if (Outages.isOutage(e)) {
+            return; // reported once per outage by Outages
+        }
         Instant now = clock.instant();
         if (lastFailureLog.plus(LOG_EVERY).isBefore(now)) {
             lastFailureLog = now;

@@ -36,6 +36,8 @@ final class HeldEvent {
     /** Set once: the event has a verdict, or was lost or handed back; nothing else may end it. */
     final AtomicBoolean ended = new AtomicBoolean();
     volatile boolean finishing;
+    /** How often finishing was tried (the outcome could not be written, say): paces the next try. */
+    volatile int finishTries;
 
     HeldEvent(LifecycleEvent event, Inbound inbound) {
         this.event = event;

@@ -1,5 +1,6 @@
 package dev.lifeguard.engine;
 
+import dev.lifeguard.aws.Outages;
 import dev.lifeguard.steps.PermanentStepException;
 import java.util.Set;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -40,17 +41,8 @@ final class StepFailures {
         return false;
     }
 
-    /** The failure's own words: the AWS error code and message when there is one, not a wrapper's. */
+    /** The failure's own words: the AWS error code and text, not a wrapper's. */
     static String describe(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof AwsServiceException aws && aws.awsErrorDetails() != null) {
-                return aws.awsErrorDetails().errorCode() + ": " + aws.awsErrorDetails().errorMessage();
-            }
-        }
-        Throwable root = error;
-        while (root.getCause() != null && root.getMessage() == null) {
-            root = root.getCause();
-        }
-        return root.getClass().getSimpleName() + ": " + root.getMessage();
+        return Outages.describe(error);
     }
 }

@@ -1,5 +1,6 @@
 package dev.lifeguard.engine;
 
+import dev.lifeguard.aws.Outages;
 import dev.lifeguard.profiles.StepSpec;
 import dev.lifeguard.steps.Heartbeat;
 import dev.lifeguard.steps.Step;
@@ -146,8 +147,8 @@ final class StepRuns {
                 return;
             }
         } catch (RuntimeException e) {
-            LOG.warn("Could not record the handle {} of step {} for {}: {}", handle, spec.name(), h.event.describe(),
-                    StepFailures.describe(e));
+            Outages.warnUnlessOutage(LOG, e, "Could not record the handle {} of step {} for {}: {}", handle, spec.name(),
+                    h.event.describe(), StepFailures.describe(e));
         }
         park(h, index, step, request, handle, startedAt);
     }
@@ -222,7 +223,8 @@ final class StepRuns {
                     return;
                 }
             } catch (RuntimeException e) {
-                LOG.warn("Could not record step {} of {}: {}", result.name(), h.event.describe(), StepFailures.describe(e));
+                Outages.warnUnlessOutage(LOG, e, "Could not record step {} of {}: {}", result.name(), h.event.describe(),
+                        StepFailures.describe(e));
             }
         }
         if (ended > 0) {

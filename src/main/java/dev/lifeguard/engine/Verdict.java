@@ -12,12 +12,24 @@ import dev.lifeguard.steps.StepsReport;
  * @param error      why the attempt failed, else null
  * @param claimed    false when the event could not be claimed (the failure came before), so the
  *                   outcome is written without the claim's condition
+ * @param completedWith set when an earlier try of this verdict completed the hook already (then only
+ *                      recording failed): it is not completed again
  */
 public record Verdict(LifecycleEvent event, Inbound inbound, String result, StepsReport report, String hookResult,
-                      String error, boolean claimed) {
+                      String error, boolean claimed, String completedWith) {
+
+    public Verdict(LifecycleEvent event, Inbound inbound, String result, StepsReport report, String hookResult,
+                   String error, boolean claimed) {
+        this(event, inbound, result, report, hookResult, error, claimed, null);
+    }
 
     public boolean completesHook() {
-        return hookResult != null && event.isHook();
+        return hookResult != null && event.isHook() && completedWith == null;
+    }
+
+    /** The same verdict, its hook completed with {@code result} already. */
+    public Verdict completed(String result) {
+        return new Verdict(event, inbound, this.result, report, hookResult, error, claimed, result);
     }
 
     public boolean retrying() {

@@ -1,6 +1,7 @@
 package dev.lifeguard.intake;
 
 import dev.lifeguard.Settings;
+import dev.lifeguard.aws.Outages;
 import dev.lifeguard.aws.SqsMessages;
 import dev.lifeguard.engine.Inbound;
 import dev.lifeguard.engine.Verdict;
@@ -11,7 +12,6 @@ import dev.lifeguard.store.OutcomeRecorder;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 /**
  * Decides what a failure at intake becomes (parsing, claiming, dispatching: failures of steps
@@ -55,8 +55,8 @@ public class FailureHandler {
             }
             messages.delete(inbound.receiptHandle());
         } catch (RuntimeException e) {
-            LOG.warn("Could not dead-letter SQS message {} ({}); it comes back in {} s and is tried again", inbound.messageId(),
-                    describe(e), settings.visibilitySeconds());
+            Outages.warnUnlessOutage(LOG, e, "Could not dead-letter SQS message {} ({}); it comes back in {} s and is tried again",
+                    inbound.messageId(), describe(e), settings.visibilitySeconds());
         }
     }
 
@@ -70,9 +70,9 @@ public class FailureHandler {
         String reason = describe(error);
         LifecycleEvent event = exchange.getMessage().getBody() instanceof LifecycleEvent e ? e : null;
         if (inbound.receiveCount() < settings.maxAttempts() || event == null) {
-            LOG.warn("Delivery {} of {} failed at intake for {} (SQS message {}): {}; it comes back in {} s", inbound.receiveCount(),
-                    settings.maxAttempts(), event == null ? "a message" : event.describe(), inbound.messageId(), reason,
-                    settings.visibilitySeconds());
+            Outages.warnUnlessOutage(LOG, error, "Delivery {} of {} failed at intake for {} (SQS message {}): {}; it comes back"
+                    + " in {} s", inbound.receiveCount(), settings.maxAttempts(), event == null ? "a message" : event.describe(),
+                    inbound.messageId(), reason, settings.visibilitySeconds());
             return null;
         }
         LOG.error("Giving up on {} (SQS message {}) after {} deliveries: {}", event.describe(), inbound.messageId(),
@@ -94,12 +94,7 @@ public class FailureHandler {
     }
 
     private static String describe(Exception error) {
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof AwsServiceException aws && aws.awsErrorDetails() != null) {
-                return aws.awsErrorDetails().errorCode() + ": " + aws.awsErrorDetails().errorMessage();
-            }
-        }
-        return error.getClass().getSimpleName() + ": " + error.getMessage();
+        return Outages.describe(error);
     }
 
     private static Exception caught(Exchange exchange) {

@@ -1,0 +1,149 @@
+package dev.lifeguard.jar;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lifeguard.FakeTools;
+import dev.lifeguard.Fixtures;
+import dev.lifeguard.event.LifecycleEvent;
+import dev.lifeguard.local.FleetStandIn;
+import dev.lifeguard.local.LocalAws;
+import dev.lifeguard.local.LocalDynamoDbServer;
+import dev.lifeguard.local.SwitchableProxy;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A dependency that stops answering for 30 s while hooks are in the middle of their drains: the
+ * jar stays up, backs off, logs the outage in a few lines, resumes by itself, and completes every
+ * hook exactly once without running a step twice. Each stand-in sits behind a TCP proxy the test
+ * switches off ({@code -Doutage.seconds=N} shortens the outage for a quick look).
+ */
+class OutageIT {
+    private static final Path LOGS = Path.of("target", "jar-it");
+    private static final Duration OUTAGE = Duration.ofSeconds(Long.getLong("outage.seconds", 30));
+    private static final int HOOKS = 8;
+
+    private static LocalAws aws;
+    private static LocalDynamoDbServer dynamoDb;
+    private static FleetStandIn fleet;
+    private static final Map<String, SwitchableProxy> PROXIES = new HashMap<>();
+
+    @BeforeAll
+    static void standIns() throws IOException {
+        Files.createDirectories(LOGS);
+        aws = LocalAws.shared();
+        dynamoDb = LocalDynamoDbServer.start();
+        // Real Auto Scaling refuses a second completion of one action: so does the stand-in here.
+        fleet = FleetStandIn.start().rejectRepeatedCompletions(true);
+        PROXIES.put("sqs", new SwitchableProxy(URI.create(aws.sqsEndpoint())));
+        PROXIES.put("dynamodb", new SwitchableProxy(dynamoDb.endpoint()));
+        for (String service : new String[] {"autoscaling", "ssm", "ec2"}) {
+            PROXIES.put(service, new SwitchableProxy(fleet.endpoint()));
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        PROXIES.values().forEach(SwitchableProxy::close);
+        if (fleet != null) {
+            fleet.close();
+        }
+        if (dynamoDb != null) {
+            dynamoDb.close();
+        }
+    }
+
+    @ParameterizedTest(name = "{0} down for 30 s")
+    @ValueSource(strings = {"sqs", "dynamodb", "autoscaling", "ssm"})
+    void anOutageIsSurvivedWithNothingLostOrDoubled(String service) throws Exception {
+        String queue = "outage-" + service + "-" + UUID.randomUUID().toString().substring(0, 6);
+        String queueUrl = aws.createQueue(queue, 30);
+        aws.createQueue(queue + "-dlq", 30);
+        fleet.commandDuration(Duration.ofSeconds(10));
+        List<LifecycleEvent> hooks = new ArrayList<>();
+        for (int i = 0; i < HOOKS; i++) {
+            String instanceId = "i-" + UUID.randomUUID().toString().replace("-", "").substring(0, 17);
+            String body = Fixtures.fresh(Fixtures.read("hook-terminating.json"))
+                    .replace("exampleAutoScalingGroup", "drain-" + service).replace("i-883a3a42", instanceId);
+            hooks.add(Fixtures.parse(body));
+            aws.sqs().sendMessage(r -> r.queueUrl(queueUrl).messageBody(body));
+        }
+        String log = "outage-" + service + ".log";
+        Process lifeguard = startJar(queue, log);
+        try {
+            Fixtures.awaitUntil("every drain sent", Duration.ofSeconds(60),
+                    () -> hooks.stream().allMatch(hook -> fleet.commandsFor(hook.instanceId()).size() == 1));
+
+            long linesBefore = lines(log);
+            PROXIES.get(service).down();
+            Thread.sleep(OUTAGE.toMillis());
+            long linesDuring = lines(log) - linesBefore;
+            PROXIES.get(service).up();
+            assertTrue(lifeguard.isAlive(), "the service stays up");
+
+            for (LifecycleEvent hook : hooks) {
+                Fixtures.awaitUntil("completion of " + hook.describe(), Duration.ofSeconds(150),
+                        () -> fleet.completions(hook.actionToken()).stream().anyMatch(FleetStandIn.Completion::accepted));
+            }
+            Thread.sleep(2_000); // a late second completion would show now
+            for (LifecycleEvent hook : hooks) {
+                assertEquals(1, fleet.completions(hook.actionToken()).stream().filter(FleetStandIn.Completion::accepted).count(),
+                        () -> "accepted completions of " + hook.describe());
+                assertEquals(1, fleet.commandsFor(hook.instanceId()).size(), "the drain was sent once");
+                assertEquals(1, FakeTools.callsAbout(hook.groupName() + "-" + hook.instanceId()).size(), "the salt state ran once");
+            }
+            System.out.printf("%s down for %d s: %d log line(s) meanwhile%n", service, OUTAGE.toSeconds(), linesDuring);
+            assertTrue(linesDuring < 100, service + " outage wrote " + linesDuring + " log lines");
+        } finally {
+            PROXIES.get(service).up();
+            lifeguard.destroy();
+            lifeguard.waitFor(40, TimeUnit.SECONDS);
+        }
+    }
+
+    private static Process startJar(String queue, String logName) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "@config/jvm.options", "-jar", "target/lifeguard.jar")
+                .redirectErrorStream(true)
+                .redirectOutput(LOGS.resolve(logName).toFile());
+        Map<String, String> env = builder.environment();
+        env.keySet().removeIf(name -> name.startsWith("AWS_") || name.startsWith("LIFEGUARD_"));
+        env.put("AWS_ACCESS_KEY_ID", "it");
+        env.put("AWS_SECRET_ACCESS_KEY", "it");
+        env.put("AWS_REGION", "us-east-1");
+        env.put("AWS_ENDPOINT_URL_SQS", PROXIES.get("sqs").endpoint().toString());
+        env.put("AWS_ENDPOINT_URL_DYNAMODB", PROXIES.get("dynamodb").endpoint().toString());
+        env.put("AWS_ENDPOINT_URL_AUTO_SCALING", PROXIES.get("autoscaling").endpoint().toString());
+        env.put("AWS_ENDPOINT_URL_SSM", PROXIES.get("ssm").endpoint().toString());
+        env.put("AWS_ENDPOINT_URL_EC2", PROXIES.get("ec2").endpoint().toString());
+        env.put("LIFEGUARD_QUEUE", queue);
+        env.put("LIFEGUARD_DEAD_LETTER_QUEUE", queue + "-dlq");
+        env.put("LIFEGUARD_TABLE", queue);
+        env.put("LIFEGUARD_TABLE_CREATE", "true");
+        env.put("LIFEGUARD_PROFILES", "src/test/resources/profiles/engine-it.yaml");
+        env.put("LIFEGUARD_POLL_WAIT_SECONDS", "1");
+        env.put("LIFEGUARD_HOOK_HEARTBEAT_SECONDS", "5");
+        return builder.start();
+    }
+
+    private static long lines(String log) throws IOException {
+        try (var stream = Files.lines(LOGS.resolve(log), StandardCharsets.UTF_8)) {
+            return stream.count();
+        }
+    }
+}
