@@ -1,6 +1,8 @@
 package dev.lifeguard;
 
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
 
 /** Runs Lifeguard with routes from ./routes and settings from ./config (see config/application.properties). */
 public final class Lifeguard {
@@ -13,10 +15,20 @@ public final class Lifeguard {
         Main main = new Main();
         main.configure().addConfiguration(LifeguardConfiguration.class);
         main.setPropertyPlaceholderLocations("file:config/application.properties");
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void beforeStart(BaseMainSupport starting) {
+                LifeguardConfiguration.checkRoutes(starting.getCamelContext());
+            }
+        });
         try {
             System.exit(main.run(args));
-        } catch (MisconfiguredException e) {
-            System.err.println("lifeguard: " + e.getMessage());
+        } catch (RuntimeException e) {
+            String mistake = StartupChecks.explain(e);
+            if (mistake == null) {
+                throw e;
+            }
+            System.err.println("lifeguard: " + mistake);
             System.exit(2);
         }
     }

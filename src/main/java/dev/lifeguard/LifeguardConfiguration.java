@@ -42,6 +42,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.model.Model;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
@@ -129,19 +130,18 @@ public class LifeguardConfiguration implements CamelConfiguration {
         registry.bind("engine", engine);
         camelContext.getManagementStrategy().addEventNotifier(new GracefulShutdown(polling::stop, engine,
                 Duration.ofSeconds(settings.shutdownGraceSeconds())));
-        try {
-            camelContext.addStartupListener((context, alreadyStarted) -> checkRoutes(context));
-        } catch (Exception e) {
-            throw new IllegalStateException("could not register the route check", e);
-        }
     }
 
-    /** Every kind must have its route: a route file renamed or removed would otherwise drop events silently. */
-    private static void checkRoutes(CamelContext context) {
+    /**
+     * Every kind must have its route: a route file renamed or removed would otherwise fail every
+     * event of that kind. Called once the routes are loaded, before anything starts.
+     */
+    public static void checkRoutes(CamelContext context) {
         Set<String> missing = Arrays.stream(Kind.values())
                 .filter(kind -> kind != Kind.TEST_NOTIFICATION)
                 .map(Kind::route)
-                .filter(route -> context.getRoute(route) == null)
+                .filter(route -> context.getRoute(route) == null && context.getCamelContextExtension()
+                        .getContextPlugin(Model.class).getRouteDefinition(route) == null)
                 .collect(Collectors.toCollection(java.util.TreeSet::new));
         if (!missing.isEmpty()) {
             throw new MisconfiguredException("routes/ has no route for " + missing + ": every kind of event needs its"

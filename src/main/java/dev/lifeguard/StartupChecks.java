@@ -26,6 +26,42 @@ final class StartupChecks {
     }
 
     /**
+     * What an exception that stopped start-up says an operator must fix, in one line; null when
+     * it is not a start-up mistake (then it is a bug, and its stack trace is wanted).
+     */
+    static String explain(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof MisconfiguredException) {
+                return t.getMessage();
+            }
+        }
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            String message = String.valueOf(t.getMessage());
+            if (message.contains("Error pre-parsing resource") || message.contains("Cannot load resource")
+                    || message.startsWith("Failed to load routes")) {
+                return "route file " + message.replaceFirst(".*resource: ", "") + " does not parse: " + yamlProblem(t);
+            }
+        }
+        return null;
+    }
+
+    /** The YAML parser's own words without the quoted source and caret lines: what, where (file, line, column). */
+    private static String yamlProblem(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        StringBuilder out = new StringBuilder();
+        for (String line : String.valueOf(root.getMessage()).split("\\R")) {
+            if (line.isBlank() || line.startsWith("    ")) {
+                continue;
+            }
+            out.append(out.length() == 0 ? "" : " ").append(line.strip());
+        }
+        return out.toString();
+    }
+
+    /**
      * Runs a start-up call to AWS, turning the SDK's "no region" and "no credentials" into
      * messages that name the settings.
      */

@@ -26,6 +26,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * A dependency that stops answering for 30 s while hooks are in the middle of their drains: the
@@ -41,6 +46,7 @@ class OutageIT {
     private static LocalAws aws;
     private static LocalDynamoDbServer dynamoDb;
     private static FleetStandIn fleet;
+    private static DynamoDbClient tableClient;
     private static final Map<String, SwitchableProxy> PROXIES = new HashMap<>();
 
     @BeforeAll
@@ -48,6 +54,8 @@ class OutageIT {
         Files.createDirectories(LOGS);
         aws = LocalAws.shared();
         dynamoDb = LocalDynamoDbServer.start();
+        tableClient = DynamoDbClient.builder().endpointOverride(dynamoDb.endpoint()).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("it", "it"))).build();
         // Real Auto Scaling refuses a second completion of one action: so does the stand-in here.
         fleet = FleetStandIn.start().rejectRepeatedCompletions(true);
         PROXIES.put("sqs", new SwitchableProxy(URI.create(aws.sqsEndpoint())));
@@ -86,8 +94,9 @@ class OutageIT {
         String log = "outage-" + service + ".log";
         Process lifeguard = startJar(queue, log);
         try {
-            Fixtures.awaitUntil("every drain sent", Duration.ofSeconds(60),
-                    () -> hooks.stream().allMatch(hook -> fleet.commandsFor(hook.instanceId()).size() == 1));
+            // In the middle of the drains: every command sent and its id on record with the claim.
+            Fixtures.awaitUntil("every drain sent and recorded", Duration.ofSeconds(60),
+                    () -> hooks.stream().allMatch(hook -> fleet.commandsFor(hook.instanceId()).size() == 1 && waiting(queue, hook)));
 
             long linesBefore = lines(log);
             PROXIES.get(service).down();
@@ -139,6 +148,13 @@ class OutageIT {
         env.put("LIFEGUARD_POLL_WAIT_SECONDS", "1");
         env.put("LIFEGUARD_HOOK_HEARTBEAT_SECONDS", "5");
         return builder.start();
+    }
+
+    private static boolean waiting(String table, LifecycleEvent hook) {
+        Map<String, AttributeValue> item = tableClient.getItem(r -> r.tableName(table).consistentRead(true)
+                .key(Map.of("pk", AttributeValue.fromS(hook.idempotencyKey())))).item();
+        AttributeValue state = item.get("stepState");
+        return state != null && state.m().containsKey("drain") && "WAITING".equals(state.m().get("drain").m().get("status").s());
     }
 
     private static long lines(String log) throws IOException {

@@ -85,6 +85,49 @@ class StartupMistakesIT {
     }
 
     @Test
+    void aRouteFileThatDoesNotParseIsNamedWithItsLineAndColumn() throws Exception {
+        Path home = copyOfTheProject("broken-route");
+        Files.writeString(home.resolve("routes/on-launched.camel.yaml"), "- route:\n    id: on-launched\n   from: [oops\n");
+        String output = runIn(home, "startup-broken-route.log");
+        assertTrue(output.contains("lifeguard: route file file:routes/on-launched.camel.yaml does not parse:")
+                && output.contains("line 3, column 4"), output);
+        assertFalse(output.contains("\tat "), () -> "no stack trace:\n" + output);
+    }
+
+    @Test
+    void aKindWithoutItsRouteStopsStartUp() throws Exception {
+        Path home = copyOfTheProject("missing-route");
+        Files.delete(home.resolve("routes/on-terminate-error.camel.yaml"));
+        String output = runIn(home, "startup-missing-route.log");
+        assertTrue(output.contains("lifeguard: routes/ has no route for [on-terminate-error]"), output);
+        assertFalse(output.contains("\tat "), () -> "no stack trace:\n" + output);
+    }
+
+    /** routes/ and config/ copied to a directory of their own, to break one of them. */
+    private static Path copyOfTheProject(String name) throws IOException {
+        Path home = Path.of("target", "startup-" + name).toAbsolutePath();
+        for (String dir : new String[] {"routes", "config"}) {
+            Files.createDirectories(home.resolve(dir));
+            try (var files = Files.list(Path.of(dir))) {
+                for (Path file : files.toList()) {
+                    Files.copy(file, home.resolve(dir).resolve(file.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+        return home;
+    }
+
+    private static String runIn(Path home, String log) throws Exception {
+        Map<String, String> env = baseEnvironment("startup-" + home.getFileName());
+        env.put("LIFEGUARD_PROFILES", Path.of("src/test/resources/profiles/none.yaml").toAbsolutePath().toString());
+        Process lifeguard = startJar(env, home, log);
+        assertTrue(lifeguard.waitFor(60, TimeUnit.SECONDS), "stops by itself");
+        String output = Files.readString(LOGS.resolve(log), StandardCharsets.UTF_8);
+        assertEquals(2, lifeguard.exitValue(), output);
+        return output;
+    }
+
+    @Test
     void twoReplicasCreatingTheTableAtOnceBothStart() throws Exception {
         Map<String, String> env = baseEnvironment("startup-race");
         Process first = startJar(env, Path.of("."), "startup-race-1.log");
