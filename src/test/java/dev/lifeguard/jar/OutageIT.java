@@ -42,6 +42,7 @@ class OutageIT {
     private static final Path LOGS = Path.of("target", "jar-it");
     private static final Duration OUTAGE = Duration.ofSeconds(Long.getLong("outage.seconds", 30));
     private static final int HOOKS = 8;
+    private static final int ARRIVING = 4;
 
     private static LocalAws aws;
     private static LocalDynamoDbServer dynamoDb;
@@ -76,21 +77,14 @@ class OutageIT {
         }
     }
 
-    @ParameterizedTest(name = "{0} down for 30 s")
-    @ValueSource(strings = {"sqs", "dynamodb", "autoscaling", "ssm"})
+    @ParameterizedTest(name = "{0} down for 30 s while hooks drain and more arrive")
+    @ValueSource(strings = {"sqs", "dynamodb", "autoscaling", "ssm", "ec2"})
     void anOutageIsSurvivedWithNothingLostOrDoubled(String service) throws Exception {
         String queue = "outage-" + service + "-" + UUID.randomUUID().toString().substring(0, 6);
         String queueUrl = aws.createQueue(queue, 30);
         aws.createQueue(queue + "-dlq", 30);
         fleet.commandDuration(Duration.ofSeconds(10));
-        List<LifecycleEvent> hooks = new ArrayList<>();
-        for (int i = 0; i < HOOKS; i++) {
-            String instanceId = "i-" + UUID.randomUUID().toString().replace("-", "").substring(0, 17);
-            String body = Fixtures.fresh(Fixtures.read("hook-terminating.json"))
-                    .replace("exampleAutoScalingGroup", "drain-" + service).replace("i-883a3a42", instanceId);
-            hooks.add(Fixtures.parse(body));
-            aws.sqs().sendMessage(r -> r.queueUrl(queueUrl).messageBody(body));
-        }
+        List<LifecycleEvent> hooks = send(queueUrl, service, HOOKS);
         String log = "outage-" + service + ".log";
         Process lifeguard = startJar(queue, log);
         try {
@@ -100,10 +94,13 @@ class OutageIT {
 
             long linesBefore = lines(log);
             PROXIES.get(service).down();
+            // More hooks arrive while it is down: they wait, or fail and come back, until it is up.
+            List<LifecycleEvent> arriving = send(queueUrl, service, ARRIVING);
             Thread.sleep(OUTAGE.toMillis());
             long linesDuring = lines(log) - linesBefore;
             PROXIES.get(service).up();
             assertTrue(lifeguard.isAlive(), "the service stays up");
+            hooks.addAll(arriving);
 
             for (LifecycleEvent hook : hooks) {
                 Fixtures.awaitUntil("completion of " + hook.describe(), Duration.ofSeconds(150),
@@ -123,6 +120,18 @@ class OutageIT {
             lifeguard.destroy();
             lifeguard.waitFor(40, TimeUnit.SECONDS);
         }
+    }
+
+    private static List<LifecycleEvent> send(String queueUrl, String service, int count) {
+        List<LifecycleEvent> hooks = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String instanceId = "i-" + UUID.randomUUID().toString().replace("-", "").substring(0, 17);
+            String body = Fixtures.fresh(Fixtures.read("hook-terminating.json"))
+                    .replace("exampleAutoScalingGroup", "drain-" + service).replace("i-883a3a42", instanceId);
+            hooks.add(Fixtures.parse(body));
+            aws.sqs().sendMessage(r -> r.queueUrl(queueUrl).messageBody(body));
+        }
+        return hooks;
     }
 
     private static Process startJar(String queue, String logName) throws IOException {
@@ -147,6 +156,8 @@ class OutageIT {
         env.put("LIFEGUARD_PROFILES", "src/test/resources/profiles/engine-it.yaml");
         env.put("LIFEGUARD_POLL_WAIT_SECONDS", "1");
         env.put("LIFEGUARD_HOOK_HEARTBEAT_SECONDS", "5");
+        // A failed attempt comes back in 15 s: two or three tries across the outage, of five allowed.
+        env.put("LIFEGUARD_VISIBILITY_SECONDS", "15");
         return builder.start();
     }
 
