@@ -5,6 +5,7 @@ import dev.lifeguard.aws.LifecycleActions;
 import dev.lifeguard.aws.Outages;
 import dev.lifeguard.aws.SqsMessages;
 import dev.lifeguard.event.LifecycleEvent;
+import dev.lifeguard.log.Bugs;
 import dev.lifeguard.profiles.Profile;
 import dev.lifeguard.profiles.ProfileStore;
 import dev.lifeguard.profiles.StepSpec;
@@ -77,6 +78,7 @@ public class EventEngine implements StepRuns.Events {
 
     private final Map<String, HeldEvent> held = new ConcurrentHashMap<>();
     private final StepRuns runs;
+    private final Bugs bugs;
     private final GroupLimits limits = new GroupLimits();
     /** Keys of events finished here lately: a later copy is a duplicate, known without a DynamoDB read. */
     private final Set<String> recentlyDone = Collections.newSetFromMap(Collections.synchronizedMap(
@@ -113,6 +115,7 @@ public class EventEngine implements StepRuns.Events {
         this.failureResult = needs.failureResult();
         this.maxAttempts = needs.maxAttempts();
         this.clock = needs.clock();
+        this.bugs = new Bugs(clock);
         this.runs = new StepRuns(needs.steps(), claims, stepThreads, work, scheduler, needs.dryRun(), clock, this);
         scheduler.scheduleWithFixedDelay(this::everySecond, 1, 1, TimeUnit.SECONDS);
         scheduler.scheduleWithFixedDelay(messages::deleteQueued, 100, 100, TimeUnit.MILLISECONDS);
@@ -397,7 +400,7 @@ public class EventEngine implements StepRuns.Events {
             runs.checkParked();
             renewLeases();
         } catch (RuntimeException e) {
-            LOG.error("The engine's scheduler hit a bug; it keeps running", e);
+            bugs.report(LOG, "The engine's scheduler hit a bug; it keeps running", e);
         }
     }
 

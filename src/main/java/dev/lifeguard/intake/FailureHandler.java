@@ -2,6 +2,8 @@ package dev.lifeguard.intake;
 
 import dev.lifeguard.Settings;
 import dev.lifeguard.aws.Outages;
+import dev.lifeguard.log.Bugs;
+import software.amazon.awssdk.core.exception.SdkException;
 import dev.lifeguard.aws.SqsMessages;
 import dev.lifeguard.engine.Inbound;
 import dev.lifeguard.engine.Verdict;
@@ -28,6 +30,7 @@ public class FailureHandler {
     private final DeadLetterQueue deadLetters;
     private final SqsMessages messages;
     private final ProfileStore profiles;
+    private final Bugs bugs = new Bugs(java.time.Clock.systemUTC());
 
     public FailureHandler(Settings settings, OutcomeRecorder outcomes, DeadLetterQueue deadLetters, SqsMessages messages,
                           ProfileStore profiles) {
@@ -69,6 +72,10 @@ public class FailureHandler {
         Inbound inbound = Inbound.of(exchange);
         String reason = describe(error);
         LifecycleEvent event = exchange.getMessage().getBody() instanceof LifecycleEvent e ? e : null;
+        if (!fromAws(error)) {
+            // Neither an outage nor an answer from AWS: a bug, which wants its stack trace.
+            bugs.report(LOG, "Intake failed unexpectedly for SQS message " + inbound.messageId(), error);
+        }
         if (inbound.receiveCount() < settings.maxAttempts() || event == null) {
             Outages.warnUnlessOutage(LOG, error, "Delivery {} of {} failed at intake for {} (SQS message {}): {}; it comes back"
                     + " in {} s", inbound.receiveCount(), settings.maxAttempts(), event == null ? "a message" : event.describe(),
@@ -91,6 +98,15 @@ public class FailureHandler {
     /** Sends a message given up on to the dead-letter queue with the reason. */
     public void deadLetter(Verdict verdict) {
         deadLetters.send(verdict.inbound().rawBody(), verdict.deadLetterReason(), verdict.inbound().messageId());
+    }
+
+    private static boolean fromAws(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof SdkException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String describe(Exception error) {
