@@ -226,7 +226,10 @@ public class EventEngine implements StepRuns.Events {
             return;
         }
         h.limit = profile.maxInFlight(kind);
-        h.startWhenFree = () -> stepThreads.execute(() -> begin(h));
+        h.startWhenFree = () -> {
+            h.inSlot = true;
+            stepThreads.execute(() -> begin(h));
+        };
         work.execute(() -> {
             if (event.isHook()) {
                 heartbeats.hold(event);
@@ -299,7 +302,7 @@ public class EventEngine implements StepRuns.Events {
         if (!h.ended.compareAndSet(false, true)) {
             return;
         }
-        limits.leave(h.event.groupName(), h.event.kind().profileKey(), h.limit);
+        leaveSlot(h);
         Verdict verdict = verdict(h, report);
         h.finishing = true;
         work.execute(() -> finish(h, verdict));
@@ -379,10 +382,20 @@ public class EventEngine implements StepRuns.Events {
         }
         LOG.warn("The claim on {} was taken over by another worker; stopping here without completing it", h.event.describe());
         h.cancelRunning();
-        limits.forget(h.startWhenFree);
+        leaveSlot(h);
         messages.forget(h.inbound.receiptHandle());
         h.copies.forEach(messages::forget);
         let(h);
+    }
+
+    /** Frees the group slot an event holds, or its place in the line for one. */
+    private void leaveSlot(HeldEvent h) {
+        if (h.inSlot) {
+            h.inSlot = false;
+            limits.leave(h.event.groupName(), h.event.kind().profileKey(), h.limit);
+        } else if (h.startWhenFree != null) {
+            limits.forget(h.startWhenFree);
+        }
     }
 
     private void let(HeldEvent h) {
@@ -446,7 +459,7 @@ public class EventEngine implements StepRuns.Events {
                 continue;
             }
             h.cancelRunning();
-            limits.forget(h.startWhenFree);
+            leaveSlot(h);
             try {
                 claims.handBack(h.key());
             } catch (RuntimeException e) {

@@ -27,6 +27,8 @@ final class HeldEvent {
     volatile int limit;
     volatile boolean useFacts;
     volatile Runnable startWhenFree;
+    /** True while the event holds one of its group's max-in-flight slots. */
+    volatile boolean inSlot;
     private StepResult[] results = new StepResult[0];
     private final AtomicInteger remaining = new AtomicInteger();
     final AtomicInteger blockingRunning = new AtomicInteger();

@@ -46,6 +46,6 @@ public record Verdict(LifecycleEvent event, Inbound inbound, String result, Step
 
     /** The reason a message given up on carries to the dead-letter queue. */
     public String deadLetterReason() {
-        return "gave up on " + event.describe() + " (attempt " + inbound.receiveCount() + "): " + error;
+        return "gave up on " + event.describe() + ": " + error;
     }
 }

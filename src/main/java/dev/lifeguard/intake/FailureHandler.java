@@ -85,7 +85,7 @@ public class FailureHandler {
         LOG.error("Giving up on {} (SQS message {}) after {} deliveries: {}", event.describe(), inbound.messageId(),
                 inbound.receiveCount(), reason);
         return new Verdict(event, inbound, OutcomeRecorder.GAVE_UP, null, event.isHook() ? failureResult(event) : null,
-                "failed at intake: " + reason, false);
+                "failed at intake on delivery " + inbound.receiveCount() + ": " + reason, false);
     }
 
     /** The result a hook is completed with when it is given up on: the group's profile, else lifeguard.hook.<transition>.on-failure. */

@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -166,35 +165,14 @@ class EngineJarIT {
     }
 
     private static Process startJar(String queue, String logName) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "@config/jvm.options", "-jar", "target/lifeguard.jar")
-                .redirectErrorStream(true)
-                .redirectOutput(LOGS.resolve(logName).toFile());
-        Map<String, String> env = builder.environment();
-        env.keySet().removeIf(name -> name.startsWith("AWS_") || name.startsWith("LIFEGUARD_"));
-        Map<String, String> settings = new HashMap<>();
-        settings.put("AWS_ACCESS_KEY_ID", "it");
-        settings.put("AWS_SECRET_ACCESS_KEY", "it");
-        settings.put("AWS_REGION", "us-east-1");
-        settings.put("AWS_ENDPOINT_URL_SQS", aws.sqsEndpoint());
-        settings.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoDbServer.endpoint().toString());
-        URI fleetEndpoint = fleet.endpoint();
-        settings.put("AWS_ENDPOINT_URL_AUTO_SCALING", fleetEndpoint.toString());
-        settings.put("AWS_ENDPOINT_URL_SSM", fleetEndpoint.toString());
-        settings.put("AWS_ENDPOINT_URL_EC2", fleetEndpoint.toString());
-        settings.put("LIFEGUARD_QUEUE", queue);
-        settings.put("LIFEGUARD_DEAD_LETTER_QUEUE", queue + "-dlq");
-        settings.put("LIFEGUARD_TABLE", queue);
-        settings.put("LIFEGUARD_TABLE_CREATE", "true");
-        settings.put("LIFEGUARD_PROFILES", "src/test/resources/profiles/engine-it.yaml");
-        settings.put("LIFEGUARD_POLL_WAIT_SECONDS", "1");
+        Map<String, String> settings = Jar.settings(queue, "src/test/resources/profiles/engine-it.yaml",
+                URI.create(aws.sqsEndpoint()), dynamoDbServer.endpoint(), fleet.endpoint(), fleet.endpoint(), fleet.endpoint());
         // A dead replica's messages come back within seconds and its leases end within seconds.
         settings.put("LIFEGUARD_VISIBILITY_SECONDS", "4");
         settings.put("LIFEGUARD_CLAIM_LEASE_SECONDS", "6");
         settings.put("LIFEGUARD_HOOK_HEARTBEAT_SECONDS", "2");
         settings.put("LIFEGUARD_SHUTDOWN_GRACE_SECONDS", "20");
-        env.putAll(settings);
-        return builder.start();
+        return Jar.start(settings, Path.of("."), logName);
     }
 
     private static Map<String, AttributeValue> item(String table, String key) {

@@ -141,16 +141,9 @@ class LifeguardJarIT {
     }
 
     private static Process startJar(Map<String, String> environment, String logName) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", "target/lifeguard.jar")
-                .redirectErrorStream(true)
-                .redirectOutput(LOGS.resolve(logName).toFile());
-        Map<String, String> env = builder.environment();
-        env.keySet().removeIf(name -> name.startsWith("AWS_") || name.startsWith("LIFEGUARD_"));
-        env.put("AWS_ACCESS_KEY_ID", "it");
-        env.put("AWS_SECRET_ACCESS_KEY", "it");
-        env.putAll(environment);
-        return builder.start();
+        Map<String, String> settings = new java.util.HashMap<>(Map.of("AWS_ACCESS_KEY_ID", "it", "AWS_SECRET_ACCESS_KEY", "it"));
+        settings.putAll(environment);
+        return Jar.start(settings, Path.of("."), logName);
     }
 
     private static int completions(String token) {

@@ -135,30 +135,13 @@ class OutageIT {
     }
 
     private static Process startJar(String queue, String logName) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "@config/jvm.options", "-jar", "target/lifeguard.jar")
-                .redirectErrorStream(true)
-                .redirectOutput(LOGS.resolve(logName).toFile());
-        Map<String, String> env = builder.environment();
-        env.keySet().removeIf(name -> name.startsWith("AWS_") || name.startsWith("LIFEGUARD_"));
-        env.put("AWS_ACCESS_KEY_ID", "it");
-        env.put("AWS_SECRET_ACCESS_KEY", "it");
-        env.put("AWS_REGION", "us-east-1");
-        env.put("AWS_ENDPOINT_URL_SQS", PROXIES.get("sqs").endpoint().toString());
-        env.put("AWS_ENDPOINT_URL_DYNAMODB", PROXIES.get("dynamodb").endpoint().toString());
-        env.put("AWS_ENDPOINT_URL_AUTO_SCALING", PROXIES.get("autoscaling").endpoint().toString());
-        env.put("AWS_ENDPOINT_URL_SSM", PROXIES.get("ssm").endpoint().toString());
-        env.put("AWS_ENDPOINT_URL_EC2", PROXIES.get("ec2").endpoint().toString());
-        env.put("LIFEGUARD_QUEUE", queue);
-        env.put("LIFEGUARD_DEAD_LETTER_QUEUE", queue + "-dlq");
-        env.put("LIFEGUARD_TABLE", queue);
-        env.put("LIFEGUARD_TABLE_CREATE", "true");
-        env.put("LIFEGUARD_PROFILES", "src/test/resources/profiles/engine-it.yaml");
-        env.put("LIFEGUARD_POLL_WAIT_SECONDS", "1");
-        env.put("LIFEGUARD_HOOK_HEARTBEAT_SECONDS", "5");
+        Map<String, String> settings = Jar.settings(queue, "src/test/resources/profiles/engine-it.yaml",
+                PROXIES.get("sqs").endpoint(), PROXIES.get("dynamodb").endpoint(), PROXIES.get("autoscaling").endpoint(),
+                PROXIES.get("ssm").endpoint(), PROXIES.get("ec2").endpoint());
+        settings.put("LIFEGUARD_HOOK_HEARTBEAT_SECONDS", "5");
         // A failed attempt comes back in 15 s: two or three tries across the outage, of five allowed.
-        env.put("LIFEGUARD_VISIBILITY_SECONDS", "15");
-        return builder.start();
+        settings.put("LIFEGUARD_VISIBILITY_SECONDS", "15");
+        return Jar.start(settings, Path.of("."), logName);
     }
 
     private static boolean waiting(String table, LifecycleEvent hook) {

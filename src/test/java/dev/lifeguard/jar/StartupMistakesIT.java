@@ -165,16 +165,7 @@ class StartupMistakesIT {
     }
 
     private static Process startJar(Map<String, String> settings, Path directory, String logName) throws IOException {
-        Path jar = Path.of("target", "lifeguard.jar").toAbsolutePath();
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString())
-                .directory(directory.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(LOGS.resolve(logName).toAbsolutePath().toFile());
-        Map<String, String> env = builder.environment();
-        env.keySet().removeIf(name -> name.startsWith("AWS_") || name.startsWith("LIFEGUARD_"));
-        env.putAll(settings);
-        return builder.start();
+        return Jar.start(settings, directory, logName);
     }
 
     private static String read(String log) {

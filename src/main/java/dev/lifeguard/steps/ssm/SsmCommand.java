@@ -33,7 +33,8 @@ import software.amazon.awssdk.services.ssm.model.SendCommandRequest;
  *
  * <p>Profile keys: {@code document} (required), {@code parameters} (name → list of templates),
  * {@code output-s3-bucket}, {@code output-s3-prefix} (template), {@code comment} (template),
- * {@code timeout} (600 s), {@code poll-interval} (5 s), {@code heartbeat-interval} (60 s).
+ * {@code timeout} (600 s), {@code poll-interval} (5 s), {@code heartbeat-interval} (60 s; used only by the
+ * blocking {@link #run}, since the engine heartbeats every hook itself).
  *
  * <p>The engine drives it as a {@link WaitingStep}: {@link #start} sends the command and returns
  * its id, then {@link #check} looks at it every {@code poll-interval}, holding no thread between
