@@ -76,7 +76,9 @@ public class FailureHandler {
             // Neither an outage nor an answer from AWS: a bug, which wants its stack trace.
             bugs.report(LOG, "Intake failed unexpectedly for SQS message " + inbound.messageId(), error);
         }
-        if (inbound.receiveCount() < settings.maxAttempts() || event == null) {
+        // An outage is never a reason to give up: the hook would get its failure result only
+        // because DynamoDB or SQS was away for a while. The message comes back until it answers.
+        if (inbound.receiveCount() < settings.maxAttempts() || event == null || Outages.isOutage(error)) {
             Outages.warnUnlessOutage(LOG, error, "Delivery {} of {} failed at intake for {} (SQS message {}): {}; it comes back"
                     + " in {} s", inbound.receiveCount(), settings.maxAttempts(), event == null ? "a message" : event.describe(),
                     inbound.messageId(), reason, settings.visibilitySeconds());
@@ -86,6 +88,20 @@ public class FailureHandler {
                 inbound.receiveCount(), reason);
         return new Verdict(event, inbound, OutcomeRecorder.GAVE_UP, null, event.isHook() ? failureResult(event) : null,
                 "failed at intake on delivery " + inbound.receiveCount() + ": " + reason, false);
+    }
+
+    /**
+     * The last delivery's finish failed too (Auto Scaling, DynamoDB or SQS did not answer):
+     * one line, and the message is left to come back, when finishing is tried again.
+     */
+    public void finishFailed(Exchange exchange) {
+        Exception error = caught(exchange);
+        Inbound inbound = Inbound.of(exchange);
+        Outages.warnUnlessOutage(LOG, error, "Could not finish SQS message {} after its last delivery ({}); it comes back in {} s",
+                inbound.messageId(), describe(error), settings.visibilitySeconds());
+        if (!fromAws(error)) {
+            bugs.report(LOG, "Finishing failed unexpectedly for SQS message " + inbound.messageId(), error);
+        }
     }
 
     /** The result a hook is completed with when it is given up on: the group's profile, else lifeguard.hook.<transition>.on-failure. */

@@ -9,6 +9,7 @@ import dev.lifeguard.event.LifecycleEvent;
 import dev.lifeguard.local.FleetStandIn;
 import dev.lifeguard.local.LocalAws;
 import dev.lifeguard.local.LocalDynamoDbServer;
+import dev.lifeguard.local.MotoServer;
 import dev.lifeguard.local.SwitchableProxy;
 import java.io.IOException;
 import java.net.URI;
@@ -31,6 +32,9 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.route53.Route53Client;
+import software.amazon.awssdk.services.route53.model.ChangeAction;
+import software.amazon.awssdk.services.route53.model.RRType;
 
 /**
  * A dependency that stops answering for 30 s while hooks are in the middle of their drains: the
@@ -48,7 +52,10 @@ class OutageIT {
     private static LocalDynamoDbServer dynamoDb;
     private static FleetStandIn fleet;
     private static DynamoDbClient tableClient;
+    private static MotoServer moto;
+    private static Route53Client route53;
     private static final Map<String, SwitchableProxy> PROXIES = new HashMap<>();
+    private static final Map<String, String> BODIES = new HashMap<>();
 
     @BeforeAll
     static void standIns() throws IOException {
@@ -64,6 +71,16 @@ class OutageIT {
         for (String service : new String[] {"autoscaling", "ssm", "ec2"}) {
             PROXIES.put(service, new SwitchableProxy(fleet.endpoint()));
         }
+        // Route53 is moto's: each hook's record is deleted by route53-cleanup after its drain.
+        try {
+            moto = MotoServer.start(LOGS.resolve("outage-route53-moto.log"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+        route53 = Route53Client.builder().endpointOverride(URI.create(moto.endpoint())).region(Region.AWS_GLOBAL)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("it", "it"))).build();
+        PROXIES.put("route53", new SwitchableProxy(URI.create(moto.endpoint())));
     }
 
     @AfterAll
@@ -75,18 +92,32 @@ class OutageIT {
         if (dynamoDb != null) {
             dynamoDb.close();
         }
+        if (moto != null) {
+            moto.close();
+        }
     }
 
     @ParameterizedTest(name = "{0} down for 30 s while hooks drain and more arrive")
-    @ValueSource(strings = {"sqs", "dynamodb", "autoscaling", "ssm", "ec2"})
+    @ValueSource(strings = {"sqs", "dynamodb", "autoscaling", "ssm", "ec2", "route53"})
     void anOutageIsSurvivedWithNothingLostOrDoubled(String service) throws Exception {
         String queue = "outage-" + service + "-" + UUID.randomUUID().toString().substring(0, 6);
         String queueUrl = aws.createQueue(queue, 30);
         aws.createQueue(queue + "-dlq", 30);
         fleet.commandDuration(Duration.ofSeconds(10));
-        List<LifecycleEvent> hooks = send(queueUrl, service, HOOKS);
+        // The drain-route53 group also deletes each instance's record once its drain has ended:
+        // with Route53 cut just after the drains began, every cleanup meets the outage.
+        String zoneName = "o" + UUID.randomUUID().toString().substring(0, 8) + ".example.com";
+        String zone = createZone(zoneName);
+        String profiles = profiles(service, zone, zoneName);
+        List<LifecycleEvent> hooks = hooks(service, HOOKS);
+        List<LifecycleEvent> arriving = hooks(service, ARRIVING);
+        if (service.equals("route53")) {
+            hooks.forEach(hook -> record(zone, zoneName, hook, ChangeAction.CREATE));
+            arriving.forEach(hook -> record(zone, zoneName, hook, ChangeAction.CREATE));
+        }
+        send(queueUrl, hooks);
         String log = "outage-" + service + ".log";
-        Process lifeguard = startJar(queue, log);
+        Process lifeguard = startJar(queue, profiles, log);
         try {
             // In the middle of the drains: every command sent and its id on record with the claim.
             Fixtures.awaitUntil("every drain sent and recorded", Duration.ofSeconds(60),
@@ -95,10 +126,11 @@ class OutageIT {
             long linesBefore = lines(log);
             PROXIES.get(service).down();
             // More hooks arrive while it is down: they wait, or fail and come back, until it is up.
-            List<LifecycleEvent> arriving = send(queueUrl, service, ARRIVING);
+            send(queueUrl, arriving);
             Thread.sleep(OUTAGE.toMillis());
             long linesDuring = lines(log) - linesBefore;
             PROXIES.get(service).up();
+            long outageEnded = System.currentTimeMillis();
             assertTrue(lifeguard.isAlive(), "the service stays up");
             hooks.addAll(arriving);
 
@@ -107,11 +139,19 @@ class OutageIT {
                         () -> fleet.completions(hook.actionToken()).stream().anyMatch(FleetStandIn.Completion::accepted));
             }
             Thread.sleep(2_000); // a late second completion would show now
+            for (LifecycleEvent hook : arriving) {
+                // Each needs the missing dependency: completed before it was back means given up on.
+                assertTrue(fleet.completions(hook.actionToken()).stream().allMatch(c -> c.atMillis() >= outageEnded),
+                        () -> hook.describe() + " was completed during the outage: " + fleet.completions(hook.actionToken()));
+            }
             for (LifecycleEvent hook : hooks) {
                 assertEquals(1, fleet.completions(hook.actionToken()).stream().filter(FleetStandIn.Completion::accepted).count(),
                         () -> "accepted completions of " + hook.describe());
                 assertEquals(1, fleet.commandsFor(hook.instanceId()).size(), "the drain was sent once");
                 assertEquals(1, FakeTools.callsAbout(hook.groupName() + "-" + hook.instanceId()).size(), "the salt state ran once");
+                if (service.equals("route53")) {
+                    assertEquals(List.of(), records(zone, hook), "the instance's record is deleted");
+                }
             }
             System.out.printf("%s down for %d s: %d log line(s) meanwhile%n", service, OUTAGE.toSeconds(), linesDuring);
             assertTrue(linesDuring < 100, service + " outage wrote " + linesDuring + " log lines");
@@ -122,26 +162,82 @@ class OutageIT {
         }
     }
 
-    private static List<LifecycleEvent> send(String queueUrl, String service, int count) {
+    private static List<LifecycleEvent> hooks(String service, int count) {
         List<LifecycleEvent> hooks = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             String instanceId = "i-" + UUID.randomUUID().toString().replace("-", "").substring(0, 17);
             String body = Fixtures.fresh(Fixtures.read("hook-terminating.json"))
                     .replace("exampleAutoScalingGroup", "drain-" + service).replace("i-883a3a42", instanceId);
-            hooks.add(Fixtures.parse(body));
-            aws.sqs().sendMessage(r -> r.queueUrl(queueUrl).messageBody(body));
+            LifecycleEvent hook = Fixtures.parse(body);
+            BODIES.put(hook.idempotencyKey(), body);
+            hooks.add(hook);
         }
         return hooks;
     }
 
-    private static Process startJar(String queue, String logName) throws IOException {
-        Map<String, String> settings = Jar.settings(queue, "src/test/resources/profiles/engine-it.yaml",
+    private static void send(String queueUrl, List<LifecycleEvent> hooks) {
+        hooks.forEach(hook -> aws.sqs().sendMessage(r -> r.queueUrl(queueUrl).messageBody(BODIES.get(hook.idempotencyKey()))));
+    }
+
+    private static Process startJar(String queue, String profiles, String logName) throws IOException {
+        Map<String, String> settings = Jar.settings(queue, profiles,
                 PROXIES.get("sqs").endpoint(), PROXIES.get("dynamodb").endpoint(), PROXIES.get("autoscaling").endpoint(),
                 PROXIES.get("ssm").endpoint(), PROXIES.get("ec2").endpoint());
+        settings.put("AWS_ENDPOINT_URL_ROUTE_53", PROXIES.get("route53").endpoint().toString());
+        if (queue.startsWith("outage-dynamodb")) {
+            // Hooks arriving while DynamoDB is down reach their last delivery before it is back:
+            // an outage must not be a reason to give up on them.
+            settings.put("LIFEGUARD_MAX_ATTEMPTS", "2");
+        }
         settings.put("LIFEGUARD_HOOK_HEARTBEAT_SECONDS", "5");
         // A failed attempt comes back in 15 s: two or three tries across the outage, of five allowed.
         settings.put("LIFEGUARD_VISIBILITY_SECONDS", "15");
         return Jar.start(settings, Path.of("."), logName);
+    }
+
+    /** The jar tests' profiles, with drain-route53 first: the same steps, then route53-cleanup of the hook's record. */
+    private static String profiles(String service, String zone, String zoneName) throws IOException {
+        String engine = Files.readString(Path.of("src/test/resources/profiles/engine-it.yaml"), StandardCharsets.UTF_8);
+        String route53Group = """
+                  - match: drain-route53
+                    steps:
+                      terminating:
+                        - type: salt-state
+                          name: clean
+                          salt: src/test/fake-tools/salt
+                          state: clean
+                        - type: ssm-command
+                          name: drain
+                          document: AWS-RunShellScript
+                          poll-interval: 1
+                          timeout: 300
+                          parameters:
+                            commands: ["nomad node drain -enable -self -y # {privateIp}"]
+                        - type: route53-cleanup
+                          name: dns
+                          zones: [%s]
+                          names: ["{instanceId}.%s"]
+                          by-ip: false
+                """.formatted(zone, zoneName);
+        Path file = LOGS.resolve("outage-" + service + "-profiles.yaml");
+        Files.writeString(file, engine.replace("groups:\n", "groups:\n" + route53Group), StandardCharsets.UTF_8);
+        return file.toString();
+    }
+
+    private static String createZone(String name) {
+        String id = route53.createHostedZone(r -> r.name(name).callerReference(UUID.randomUUID().toString())).hostedZone().id();
+        return id.substring(id.lastIndexOf('/') + 1);
+    }
+
+    private static void record(String zone, String zoneName, LifecycleEvent hook, ChangeAction action) {
+        route53.changeResourceRecordSets(r -> r.hostedZoneId(zone).changeBatch(b -> b.changes(c -> c.action(action)
+                .resourceRecordSet(set -> set.name(hook.instanceId() + "." + zoneName + ".").type(RRType.A).ttl(60L)
+                        .resourceRecords(v -> v.value("10.9.0.1"))))));
+    }
+
+    private static List<String> records(String zone, LifecycleEvent hook) {
+        return route53.listResourceRecordSetsPaginator(r -> r.hostedZoneId(zone)).resourceRecordSets().stream()
+                .map(set -> set.name()).filter(name -> name.startsWith(hook.instanceId())).toList();
     }
 
     private static boolean waiting(String table, LifecycleEvent hook) {
