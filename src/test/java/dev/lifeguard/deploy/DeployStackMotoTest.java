@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -140,7 +141,7 @@ class DeployStackMotoTest {
             }
         }
         assertEquals(Set.of("QueuePolicy", "LaunchingHook", "TerminatingHook"), template.resources().keySet().stream()
-                .filter(id -> MOTO_CANNOT.contains(template.type(id))).collect(java.util.stream.Collectors.toSet()));
+                .filter(id -> MOTO_CANNOT.contains(template.type(id))).collect(Collectors.toSet()));
     }
 
     @Test

@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -119,7 +120,7 @@ class DeployTemplateTest {
             assertEquals("CreateHooks", template.resource(hook).get("Condition"));
             Map<String, Object> properties = template.properties(hook);
             assertEquals(transition, properties.get("LifecycleTransition"));
-            assertEquals(Kind.ofTransition(transition).map(Kind::isHook), java.util.Optional.of(true));
+            assertEquals(Kind.ofTransition(transition).map(Kind::isHook), Optional.of(true));
             assertEquals(Map.of("Ref", "AutoScalingGroupName"), properties.get("AutoScalingGroupName"));
             assertEquals(Map.of("Fn::If", List.of("HooksNotifySns", Map.of("Ref", "Topic"), Map.of("Ref", "AWS::NoValue"))),
                     properties.get("NotificationTargetARN"));
