@@ -71,14 +71,14 @@ public class Claims {
     }
 
     /**
-     * Claims an event. The first write already carries what lists the item by instance and by
-     * group ({@code instanceId}, {@code groupName}, {@code createdAt}) and its kind, so an event
-     * in progress shows in {@code history} too.
+     * Claims an event. The first write already carries the event's description, with what
+     * lists the item by instance and by group ({@code instanceId}, {@code groupName},
+     * {@code createdAt}), so an event in progress shows in {@code history} too.
      */
     public Claim claim(LifecycleEvent event) {
         String key = event.idempotencyKey();
         long now = clock.instant().getEpochSecond();
-        Map<String, AttributeValue> listing = listing(event);
+        Map<String, AttributeValue> listing = EventAttributes.of(event);
         // Most events are new: one plain conditional put claims them. Only an item that exists
         // (released, expired, ours, done, or held) needs the update below.
         try {
@@ -100,19 +100,6 @@ public class Claims {
         } catch (ConditionalCheckFailedException exists) {
             return claimExisting(key, now, listing);
         }
-    }
-
-    /** What the claim writes beside its own state: the kind and the keys of the indexes. */
-    private static Map<String, AttributeValue> listing(LifecycleEvent event) {
-        Map<String, AttributeValue> listing = new LinkedHashMap<>();
-        listing.put("kind", s(event.kind().name()));
-        if (event.instanceId() != null) {
-            listing.put(LifeguardTable.INSTANCE_ID, s(event.instanceId()));
-        }
-        if (event.groupName() != null) {
-            listing.put(LifeguardTable.GROUP_NAME, s(event.groupName()));
-        }
-        return listing;
     }
 
     private Claim claimExisting(String key, long now, Map<String, AttributeValue> listing) {

@@ -124,18 +124,7 @@ public class OutcomeRecorder {
     }
 
     private Map<String, AttributeValue> describe(LifecycleEvent event) {
-        Map<String, AttributeValue> values = new LinkedHashMap<>();
-        put(values, "kind", event.kind().name());
-        put(values, "eventName", event.eventName());
-        put(values, "envelope", event.envelope().name());
-        put(values, "groupName", event.groupName());
-        put(values, "instanceId", event.instanceId());
-        put(values, "hookName", event.hookName());
-        put(values, "requestId", event.requestId());
-        put(values, "messageId", event.messageId());
-        put(values, "eventTime", event.time());
-        put(values, "nodeName", event.nodeName());
-        put(values, "ipAddress", event.ipAddress());
+        Map<String, AttributeValue> values = EventAttributes.of(event);
         values.put("dryRun", AttributeValue.fromBool(dryRun));
         return values;
     }
