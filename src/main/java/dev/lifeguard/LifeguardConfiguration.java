@@ -16,14 +16,8 @@ import dev.lifeguard.intake.FailureHandler;
 import dev.lifeguard.profiles.ProfileLoader;
 import dev.lifeguard.profiles.ProfileStore;
 import dev.lifeguard.steps.Step;
-import dev.lifeguard.steps.chef.ChefCleanup;
+import dev.lifeguard.steps.Toolbox;
 import dev.lifeguard.steps.exec.CommandRunner;
-import dev.lifeguard.steps.route53.Route53Cleanup;
-import dev.lifeguard.steps.route53.Route53Upsert;
-import dev.lifeguard.steps.salt.SaltAcceptKey;
-import dev.lifeguard.steps.salt.SaltDeleteKey;
-import dev.lifeguard.steps.salt.SaltState;
-import dev.lifeguard.steps.ssm.SsmCommand;
 import dev.lifeguard.store.Claims;
 import dev.lifeguard.store.InstanceFactsStore;
 import dev.lifeguard.store.LifeguardTable;
@@ -39,7 +33,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.model.Model;
@@ -96,7 +89,8 @@ public class LifeguardConfiguration implements CamelConfiguration {
         });
 
         String worker = workerId();
-        OutcomeRecorder outcomes = new OutcomeRecorder(dynamoDb, settings.table(), worker, settings.dryRun(), clock);
+        OutcomeRecorder outcomes = new OutcomeRecorder(dynamoDb, settings.table(), worker, settings.dryRun(),
+                settings.retention(), clock);
         LifecycleActions lifecycleActions = new LifecycleActions(autoScaling);
         SqsMessages messages = new SqsMessages(sqs, queue.url(), Duration.ofSeconds(settings.visibilitySeconds()), clock);
         registry.bind("eventParser", new EventParser());
@@ -106,15 +100,7 @@ public class LifeguardConfiguration implements CamelConfiguration {
 
         // Every kind of step a profile may name, by its type.
         CommandRunner commands = new CommandRunner(camelContext.createProducerTemplate());
-        Map<String, Step> steps = Stream.of(
-                        new ChefCleanup(commands),
-                        new SaltAcceptKey(commands),
-                        new SaltState(commands),
-                        new SaltDeleteKey(commands),
-                        new Route53Cleanup(route53),
-                        new Route53Upsert(route53),
-                        new SsmCommand(ssm))
-                .collect(Collectors.toMap(Step::type, step -> step));
+        Map<String, Step> steps = Toolbox.steps(commands, route53, ssm);
         ProfileStore profiles = loadProfiles(settings,
                 steps.values().stream().collect(Collectors.toMap(Step::type, Step::settings)), clock);
         FailureHandler failures = new FailureHandler(settings, outcomes,
@@ -122,8 +108,9 @@ public class LifeguardConfiguration implements CamelConfiguration {
         registry.bind("failures", failures);
 
         EventEngine engine = new EventEngine(new EventEngine.Needs(profiles, steps, ec2Instances(ec2),
-                new InstanceFactsStore(dynamoDb, settings.table(), clock),
-                new Claims(dynamoDb, settings.table(), worker, Duration.ofSeconds(settings.claimLeaseSeconds()), clock),
+                new InstanceFactsStore(dynamoDb, settings.table(), settings.retention(), clock),
+                new Claims(dynamoDb, settings.table(), worker, Duration.ofSeconds(settings.claimLeaseSeconds()),
+                        settings.retention(), clock),
                 messages, lifecycleActions, camelContext.createProducerTemplate(), failures::failureResult,
                 settings.stepThreads(), settings.maxAttempts(), settings.dryRun(),
                 Duration.ofSeconds(settings.heartbeatSeconds()), clock));

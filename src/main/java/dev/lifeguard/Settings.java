@@ -24,7 +24,8 @@ public record Settings(
         int visibilitySeconds,
         int shutdownGraceSeconds,
         int consumers,
-        int intakeThreads) {
+        int intakeThreads,
+        int retentionDays) {
 
     /** DynamoDB's own rule for table names. */
     private static final java.util.regex.Pattern TABLE_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_.-]{3,255}");
@@ -40,11 +41,7 @@ public record Settings(
             throw new MisconfiguredException("Lifeguard is not configured. Set:\n  " + String.join("\n  ", missing)
                     + "\nor run local mode (see README: mvn -Plocal ...).");
         }
-        if (!TABLE_NAME.matcher(table).matches()) {
-            throw new MisconfiguredException("LIFEGUARD_TABLE (lifeguard.table) '" + table + "' is not a DynamoDB table name:"
-                    + " 3 to 255 letters, digits, '_', '-' and '.'");
-        }
-        return new Settings(queue, dlq, table,
+        return new Settings(queue, dlq, checkedTable(table),
                 bool(lookup, "lifeguard.table.create"),
                 bool(lookup, "lifeguard.dry-run"),
                 positive(lookup, "lifeguard.max-attempts", 5),
@@ -57,7 +54,29 @@ public record Settings(
                 positive(lookup, "lifeguard.visibility-seconds", 60),
                 positive(lookup, "lifeguard.shutdown.grace-seconds", 20),
                 positive(lookup, "lifeguard.consumers", 2),
-                positive(lookup, "lifeguard.intake.threads", 8));
+                positive(lookup, "lifeguard.intake.threads", 8),
+                positive(lookup, "lifeguard.table.retention-days", 30));
+    }
+
+    /**
+     * The table setting alone, checked, for commands that only read the table ({@code history},
+     * {@code plan}) and need no queue.
+     */
+    public static String table(Function<String, String> lookup) {
+        return checkedTable(text(lookup, "lifeguard.table", "lifeguard"));
+    }
+
+    private static String checkedTable(String table) {
+        if (!TABLE_NAME.matcher(table).matches()) {
+            throw new MisconfiguredException("LIFEGUARD_TABLE (lifeguard.table) '" + table + "' is not a DynamoDB table name:"
+                    + " 3 to 255 letters, digits, '_', '-' and '.'");
+        }
+        return table;
+    }
+
+    /** How long the table keeps a record after its last write (its {@code expiresAt}, DynamoDB TTL). */
+    public java.time.Duration retention() {
+        return java.time.Duration.ofDays(retentionDays);
     }
 
     /** The result to complete a hook with when its steps have failed for the last time. */

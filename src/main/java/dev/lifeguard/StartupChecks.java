@@ -9,7 +9,7 @@ import software.amazon.awssdk.core.exception.SdkClientException;
  * started outside its directory, no AWS region, no credentials. Each stops start-up with exit
  * status 2, like every other {@link MisconfiguredException}.
  */
-final class StartupChecks {
+public final class StartupChecks {
     private StartupChecks() {
     }
 
@@ -29,7 +29,7 @@ final class StartupChecks {
      * What an exception that stopped start-up says an operator must fix, in one line; null when
      * it is not a start-up mistake (then it is a bug, and its stack trace is wanted).
      */
-    static String explain(Throwable error) {
+    public static String explain(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (t instanceof MisconfiguredException) {
                 return t.getMessage();
@@ -65,7 +65,7 @@ final class StartupChecks {
      * Runs a start-up call to AWS, turning the SDK's "no region" and "no credentials" into
      * messages that name the settings.
      */
-    static <T> T aws(java.util.function.Supplier<T> call) {
+    public static <T> T aws(java.util.function.Supplier<T> call) {
         try {
             return call.get();
         } catch (SdkClientException e) {

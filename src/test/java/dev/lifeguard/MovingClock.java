@@ -9,7 +9,16 @@ import java.time.ZoneOffset;
 /** A clock that moves only when a test moves it: leases, reload checks and timeouts without waiting. */
 public final class MovingClock extends Clock {
     public static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
-    private Instant now = START;
+    private Instant now;
+
+    public MovingClock() {
+        this(START);
+    }
+
+    /** A clock from {@code start}: from the real time, for items in a table with TTL on, which DynamoDB Local deletes once expired. */
+    public MovingClock(Instant start) {
+        this.now = start;
+    }
 
     public synchronized void advance(Duration duration) {
         now = now.plus(duration);

@@ -23,6 +23,7 @@ class SettingsTest {
         assertEquals("CONTINUE", settings.failureResult(false));
         assertEquals(5, settings.maxAttempts());
         assertEquals(false, settings.createTable());
+        assertEquals(java.time.Duration.ofDays(30), settings.retention());
     }
 
     @Test
@@ -31,6 +32,7 @@ class SettingsTest {
         for (Map.Entry<String, String> wrong : Map.of(
                 "lifeguard.hook.launching.on-failure", "RETRY",
                 "lifeguard.max-attempts", "0",
+                "lifeguard.table.retention-days", "0",
                 "lifeguard.table.create", "yes").entrySet()) {
             Map<String, String> values = new java.util.HashMap<>(base);
             values.put(wrong.getKey(), wrong.getValue());

@@ -165,7 +165,7 @@ public class EventEngine implements StepRuns.Events {
         }
         Claims.Claim claim;
         try {
-            claim = claims.claim(event.idempotencyKey());
+            claim = claims.claim(event);
         } catch (RuntimeException e) {
             held.remove(event.idempotencyKey(), candidate);
             throw e;

@@ -16,7 +16,7 @@ import java.util.Set;
  * <p>Before destructive cleanup that a notification or a cleanup request asked for, a live
  * instance (pending, running, stopping, stopped) means nothing runs and the refusal is recorded.
  */
-final class Preflight {
+public final class Preflight {
     /** Kinds whose steps clean up after an instance on someone's say-so. */
     private static final Set<Kind> CHECK_ALIVE_FIRST = Set.of(Kind.TERMINATED, Kind.LAUNCH_ERROR, Kind.TERMINATE_ERROR, Kind.CLEANUP_REQUEST);
     /** Kinds during which the instance exists: the moment to learn its addresses. */
@@ -34,8 +34,14 @@ final class Preflight {
         this.facts = facts;
     }
 
-    static boolean learnsFacts(Kind kind) {
+    /** Whether the instance exists during this kind of event, so that its addresses are learnt then. */
+    public static boolean learnsFacts(Kind kind) {
         return LEARN_FACTS.contains(kind);
+    }
+
+    /** Whether EC2 is asked if the instance still lives before this kind's steps (cleanup on someone's say-so). */
+    public static boolean checksAliveFirst(Kind kind) {
+        return CHECK_ALIVE_FIRST.contains(kind);
     }
 
     /** @param useFacts whether the group's steps use an instance's addresses (see Profile#usesInstanceFacts) */

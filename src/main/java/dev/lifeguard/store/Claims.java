@@ -1,5 +1,6 @@
 package dev.lifeguard.store;
 
+import dev.lifeguard.event.LifecycleEvent;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,13 +49,16 @@ public class Claims {
     private final String table;
     private final String owner;
     private final Duration lease;
+    private final Duration retention;
     private final Clock clock;
 
-    public Claims(DynamoDbClient dynamoDb, String table, String owner, Duration lease, Clock clock) {
+    /** @param retention how long the item is kept after its last write ({@link LifeguardTable#EXPIRES_AT}) */
+    public Claims(DynamoDbClient dynamoDb, String table, String owner, Duration lease, Duration retention, Clock clock) {
         this.dynamoDb = dynamoDb;
         this.table = table;
         this.owner = owner;
         this.lease = lease;
+        this.retention = retention;
         this.clock = clock;
     }
 
@@ -66,48 +70,69 @@ public class Claims {
         return lease;
     }
 
-    public Claim claim(String key) {
+    /**
+     * Claims an event. The first write already carries the event's description, with what
+     * lists the item by instance and by group ({@code instanceId}, {@code groupName},
+     * {@code createdAt}), so an event in progress shows in {@code history} too.
+     */
+    public Claim claim(LifecycleEvent event) {
+        String key = event.idempotencyKey();
         long now = clock.instant().getEpochSecond();
+        Map<String, AttributeValue> listing = EventAttributes.of(event);
         // Most events are new: one plain conditional put claims them. Only an item that exists
         // (released, expired, ours, done, or held) needs the update below.
         try {
-            String nowText = clock.instant().toString();
+            String nowText = LifeguardTable.time(clock.instant());
+            Map<String, AttributeValue> item = new HashMap<>(listing);
+            item.put(LifeguardTable.KEY, s(key));
+            item.put("status", s(CLAIMED));
+            item.put("owner", s(owner));
+            item.put("leaseExpiresAt", n(now + lease.toSeconds()));
+            item.put("attempts", n(1));
+            item.put("stepState", AttributeValue.fromM(Map.of()));
+            item.put(LifeguardTable.CREATED_AT, s(nowText));
+            item.put("updatedAt", s(nowText));
+            item.put(LifeguardTable.EXPIRES_AT, LifeguardTable.expiresAt(clock, retention));
             dynamoDb.putItem(r -> r.tableName(table)
-                    .item(Map.of(
-                            LifeguardTable.KEY, s(key),
-                            "status", s(CLAIMED),
-                            "owner", s(owner),
-                            "leaseExpiresAt", n(now + lease.toSeconds()),
-                            "attempts", n(1),
-                            "stepState", AttributeValue.fromM(Map.of()),
-                            "createdAt", s(nowText),
-                            "updatedAt", s(nowText)))
+                    .item(item)
                     .conditionExpression("attribute_not_exists(pk)"));
             return new Taken(1, Map.of());
         } catch (ConditionalCheckFailedException exists) {
-            return claimExisting(key, now);
+            return claimExisting(key, now, listing);
         }
     }
 
-    private Claim claimExisting(String key, long now) {
+    private Claim claimExisting(String key, long now, Map<String, AttributeValue> listing) {
+        Map<String, String> names = new HashMap<>(Map.of("#status", "status", "#owner", "owner"));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(
+                ":claimed", s(CLAIMED),
+                ":released", s(RELEASED),
+                ":owner", s(owner),
+                ":lease", n(now + lease.toSeconds()),
+                ":now", n(now),
+                ":nowText", s(LifeguardTable.time(clock.instant())),
+                ":one", n(1),
+                ":empty", AttributeValue.fromM(Map.of()),
+                ":expires", LifeguardTable.expiresAt(clock, retention)));
+        StringBuilder sets = new StringBuilder();
+        int i = 0;
+        for (Map.Entry<String, AttributeValue> entry : listing.entrySet()) {
+            sets.append(", #l").append(i).append(" = :l").append(i);
+            names.put("#l" + i, entry.getKey());
+            values.put(":l" + i, entry.getValue());
+            i++;
+        }
         try {
             Map<String, AttributeValue> item = dynamoDb.updateItem(r -> r.tableName(table)
                     .key(key(key))
                     .updateExpression("SET #status = :claimed, #owner = :owner, leaseExpiresAt = :lease,"
                             + " stepState = if_not_exists(stepState, :empty),"
-                            + " createdAt = if_not_exists(createdAt, :nowText), updatedAt = :nowText ADD attempts :one")
+                            + " createdAt = if_not_exists(createdAt, :nowText), updatedAt = :nowText,"
+                            + " expiresAt = :expires" + sets + " ADD attempts :one")
                     .conditionExpression("attribute_not_exists(pk) OR #status = :released"
                             + " OR (#status = :claimed AND (leaseExpiresAt < :now OR #owner = :owner))")
-                    .expressionAttributeNames(Map.of("#status", "status", "#owner", "owner"))
-                    .expressionAttributeValues(Map.of(
-                            ":claimed", s(CLAIMED),
-                            ":released", s(RELEASED),
-                            ":owner", s(owner),
-                            ":lease", n(now + lease.toSeconds()),
-                            ":now", n(now),
-                            ":nowText", s(clock.instant().toString()),
-                            ":one", n(1),
-                            ":empty", AttributeValue.fromM(Map.of())))
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values)
                     .returnValues(ReturnValue.ALL_NEW)
                     .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).attributes();
             return new Taken(Integer.parseInt(item.get("attempts").n()), steps(item));
@@ -164,11 +189,13 @@ public class Claims {
         Map<String, AttributeValue> all = new HashMap<>(values);
         all.put(":claimed", s(CLAIMED));
         all.put(":owner", s(owner));
-        all.put(":nowText", s(clock.instant().toString()));
+        all.put(":nowText", s(LifeguardTable.time(clock.instant())));
+        all.put(":expires", LifeguardTable.expiresAt(clock, retention));
         Map<String, String> allNames = new HashMap<>(names);
         allNames.put("#status", "status");
         allNames.put("#owner", "owner");
-        String withTime = update.startsWith("SET ") ? update.replaceFirst("SET ", "SET updatedAt = :nowText, ") : update;
+        // Every write moves the expiry on, so an event in progress for longer than the retention is never dropped.
+        String withTime = update.replaceFirst("SET ", "SET updatedAt = :nowText, expiresAt = :expires, ");
         try {
             dynamoDb.updateItem(r -> r.tableName(table)
                     .key(key(key))

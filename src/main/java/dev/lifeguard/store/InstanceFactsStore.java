@@ -2,6 +2,7 @@ package dev.lifeguard.store;
 
 import dev.lifeguard.steps.InstanceFacts;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -11,15 +12,19 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /**
  * Instance facts in the Lifeguard table, item {@code instance#<id>}: written while the
  * instance exists, read by cleanup after it is gone, when EC2 no longer knows its addresses.
+ * Kept for the table's retention after the last time they were learnt.
  */
 public class InstanceFactsStore {
     private final DynamoDbClient dynamoDb;
     private final String table;
+    private final Duration retention;
     private final Clock clock;
 
-    public InstanceFactsStore(DynamoDbClient dynamoDb, String table, Clock clock) {
+    /** @param retention how long the item is kept after its last write ({@link LifeguardTable#EXPIRES_AT}) */
+    public InstanceFactsStore(DynamoDbClient dynamoDb, String table, Duration retention, Clock clock) {
         this.dynamoDb = dynamoDb;
         this.table = table;
+        this.retention = retention;
         this.clock = clock;
     }
 
@@ -33,7 +38,9 @@ public class InstanceFactsStore {
         put(item, "privateDns", facts.privateDns());
         put(item, "publicDns", facts.publicDns());
         put(item, "nameTag", facts.nameTag());
-        put(item, "updatedAt", clock.instant().toString());
+        put(item, "updatedAt", LifeguardTable.time(clock.instant()));
+        // No createdAt: facts are not an event, and stay out of the by-instance index.
+        item.put(LifeguardTable.EXPIRES_AT, LifeguardTable.expiresAt(clock, retention));
         dynamoDb.putItem(r -> r.tableName(table).item(item));
     }
 

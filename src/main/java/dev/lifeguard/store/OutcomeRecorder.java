@@ -3,6 +3,7 @@ package dev.lifeguard.store;
 import dev.lifeguard.event.LifecycleEvent;
 import dev.lifeguard.steps.StepsReport;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -30,13 +31,16 @@ public class OutcomeRecorder {
     private final String table;
     private final String owner;
     private final boolean dryRun;
+    private final Duration retention;
     private final Clock clock;
 
-    public OutcomeRecorder(DynamoDbClient dynamoDb, String table, String owner, boolean dryRun, Clock clock) {
+    /** @param retention how long the item is kept after its last write ({@link LifeguardTable#EXPIRES_AT}) */
+    public OutcomeRecorder(DynamoDbClient dynamoDb, String table, String owner, boolean dryRun, Duration retention, Clock clock) {
         this.dynamoDb = dynamoDb;
         this.table = table;
         this.owner = owner;
         this.dryRun = dryRun;
+        this.retention = retention;
         this.clock = clock;
     }
 
@@ -61,7 +65,7 @@ public class OutcomeRecorder {
         put(values, "hookResult", hookResult);
         boolean retrying = result.equals(RETRYING);
         if (!retrying) {
-            put(values, "finishedAt", clock.instant().toString());
+            put(values, "finishedAt", LifeguardTable.time(clock.instant()));
         }
         values.put("status", AttributeValue.fromS(retrying ? "RELEASED" : "DONE"));
         try {
@@ -90,8 +94,7 @@ public class OutcomeRecorder {
         Map<String, AttributeValue> values = new LinkedHashMap<>();
         put(values, "result", REFUSED);
         put(values, "lastError", reason);
-        put(values, "createdAt", clock.instant().toString());
-        put(values, "finishedAt", clock.instant().toString());
+        put(values, "finishedAt", LifeguardTable.time(clock.instant()));
         try {
             update("refused#" + sqsMessageId, values, "", "attribute_not_exists(deadLettered)", Map.of(), Map.of());
             return true;
@@ -121,18 +124,7 @@ public class OutcomeRecorder {
     }
 
     private Map<String, AttributeValue> describe(LifecycleEvent event) {
-        Map<String, AttributeValue> values = new LinkedHashMap<>();
-        put(values, "kind", event.kind().name());
-        put(values, "eventName", event.eventName());
-        put(values, "envelope", event.envelope().name());
-        put(values, "groupName", event.groupName());
-        put(values, "instanceId", event.instanceId());
-        put(values, "hookName", event.hookName());
-        put(values, "requestId", event.requestId());
-        put(values, "messageId", event.messageId());
-        put(values, "eventTime", event.time());
-        put(values, "nodeName", event.nodeName());
-        put(values, "ipAddress", event.ipAddress());
+        Map<String, AttributeValue> values = EventAttributes.of(event);
         values.put("dryRun", AttributeValue.fromBool(dryRun));
         return values;
     }
@@ -149,8 +141,13 @@ public class OutcomeRecorder {
             placeholders.put(":v" + i, entry.getValue());
             i++;
         }
+        // The same write dates a record it creates (an outcome written before any claim, a
+        // refusal) and moves its expiry on: no call of its own for either.
         sets.add("updatedAt = :now");
-        placeholders.put(":now", AttributeValue.fromS(clock.instant().toString()));
+        sets.add("createdAt = if_not_exists(createdAt, :now)");
+        sets.add("expiresAt = :expires");
+        placeholders.put(":now", AttributeValue.fromS(LifeguardTable.time(clock.instant())));
+        placeholders.put(":expires", LifeguardTable.expiresAt(clock, retention));
         String expression = "SET " + String.join(", ", sets) + (remove.isEmpty() ? "" : " " + remove);
         dynamoDb.updateItem(r -> r.tableName(table)
                 .key(Map.of(LifeguardTable.KEY, AttributeValue.fromS(key)))

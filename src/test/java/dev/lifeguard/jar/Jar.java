@@ -21,12 +21,18 @@ final class Jar {
     }
 
     static Process start(Map<String, String> settings, Path directory, String logName) throws IOException {
+        return start(settings, directory, logName, List.of());
+    }
+
+    /** The jar with arguments after it ({@code history i-…}, {@code plan event.json}). */
+    static Process start(Map<String, String> settings, Path directory, String logName, List<String> args) throws IOException {
         Files.createDirectories(LOGS);
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         if (Files.isRegularFile(directory.resolve("config/jvm.options"))) {
             command.add("@config/jvm.options");
         }
         command.addAll(List.of("-jar", Path.of("target", "lifeguard.jar").toAbsolutePath().toString()));
+        command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(directory.toFile())
                 .redirectErrorStream(true)

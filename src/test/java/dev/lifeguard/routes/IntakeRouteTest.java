@@ -239,8 +239,8 @@ class IntakeRouteTest {
         // still held (renewed), and a second copy (SNS and EventBridge both wired) arrives:
         sleepSeconds(4);
         Claims otherWorker = new Claims(aws.dynamoDb(), "intake-test", "other-worker", Duration.ofSeconds(3),
-                java.time.Clock.systemUTC());
-        assertTrue(otherWorker.claim(event.idempotencyKey()) instanceof Claims.Held, "the lease was renewed");
+                Duration.ofDays(30), java.time.Clock.systemUTC());
+        assertTrue(otherWorker.claim(event) instanceof Claims.Held, "the lease was renewed");
         send(body);
 
         awaitOutcome(event.idempotencyKey(), "SUCCEEDED");

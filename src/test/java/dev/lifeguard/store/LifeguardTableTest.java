@@ -1,24 +1,35 @@
 package dev.lifeguard.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lifeguard.local.LocalAws;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexDescription;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
+import software.amazon.awssdk.services.dynamodb.model.TimeToLiveDescription;
+import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
 
-/** Replicas starting together with lifeguard.table.create=true all start (DynamoDB Local). */
+/** Creating the table: its indexes and TTL, and replicas starting together with lifeguard.table.create=true (DynamoDB Local). */
 class LifeguardTableTest {
+    private final DynamoDbClient dynamoDb = LocalAws.shared().dynamoDb();
 
     @Test
-    void replicasCreatingTheTableAtOnceAllFindIt() throws Exception {
-        DynamoDbClient dynamoDb = LocalAws.shared().dynamoDb();
+    void replicasCreatingTheTableAtOnceAllFindItWithItsIndexesAndTtl() throws Exception {
         String table = "race-" + UUID.randomUUID();
         int replicas = 6;
         ExecutorService pool = Executors.newFixedThreadPool(replicas);
@@ -33,9 +44,60 @@ class LifeguardTableTest {
         }
         start.countDown();
         for (Future<?> replica : started) {
-            replica.get(); // throws when a replica's start-up failed (ResourceInUseException before the fix)
+            replica.get(); // throws when a replica's start-up failed (ResourceInUseException, a second UpdateTimeToLive)
         }
         pool.shutdown();
-        assertEquals("ACTIVE", dynamoDb.describeTable(r -> r.tableName(table)).table().tableStatusAsString());
+        TableDescription created = dynamoDb.describeTable(r -> r.tableName(table)).table();
+        assertEquals("ACTIVE", created.tableStatusAsString());
+        assertIndexes(created);
+        assertTtlOn(table);
+    }
+
+    @Test
+    void theIndexesAreExactlyTheOnesTheDeployTemplateNames() {
+        String table = "indexes-" + UUID.randomUUID();
+        LifeguardTable.ensureExists(dynamoDb, table, true);
+        TableDescription created = dynamoDb.describeTable(r -> r.tableName(table)).table();
+        assertIndexes(created);
+        Map<String, ScalarAttributeType> attributes = created.attributeDefinitions().stream()
+                .collect(Collectors.toMap(a -> a.attributeName(), a -> a.attributeType()));
+        assertEquals(Map.of("pk", ScalarAttributeType.S, "instanceId", ScalarAttributeType.S, "groupName", ScalarAttributeType.S,
+                "createdAt", ScalarAttributeType.S), attributes);
+        assertTrue(LifeguardTable.missingIndexes(created).isEmpty());
+        LifeguardTable.ensureExists(dynamoDb, table, true); // a restart finds it all in place
+        assertTtlOn(table);
+    }
+
+    @Test
+    void aTableCreatedBeforeTheIndexesStillServesAndNamesWhatItLacks() {
+        String table = "old-" + UUID.randomUUID();
+        dynamoDb.createTable(r -> r.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(a -> a.attributeName("pk").attributeType(ScalarAttributeType.S))
+                .keySchema(k -> k.attributeName("pk").keyType(KeyType.HASH)));
+        LifeguardTable.ensureExists(dynamoDb, table, false);
+        TableDescription old = dynamoDb.describeTable(r -> r.tableName(table)).table();
+        assertEquals(List.of("by-group", "by-instance"), LifeguardTable.missingIndexes(old));
+        assertTrue(LifeguardTable.howToAdd(table, "by-instance").contains("\"IndexName\":\"by-instance\""));
+    }
+
+    private static void assertIndexes(TableDescription table) {
+        Map<String, GlobalSecondaryIndexDescription> indexes = table.globalSecondaryIndexes().stream()
+                .collect(Collectors.toMap(GlobalSecondaryIndexDescription::indexName, i -> i));
+        assertEquals(java.util.Set.of("by-instance", "by-group"), indexes.keySet());
+        for (Map.Entry<String, String> expected : Map.of("by-instance", "instanceId", "by-group", "groupName").entrySet()) {
+            GlobalSecondaryIndexDescription index = indexes.get(expected.getKey());
+            assertEquals(expected.getValue(), index.keySchema().get(0).attributeName());
+            assertEquals(KeyType.HASH, index.keySchema().get(0).keyType());
+            assertEquals("createdAt", index.keySchema().get(1).attributeName());
+            assertEquals(KeyType.RANGE, index.keySchema().get(1).keyType());
+            assertEquals(ProjectionType.ALL, index.projection().projectionType());
+        }
+    }
+
+    private void assertTtlOn(String table) {
+        TimeToLiveDescription ttl = dynamoDb.describeTimeToLive(r -> r.tableName(table)).timeToLiveDescription();
+        assertEquals("expiresAt", ttl.attributeName());
+        assertTrue(ttl.timeToLiveStatus() == TimeToLiveStatus.ENABLED || ttl.timeToLiveStatus() == TimeToLiveStatus.ENABLING,
+                ttl::toString);
     }
 }

@@ -1,0 +1,100 @@
+package dev.lifeguard.cli;
+
+import dev.lifeguard.MisconfiguredException;
+import dev.lifeguard.Settings;
+import dev.lifeguard.StartupChecks;
+import dev.lifeguard.aws.AwsClients;
+import dev.lifeguard.aws.Outages;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+
+/**
+ * The jar's commands besides the service: {@code history} (what Lifeguard did for an instance or
+ * a group, from the table) and {@code plan} (what it would do with an event body). They read the
+ * service's settings, call AWS only to read, and start no route and no consumer.
+ *
+ * <p>Exit status: 0 done; 1 {@code history} found no record, or {@code plan} shows a step that
+ * would fail; 2 the command could not answer (bad argument, refused body, profiles that do not
+ * load, missing table or index, AWS unreachable), with one line on standard error saying why.
+ */
+public final class Commands {
+    static final int OK = 0;
+    static final int NOTHING = 1;
+    static final int MISTAKE = 2;
+
+    private Commands() {
+    }
+
+    /** The AWS clients a command may need, each built the first time it is asked for. */
+    public record Aws(Supplier<DynamoDbClient> dynamoDb, Supplier<Ec2Client> ec2) {
+        /** Clients built from the SDK's standard settings, as the service builds them. */
+        public static Aws fromSdk() {
+            Outages outages = new Outages(Clock.systemUTC());
+            return new Aws(once(() -> AwsClients.dynamoDb(outages)), once(() -> AwsClients.ec2(outages)));
+        }
+    }
+
+    /** True when {@code args} name a command rather than asking for the service. */
+    public static boolean handles(String[] args) {
+        return args.length > 0 && (args[0].equals("history") || args[0].equals("plan"));
+    }
+
+    /** Runs the command with the service's settings from the working directory and the environment. */
+    public static int run(String[] args) {
+        return run(args, CommandSettings.of(Path.of("config", "application.properties"), System.getenv()), Aws.fromSdk(),
+                System.out, System.err);
+    }
+
+    /** @return the exit status */
+    public static int run(String[] args, Function<String, String> settings, Aws aws, PrintStream out, PrintStream err) {
+        String command = args[0];
+        List<String> rest = Arrays.asList(args).subList(1, args.length);
+        try {
+            int status = StartupChecks.aws(() -> switch (command) {
+                case "history" -> new HistoryCommand(aws.dynamoDb(), Settings.table(settings), out).run(rest);
+                case "plan" -> PlanCommand.fromSettings(settings, aws, out).run(rest);
+                default -> throw new IllegalArgumentException("not a command: " + command);
+            });
+            out.flush();
+            return status;
+        } catch (CommandException e) {
+            return fail(err, command, e.getMessage(), e.status());
+        } catch (MisconfiguredException e) {
+            return fail(err, command, e.getMessage(), MISTAKE);
+        } catch (SdkException e) {
+            return fail(err, command, "an AWS call failed: " + oneLine(e.getMessage()), MISTAKE);
+        }
+    }
+
+    private static int fail(PrintStream err, String command, String message, int status) {
+        err.println("lifeguard " + command + ": " + message);
+        err.flush();
+        return status;
+    }
+
+    private static String oneLine(String message) {
+        return String.valueOf(message).replaceAll("\\s+", " ").strip();
+    }
+
+    private static <T> Supplier<T> once(Supplier<T> build) {
+        return new Supplier<>() {
+            private T built;
+
+            @Override
+            public synchronized T get() {
+                if (built == null) {
+                    built = build.get();
+                }
+                return built;
+            }
+        };
+    }
+}

@@ -1,0 +1,148 @@
+package dev.lifeguard.cli;
+
+import dev.lifeguard.event.Identifiers;
+import dev.lifeguard.store.LifeguardTable;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexDescription;
+import software.amazon.awssdk.services.dynamodb.model.IndexStatus;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
+
+/**
+ * {@code history [--json] [--limit N] [--group] <instance-id | group-name>}: what Lifeguard did
+ * for an instance or a group, and when, read from the table's {@code by-instance} or
+ * {@code by-group} index. The newest {@code N} records (50 unless told) are printed oldest first,
+ * as a log reads. An argument shaped like an instance id is an instance; {@code --group} reads it
+ * as a group name instead (AWS allows a group called {@code i-0123abcd}).
+ */
+final class HistoryCommand {
+    static final int DEFAULT_LIMIT = 50;
+    static final String USAGE = "usage: lifeguard history [--json] [--limit N] [--group] <instance-id | group-name>";
+
+    private final Supplier<DynamoDbClient> dynamoDb;
+    private final String table;
+    private final PrintStream out;
+
+    HistoryCommand(Supplier<DynamoDbClient> dynamoDb, String table, PrintStream out) {
+        this.dynamoDb = dynamoDb;
+        this.table = table;
+        this.out = out;
+    }
+
+    /** Who the records are about: an instance or a group, and the index that lists them. */
+    record Subject(String what, String value, String index) {
+        String describe() {
+            return what + " " + Identifiers.forLog(value);
+        }
+    }
+
+    int run(List<String> args) {
+        boolean json = false;
+        boolean group = false;
+        int limit = DEFAULT_LIMIT;
+        String target = null;
+        boolean options = true;
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            if (options && arg.startsWith("--")) {
+                switch (arg) {
+                    case "--json" -> json = true;
+                    case "--group" -> group = true;
+                    case "--limit" -> limit = limit(i + 1 < args.size() ? args.get(++i) : null);
+                    case "--" -> options = false;
+                    default -> throw new CommandException(Commands.MISTAKE, "unknown option " + Identifiers.quote(arg) + "; " + USAGE);
+                }
+            } else if (target == null) {
+                target = arg;
+            } else {
+                throw new CommandException(Commands.MISTAKE, "one instance or group at a time; " + USAGE);
+            }
+        }
+        if (target == null) {
+            throw new CommandException(Commands.MISTAKE, "name an instance or a group; " + USAGE);
+        }
+        Subject subject = subject(target, group);
+        checkTable(subject.index());
+        List<Map<String, AttributeValue>> records = newest(subject, limit);
+        if (json) {
+            out.println(HistoryText.json(records));
+        } else if (records.isEmpty()) {
+            String hint = subject.what().equals("group") && target.startsWith("i-")
+                    ? " (it is not an instance id: i- and 8 or 17 hex digits)" : "";
+            out.println("no records for " + subject.describe() + hint + " in table " + table
+                    + " (a record is kept lifeguard.table.retention-days after its last write)");
+        } else {
+            HistoryText.print(out, subject, table, records, limit);
+        }
+        return records.isEmpty() ? Commands.NOTHING : Commands.OK;
+    }
+
+    static Subject subject(String target, boolean forceGroup) {
+        if (!forceGroup && Identifiers.isInstanceId(target)) {
+            return new Subject("instance", target, LifeguardTable.BY_INSTANCE);
+        }
+        if (Identifiers.isGroupName(target)) {
+            return new Subject("group", target, LifeguardTable.BY_GROUP);
+        }
+        throw new CommandException(Commands.MISTAKE, Identifiers.quote(target) + " is neither an EC2 instance id"
+                + " (i- and 8 or 17 hex digits) nor an Auto Scaling group name (1 to 255 characters, no control characters"
+                + " but tab, CR and LF)");
+    }
+
+    private static int limit(String value) {
+        try {
+            int limit = Integer.parseInt(String.valueOf(value));
+            if (limit > 0) {
+                return limit;
+            }
+        } catch (NumberFormatException e) {
+            // the message below
+        }
+        throw new CommandException(Commands.MISTAKE, "--limit takes a positive number, not " + Identifiers.quote(value));
+    }
+
+    /** The table must exist and have the index, built: otherwise say which, and how to add it. */
+    private void checkTable(String index) {
+        TableDescription description;
+        try {
+            description = dynamoDb.get().describeTable(r -> r.tableName(table)).table();
+        } catch (ResourceNotFoundException e) {
+            throw new CommandException(Commands.MISTAKE, "DynamoDB table '" + table + "' does not exist"
+                    + " (set LIFEGUARD_TABLE, lifeguard.table, to the service's table)");
+        }
+        if (LifeguardTable.missingIndexes(description).contains(index)) {
+            throw new CommandException(Commands.MISTAKE, "DynamoDB table '" + table + "' has no index '" + index
+                    + "' (it was created before Lifeguard listed records); add it with: " + LifeguardTable.howToAdd(table, index));
+        }
+        description.globalSecondaryIndexes().stream()
+                .filter(i -> i.indexName().equals(index) && i.indexStatus() != IndexStatus.ACTIVE)
+                .map(GlobalSecondaryIndexDescription::indexStatusAsString)
+                .findFirst()
+                .ifPresent(status -> {
+                    throw new CommandException(Commands.MISTAKE, "index '" + index + "' of DynamoDB table '" + table
+                            + "' is " + status + ", not yet ACTIVE: try again once DynamoDB has built it");
+                });
+    }
+
+    /** The newest {@code limit} records, oldest first. */
+    private List<Map<String, AttributeValue>> newest(Subject subject, int limit) {
+        String hash = LifeguardTable.INDEXES.get(subject.index());
+        List<Map<String, AttributeValue>> records = new ArrayList<>(dynamoDb.get().queryPaginator(r -> r.tableName(table)
+                        .indexName(subject.index())
+                        .keyConditionExpression("#k = :v")
+                        .expressionAttributeNames(Map.of("#k", hash))
+                        .expressionAttributeValues(Map.of(":v", AttributeValue.fromS(subject.value())))
+                        .scanIndexForward(false)
+                        .limit(Math.min(limit, 100)))
+                .items().stream().limit(limit).toList());
+        Collections.reverse(records);
+        return records;
+    }
+}

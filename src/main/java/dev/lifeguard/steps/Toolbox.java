@@ -1,0 +1,33 @@
+package dev.lifeguard.steps;
+
+import dev.lifeguard.steps.chef.ChefCleanup;
+import dev.lifeguard.steps.exec.CommandRunner;
+import dev.lifeguard.steps.route53.Route53Cleanup;
+import dev.lifeguard.steps.route53.Route53Upsert;
+import dev.lifeguard.steps.salt.SaltAcceptKey;
+import dev.lifeguard.steps.salt.SaltDeleteKey;
+import dev.lifeguard.steps.salt.SaltState;
+import dev.lifeguard.steps.ssm.SsmCommand;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import software.amazon.awssdk.services.route53.Route53Client;
+import software.amazon.awssdk.services.ssm.SsmClient;
+
+/** Every kind of step a profile may name, by its type: one list for the service and for {@code plan}. */
+public final class Toolbox {
+    private Toolbox() {
+    }
+
+    public static Map<String, Step> steps(CommandRunner commands, Route53Client route53, SsmClient ssm) {
+        return Stream.of(
+                        new ChefCleanup(commands),
+                        new SaltAcceptKey(commands),
+                        new SaltState(commands),
+                        new SaltDeleteKey(commands),
+                        new Route53Cleanup(route53),
+                        new Route53Upsert(route53),
+                        new SsmCommand(ssm))
+                .collect(Collectors.toMap(Step::type, step -> step));
+    }
+}
