@@ -1,26 +1,16 @@
 package dev.lifeguard;
 
-import org.apache.camel.main.BaseMainSupport;
+import java.nio.file.Path;
 import org.apache.camel.main.Main;
-import org.apache.camel.main.MainListenerSupport;
 
-/** Runs Lifeguard with routes from ./routes and settings from ./config (see config/application.properties). */
+/** Runs Lifeguard with routes from routes/ and settings from config/ under LIFEGUARD_HOME (the working directory by default). */
 public final class Lifeguard {
     public static void main(String[] args) throws Exception {
-        String misplaced = StartupChecks.workingDirectory();
-        if (misplaced != null) {
-            System.err.println("lifeguard: " + misplaced);
-            System.exit(2);
-        }
+        Path home = StartupChecks.home();
         Main main = new Main();
         main.configure().addConfiguration(LifeguardConfiguration.class);
-        main.setPropertyPlaceholderLocations("file:config/application.properties");
-        main.addMainListener(new MainListenerSupport() {
-            @Override
-            public void beforeStart(BaseMainSupport starting) {
-                LifeguardConfiguration.checkRoutes(starting.getCamelContext());
-            }
-        });
+        main.setPropertyPlaceholderLocations("file:" + home.resolve("config/application.properties"));
+        main.addMainListener(new StartupListener(home));
         try {
             System.exit(main.run(args));
         } catch (RuntimeException e) {
