@@ -1,13 +1,13 @@
 package dev.lifeguard;
 
 import dev.lifeguard.cli.Commands;
-import org.apache.camel.main.BaseMainSupport;
+import java.nio.file.Path;
 import org.apache.camel.main.Main;
-import org.apache.camel.main.MainListenerSupport;
 
 /**
- * Runs Lifeguard with routes from ./routes and settings from ./config (see config/application.properties);
- * {@code history} and {@code plan} as the first argument run that command instead (see {@link Commands}).
+ * Runs Lifeguard with routes from routes/ and settings from config/ under LIFEGUARD_HOME (the
+ * working directory by default); {@code history} and {@code plan} as the first argument run
+ * that command instead (see {@link Commands}).
  */
 public final class Lifeguard {
     public static void main(String[] args) throws Exception {
@@ -15,20 +15,11 @@ public final class Lifeguard {
             // history or plan: read, print, exit; no route starts, no queue is polled.
             System.exit(Commands.run(args));
         }
-        String misplaced = StartupChecks.workingDirectory();
-        if (misplaced != null) {
-            System.err.println("lifeguard: " + misplaced);
-            System.exit(2);
-        }
+        Path home = StartupChecks.home();
         Main main = new Main();
         main.configure().addConfiguration(LifeguardConfiguration.class);
-        main.setPropertyPlaceholderLocations("file:config/application.properties");
-        main.addMainListener(new MainListenerSupport() {
-            @Override
-            public void beforeStart(BaseMainSupport starting) {
-                LifeguardConfiguration.checkRoutes(starting.getCamelContext());
-            }
-        });
+        main.setPropertyPlaceholderLocations("file:" + home.resolve("config/application.properties"));
+        main.addMainListener(new StartupListener(home));
         try {
             System.exit(main.run(args));
         } catch (RuntimeException e) {

@@ -11,8 +11,11 @@ import dev.lifeguard.engine.EventEngine;
 import dev.lifeguard.engine.GracefulShutdown;
 import dev.lifeguard.event.EventParser;
 import dev.lifeguard.event.Kind;
+import dev.lifeguard.health.ReachableCheck;
+import dev.lifeguard.health.TableProbe;
 import dev.lifeguard.intake.DeadLetterQueue;
 import dev.lifeguard.intake.FailureHandler;
+import dev.lifeguard.metrics.LifeguardMetrics;
 import dev.lifeguard.profiles.ProfileLoader;
 import dev.lifeguard.profiles.ProfileStore;
 import dev.lifeguard.steps.Step;
@@ -33,6 +36,9 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.model.Model;
@@ -60,6 +66,11 @@ public class LifeguardConfiguration implements CamelConfiguration {
 
         Clock clock = Clock.systemUTC();
         Outages outages = new Outages(clock);
+        // The registry Camel's metrics endpoint serves (camel-micrometer-prometheus binds it by this name).
+        MeterRegistry meters = boundOrBuilt(registry, "metricsRegistry", MeterRegistry.class,
+                () -> new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        LifeguardMetrics metrics = new LifeguardMetrics(meters, settings.metricsGroupLabel());
+        registry.bind("metrics", metrics);
         boolean sqsBound = registry.lookupByNameAndType("sqsClient", SqsClient.class) != null;
         // One connection for each thread that may call SQS at once: intake (hiding, releasing,
         // dead-lettering), the engine's work threads (retries) and its scheduler (batches).
@@ -87,6 +98,11 @@ public class LifeguardConfiguration implements CamelConfiguration {
             LifeguardTable.ensureExists(dynamoDb, settings.table(), settings.createTable());
             return null;
         });
+        // Readiness: DOWN while the queue or the table cannot be reached (Camel's own context
+        // check adds DOWN while starting or shutting down).
+        registry.bind("queueReadiness", new ReachableCheck("queue",
+                () -> outages.outage("Sqs").map(cause -> "SQS does not answer for " + queue.name() + ": " + cause)));
+        registry.bind("tableReadiness", new ReachableCheck("table", new TableProbe(dynamoDb, settings.table(), outages, clock)));
 
         String worker = workerId();
         OutcomeRecorder outcomes = new OutcomeRecorder(dynamoDb, settings.table(), worker, settings.dryRun(),
@@ -101,10 +117,11 @@ public class LifeguardConfiguration implements CamelConfiguration {
         // Every kind of step a profile may name, by its type.
         CommandRunner commands = new CommandRunner(camelContext.createProducerTemplate());
         Map<String, Step> steps = Toolbox.steps(commands, route53, ssm);
-        ProfileStore profiles = loadProfiles(settings,
-                steps.values().stream().collect(Collectors.toMap(Step::type, Step::settings)), clock);
+        Path home = Path.of(properties.resolveProperty("lifeguard.home").orElse(""));
+        ProfileStore profiles = loadProfiles(home.resolve(settings.profiles()),
+                steps.values().stream().collect(Collectors.toMap(Step::type, Step::settings)), clock, metrics);
         FailureHandler failures = new FailureHandler(settings, outcomes,
-                new DeadLetterQueue(sqs, deadLetterQueue.url()), messages, profiles);
+                new DeadLetterQueue(sqs, deadLetterQueue.url()), messages, profiles, metrics);
         registry.bind("failures", failures);
 
         EventEngine engine = new EventEngine(new EventEngine.Needs(profiles, steps, ec2Instances(ec2),
@@ -113,7 +130,7 @@ public class LifeguardConfiguration implements CamelConfiguration {
                         settings.retention(), clock),
                 messages, lifecycleActions, camelContext.createProducerTemplate(), failures::failureResult,
                 settings.stepThreads(), settings.maxAttempts(), settings.dryRun(),
-                Duration.ofSeconds(settings.heartbeatSeconds()), clock));
+                Duration.ofSeconds(settings.heartbeatSeconds()), clock, metrics));
         registry.bind("engine", engine);
         camelContext.getManagementStrategy().addEventNotifier(new GracefulShutdown(polling::stop, engine,
                 Duration.ofSeconds(settings.shutdownGraceSeconds())));
@@ -140,13 +157,13 @@ public class LifeguardConfiguration implements CamelConfiguration {
         return new Ec2Instances(ec2);
     }
 
-    private static ProfileStore loadProfiles(Settings settings, Map<String, Set<String>> stepTypes, Clock clock) {
-        Path file = Path.of(settings.profiles());
+    private static ProfileStore loadProfiles(Path file, Map<String, Set<String>> stepTypes, Clock clock,
+                                             LifeguardMetrics metrics) {
         if (!Files.isReadable(file)) {
             throw new MisconfiguredException("profiles file " + file.toAbsolutePath() + " cannot be read; set LIFEGUARD_PROFILES (lifeguard.profiles)");
         }
         try {
-            return new ProfileStore(file, new ProfileLoader(stepTypes), clock);
+            return new ProfileStore(file, new ProfileLoader(stepTypes), clock, metrics);
         } catch (ProfileLoader.InvalidProfilesException e) {
             throw new MisconfiguredException("profiles file " + file + " is invalid: " + e.getMessage(), e);
         }

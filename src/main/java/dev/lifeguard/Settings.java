@@ -25,7 +25,8 @@ public record Settings(
         int shutdownGraceSeconds,
         int consumers,
         int intakeThreads,
-        int retentionDays) {
+        int retentionDays,
+        boolean metricsGroupLabel) {
 
     /** DynamoDB's own rule for table names. */
     private static final java.util.regex.Pattern TABLE_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_.-]{3,255}");
@@ -55,7 +56,8 @@ public record Settings(
                 positive(lookup, "lifeguard.shutdown.grace-seconds", 20),
                 positive(lookup, "lifeguard.consumers", 2),
                 positive(lookup, "lifeguard.intake.threads", 8),
-                positive(lookup, "lifeguard.table.retention-days", 30));
+                positive(lookup, "lifeguard.table.retention-days", 30),
+                bool(lookup, "lifeguard.metrics.group-label"));
     }
 
     /**
@@ -77,6 +79,27 @@ public record Settings(
     /** How long the table keeps a record after its last write (its {@code expiresAt}, DynamoDB TTL). */
     public java.time.Duration retention() {
         return java.time.Duration.ofDays(retentionDays);
+    }
+
+    /**
+     * The port of the health and metrics endpoint ({@code lifeguard.health.port}); 0 turns it
+     * off. Read before Camel starts, since Camel's management server is configured from it.
+     */
+    public static int healthPort(Function<String, String> lookup) {
+        String value = lookup.apply("lifeguard.health.port");
+        if (value == null || value.isBlank()) {
+            return 9876;
+        }
+        try {
+            int port = Integer.parseInt(value.trim());
+            if (port >= 0 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the error below
+        }
+        throw new MisconfiguredException("LIFEGUARD_HEALTH_PORT (lifeguard.health.port) must be a port number, or 0 to turn"
+                + " the health and metrics endpoint off, not '" + value + "'");
     }
 
     /** The result to complete a hook with when its steps have failed for the last time. */

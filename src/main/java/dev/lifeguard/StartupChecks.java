@@ -13,16 +13,22 @@ public final class StartupChecks {
     private StartupChecks() {
     }
 
-    /** @return what is wrong with the working directory, or null when routes/ and config/ are there */
-    static String workingDirectory() {
-        Path here = Path.of("").toAbsolutePath();
+    /**
+     * Where routes/ and config/ are: {@code LIFEGUARD_HOME}, else the working directory. Exits
+     * with status 2 and one line naming the fix when either is missing there.
+     */
+    static Path home() {
+        String set = System.getenv("LIFEGUARD_HOME");
+        Path home = set == null || set.isBlank() ? Path.of("") : Path.of(set.trim());
         for (Path needed : new Path[] {Path.of("config", "application.properties"), Path.of("routes")}) {
-            if (!Files.exists(needed)) {
-                return needed + " not found in " + here + ": start Lifeguard from the directory that holds routes/ and"
-                        + " config/ (the repository root, or /opt/lifeguard in the container)";
+            if (!Files.exists(home.resolve(needed))) {
+                System.err.println("lifeguard: " + needed + " not found in " + home.toAbsolutePath() + ": set LIFEGUARD_HOME to the"
+                        + " directory that holds routes/ and config/ (the repository root, or /opt/lifeguard in the container),"
+                        + " or start Lifeguard there");
+                System.exit(2);
             }
         }
-        return null;
+        return home;
     }
 
     /**

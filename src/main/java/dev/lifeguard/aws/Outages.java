@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -56,6 +57,13 @@ public final class Outages implements ExecutionInterceptor {
             LOG.warn("{} does not answer: {}; calls back off and retry until it does", name, cause);
             return new Outage(clock.instant(), cause, new AtomicLong());
         }).failedCalls().incrementAndGet();
+    }
+
+    /** The outage a service is in right now, as its first failure described it; empty when it answers. */
+    public Optional<String> outage(String service) {
+        Outage outage = current.get(service);
+        return outage == null ? Optional.empty()
+                : Optional.of(outage.cause() + " (since " + outage.since() + ", " + outage.failedCalls().get() + " call(s) failed)");
     }
 
     /** Whether a service is in an outage right now (by its SDK name: Sqs, DynamoDb, AutoScaling, …). */

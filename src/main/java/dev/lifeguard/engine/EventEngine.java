@@ -6,6 +6,7 @@ import dev.lifeguard.aws.Outages;
 import dev.lifeguard.aws.SqsMessages;
 import dev.lifeguard.event.LifecycleEvent;
 import dev.lifeguard.log.Bugs;
+import dev.lifeguard.metrics.LifeguardMetrics;
 import dev.lifeguard.profiles.Profile;
 import dev.lifeguard.profiles.ProfileStore;
 import dev.lifeguard.profiles.StepSpec;
@@ -89,6 +90,7 @@ public class EventEngine implements StepRuns.Events {
                 }
             }));
     private volatile boolean accepting = true;
+    private final LifeguardMetrics metrics;
     /** routes/finish.camel.yaml's endpoint, looked up once. */
     private volatile Endpoint finish;
 
@@ -96,7 +98,7 @@ public class EventEngine implements StepRuns.Events {
     public record Needs(ProfileStore profiles, Map<String, Step> steps, Ec2Instances ec2, InstanceFactsStore facts,
                         Claims claims, SqsMessages messages, LifecycleActions lifecycleActions, ProducerTemplate producer,
                         Function<LifecycleEvent, String> failureResult, int stepThreads, int maxAttempts, boolean dryRun,
-                        Duration heartbeatGap, Clock clock) {
+                        Duration heartbeatGap, Clock clock, LifeguardMetrics metrics) {
     }
 
     public EventEngine(Needs needs) {
@@ -110,13 +112,15 @@ public class EventEngine implements StepRuns.Events {
         // Finishing events (two calls each), heartbeats, looks at parked steps, lease renewals.
         this.work = Executors.newFixedThreadPool(WORK_THREADS, named("lifeguard-work"));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(named("lifeguard-scheduler"));
-        this.heartbeats = new Heartbeats(needs.lifecycleActions(), needs.heartbeatGap(), work, needs.clock());
+        this.metrics = needs.metrics();
+        this.heartbeats = new Heartbeats(needs.lifecycleActions(), needs.heartbeatGap(), work, needs.clock(), metrics);
         this.producer = needs.producer();
         this.failureResult = needs.failureResult();
         this.maxAttempts = needs.maxAttempts();
         this.clock = needs.clock();
         this.bugs = new Bugs(clock);
-        this.runs = new StepRuns(needs.steps(), claims, stepThreads, work, scheduler, needs.dryRun(), clock, this);
+        this.runs = new StepRuns(needs.steps(), claims, stepThreads, work, scheduler, needs.dryRun(), clock, this, metrics);
+        metrics.watch(this::holding, this::parkedSteps);
         scheduler.scheduleWithFixedDelay(this::everySecond, 1, 1, TimeUnit.SECONDS);
         scheduler.scheduleWithFixedDelay(messages::deleteQueued, 100, 100, TimeUnit.MILLISECONDS);
     }
@@ -171,6 +175,10 @@ public class EventEngine implements StepRuns.Events {
             throw e;
         }
         if (claim instanceof Claims.Taken taken) {
+            if (taken.tookOver()) {
+                metrics.tookOver();
+                LOG.info("Took over {} from a worker whose lease ran out (attempt {})", event.describe(), taken.attempt());
+            }
             candidate.attempt = taken.attempt();
             candidate.earlier = taken.steps();
             candidate.renewDue = clock.instant().plus(claims.lease().dividedBy(3));
@@ -339,6 +347,7 @@ public class EventEngine implements StepRuns.Events {
             String completed = done.getMessage().getHeader("LifeguardHookResult", String.class);
             Verdict again = completed != null && verdict.completedWith() == null ? verdict.completed(completed) : verdict;
             long delay = Math.min(30, 1L << Math.min(5, h.finishTries++));
+            metrics.retried("finish");
             Outages.warnUnlessOutage(LOG, done.getException(), "Could not finish {} ({}); trying again in {} s",
                     h.event.describe(), StepFailures.describe(done.getException()), delay);
             scheduler.schedule(() -> work.execute(() -> finish(h, again)), delay, TimeUnit.SECONDS);
@@ -412,6 +421,9 @@ public class EventEngine implements StepRuns.Events {
             heartbeats.sendDue();
             runs.checkParked();
             renewLeases();
+            // An edit of the profiles file is loaded, or rejected and reported, within seconds,
+            // not when the next event happens to need a profile.
+            profiles.current();
         } catch (RuntimeException e) {
             bugs.report(LOG, "The engine's scheduler hit a bug; it keeps running", e);
         }

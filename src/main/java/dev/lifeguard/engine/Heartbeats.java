@@ -2,6 +2,7 @@ package dev.lifeguard.engine;
 
 import dev.lifeguard.aws.LifecycleActions;
 import dev.lifeguard.aws.Outages;
+import dev.lifeguard.metrics.LifeguardMetrics;
 import dev.lifeguard.event.LifecycleEvent;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,7 +49,10 @@ final class Heartbeats {
         }
     }
 
-    Heartbeats(LifecycleActions lifecycleActions, Duration maxGap, ExecutorService senders, Clock clock) {
+    private final LifeguardMetrics metrics;
+
+    Heartbeats(LifecycleActions lifecycleActions, Duration maxGap, ExecutorService senders, Clock clock, LifeguardMetrics metrics) {
+        this.metrics = metrics;
         this.lifecycleActions = lifecycleActions;
         this.maxGap = maxGap;
         this.senders = senders;
@@ -91,9 +95,11 @@ final class Heartbeats {
                 held.remove(beat.event.actionToken());
                 return;
             }
+            metrics.heartbeat(true);
             beat.failures = 0;
             beat.due = clock.instant().plus(beat.gap);
         } catch (RuntimeException e) {
+            metrics.heartbeat(false);
             beat.failures++;
             long backoff = Math.min(MAX_BACKOFF.toMillis(), 1000L << Math.min(5, beat.failures));
             backoff = Math.min(backoff, Math.max(1000, beat.gap.toMillis() / 2));

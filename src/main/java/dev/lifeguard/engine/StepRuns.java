@@ -6,6 +6,7 @@ import dev.lifeguard.steps.Heartbeat;
 import dev.lifeguard.steps.Step;
 import dev.lifeguard.steps.StepOutcome;
 import dev.lifeguard.steps.StepRequest;
+import dev.lifeguard.metrics.LifeguardMetrics;
 import dev.lifeguard.steps.StepResult;
 import dev.lifeguard.steps.StepsReport;
 import dev.lifeguard.steps.WaitingStep;
@@ -54,8 +55,11 @@ final class StepRuns {
     private final Events events;
     private final Set<Parked> parked = ConcurrentHashMap.newKeySet();
 
+    private final LifeguardMetrics metrics;
+
     StepRuns(Map<String, Step> steps, Claims claims, ExecutorService stepThreads, ExecutorService work,
-             ScheduledExecutorService scheduler, boolean dryRun, Clock clock, Events events) {
+             ScheduledExecutorService scheduler, boolean dryRun, Clock clock, Events events, LifeguardMetrics metrics) {
+        this.metrics = metrics;
         this.steps = Map.copyOf(steps);
         this.claims = claims;
         this.stepThreads = stepThreads;
@@ -214,6 +218,10 @@ final class StepRuns {
         int ended = h.stepEnded(index, result);
         if (ended < 0) {
             return;
+        }
+        if (record) {
+            // Run here, in this attempt (a step that ended in an earlier attempt is not counted again).
+            metrics.stepEnded(result.type(), result.status(), Duration.ofMillis(result.durationMillis()));
         }
         if (record && !result.failed()) {
             try {

@@ -3,6 +3,7 @@ package dev.lifeguard.intake;
 import dev.lifeguard.Settings;
 import dev.lifeguard.aws.Outages;
 import dev.lifeguard.log.Bugs;
+import dev.lifeguard.metrics.LifeguardMetrics;
 import software.amazon.awssdk.core.exception.SdkException;
 import dev.lifeguard.aws.SqsMessages;
 import dev.lifeguard.engine.Inbound;
@@ -30,10 +31,12 @@ public class FailureHandler {
     private final DeadLetterQueue deadLetters;
     private final SqsMessages messages;
     private final ProfileStore profiles;
+    private final LifeguardMetrics metrics;
     private final Bugs bugs = new Bugs(java.time.Clock.systemUTC());
 
     public FailureHandler(Settings settings, OutcomeRecorder outcomes, DeadLetterQueue deadLetters, SqsMessages messages,
-                          ProfileStore profiles) {
+                          ProfileStore profiles, LifeguardMetrics metrics) {
+        this.metrics = metrics;
         this.settings = settings;
         this.outcomes = outcomes;
         this.deadLetters = deadLetters;
@@ -54,6 +57,7 @@ public class FailureHandler {
             if (outcomes.refused(inbound.messageId(), reason)) {
                 LOG.warn("SQS message {} {}; sending it to the dead-letter queue", inbound.messageId(), reason);
                 deadLetters.send(inbound.rawBody(), reason, inbound.messageId());
+                metrics.deadLettered("refused");
                 outcomes.deadLettered(inbound.messageId());
             }
             messages.delete(inbound.receiptHandle());
@@ -114,6 +118,7 @@ public class FailureHandler {
     /** Sends a message given up on to the dead-letter queue with the reason. */
     public void deadLetter(Verdict verdict) {
         deadLetters.send(verdict.inbound().rawBody(), verdict.deadLetterReason(), verdict.inbound().messageId());
+        metrics.deadLettered("gave-up");
     }
 
     private static boolean fromAws(Throwable error) {

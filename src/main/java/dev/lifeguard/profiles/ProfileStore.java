@@ -1,5 +1,6 @@
 package dev.lifeguard.profiles;
 
+import dev.lifeguard.metrics.LifeguardMetrics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,9 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The profiles in force. The file is checked for changes at most every few seconds, when a
- * profile is needed; a changed file that fails to load is rejected with its reason logged, and
- * the previous profiles stay in force until it is fixed.
+ * The profiles in force. The file is checked for changes at most every few seconds, by the
+ * engine's timer and when a profile is needed; a changed file that fails to load is rejected with
+ * its reason logged (and counted), and the previous profiles stay in force until it is fixed.
  */
 public class ProfileStore {
     private static final Logger LOG = LoggerFactory.getLogger(ProfileStore.class);
@@ -26,9 +27,15 @@ public class ProfileStore {
     private FileTime loadedVersion;
     private FileTime rejectedVersion;
     private Instant nextCheck;
+    private final LifeguardMetrics metrics;
 
     /** Loads the file now: Lifeguard does not start with profiles it cannot read. */
     public ProfileStore(Path file, ProfileLoader loader, Clock clock) {
+        this(file, loader, clock, LifeguardMetrics.none());
+    }
+
+    public ProfileStore(Path file, ProfileLoader loader, Clock clock, LifeguardMetrics metrics) {
+        this.metrics = metrics;
         this.file = file;
         this.loader = loader;
         this.clock = clock;
@@ -51,9 +58,11 @@ public class ProfileStore {
             current = loader.load(file);
             loadedVersion = version;
             rejectedVersion = null;
+            metrics.profilesEdited(true);
             LOG.info("Profiles reloaded from {}: {} group profile(s)", file, current.groups().size());
         } catch (RuntimeException e) {
             rejectedVersion = version;
+            metrics.profilesEdited(false);
             LOG.error("Rejected the edit of {}: {}. The previous profiles stay in force until it is fixed.", file, e.getMessage());
         }
         return current;

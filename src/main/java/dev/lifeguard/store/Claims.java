@@ -33,8 +33,11 @@ public class Claims {
     public sealed interface Claim permits Taken, Done, Held {
     }
 
-    /** Ours now. {@code attempt} counts claims, 1 for the first; {@code steps} is what earlier attempts recorded. */
-    public record Taken(int attempt, Map<String, StepRecord> steps) implements Claim {
+    /**
+     * Ours now. {@code attempt} counts claims, 1 for the first; {@code steps} is what earlier
+     * attempts recorded; {@code tookOver} when another worker's lease had run out on it.
+     */
+    public record Taken(int attempt, Map<String, StepRecord> steps, boolean tookOver) implements Claim {
     }
 
     /** The event was handled already: this delivery is a duplicate. */
@@ -96,7 +99,7 @@ public class Claims {
             dynamoDb.putItem(r -> r.tableName(table)
                     .item(item)
                     .conditionExpression("attribute_not_exists(pk)"));
-            return new Taken(1, Map.of());
+            return new Taken(1, Map.of(), false);
         } catch (ConditionalCheckFailedException exists) {
             return claimExisting(key, now, listing);
         }
@@ -133,9 +136,13 @@ public class Claims {
                             + " OR (#status = :claimed AND (leaseExpiresAt < :now OR #owner = :owner))")
                     .expressionAttributeNames(names)
                     .expressionAttributeValues(values)
-                    .returnValues(ReturnValue.ALL_NEW)
+                    // The item as it was: whose claim this replaces, and what its steps recorded
+                    // (the update keeps stepState and adds one attempt).
+                    .returnValues(ReturnValue.ALL_OLD)
                     .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).attributes();
-            return new Taken(Integer.parseInt(item.get("attempts").n()), steps(item));
+            int attempts = item.containsKey("attempts") ? Integer.parseInt(item.get("attempts").n()) : 0;
+            boolean tookOver = CLAIMED.equals(text(item, "status")) && !owner.equals(text(item, "owner"));
+            return new Taken(attempts + 1, steps(item), tookOver);
         } catch (ConditionalCheckFailedException e) {
             Map<String, AttributeValue> item = e.item();
             if (item != null && CLAIMED.equals(text(item, "status"))) {

@@ -222,6 +222,8 @@ public final class Bench {
         env.put("LIFEGUARD_TABLE", queue);
         env.put("LIFEGUARD_TABLE_CREATE", "true");
         env.put("LIFEGUARD_PROFILES", profiles);
+        // Health and metrics served as in production, on a port of their own.
+        env.put("LIFEGUARD_HEALTH_PORT", Integer.toString(dev.lifeguard.local.MotoServer.freePort()));
         env.put("AWS_REGION", "us-east-1");
         env.put("AWS_ACCESS_KEY_ID", KEY);
         env.put("AWS_SECRET_ACCESS_KEY", KEY);

@@ -60,6 +60,8 @@ final class Jar {
         settings.put("LIFEGUARD_TABLE_CREATE", "true");
         settings.put("LIFEGUARD_PROFILES", profiles);
         settings.put("LIFEGUARD_POLL_WAIT_SECONDS", "1");
+        // Replicas run side by side here: no health endpoint unless a test asks for one on a port of its own.
+        settings.put("LIFEGUARD_HEALTH_PORT", "0");
         return settings;
     }
 }

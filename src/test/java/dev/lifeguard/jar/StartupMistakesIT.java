@@ -61,7 +61,7 @@ class StartupMistakesIT {
         "a profiles file that does not load | LIFEGUARD_PROFILES=pom.xml         | .      | profiles file pom.xml is invalid",
         "no region                  | AWS_REGION=                                | .      | no AWS region: set AWS_REGION",
         "no credentials             | AWS_ACCESS_KEY_ID=                         | .      | no AWS credentials",
-        "another working directory  | LIFEGUARD_POLL_WAIT_SECONDS=1              | target | start Lifeguard from the directory that holds routes/ and config/",
+        "another working directory  | LIFEGUARD_POLL_WAIT_SECONDS=1              | target | set LIFEGUARD_HOME to the directory that holds routes/ and config/",
     })
     void aStartUpMistakeExitsWithTwoAndNamesWhatToFix(String mistake, String setting, String directory, String expected)
             throws Exception {
@@ -128,6 +128,23 @@ class StartupMistakesIT {
     }
 
     @Test
+    void lifeguardHomeNamesWhereRoutesAndConfigAreWhenStartedElsewhere() throws Exception {
+        Map<String, String> env = baseEnvironment("startup-home");
+        // Routes, settings and the (relative) profiles path are all found under LIFEGUARD_HOME.
+        env.put("LIFEGUARD_HOME", Path.of("").toAbsolutePath().toString());
+        Process lifeguard = startJar(env, Path.of("target"), "startup-home.log");
+        try {
+            Fixtures.awaitUntil("polling", Duration.ofSeconds(60), () -> read("startup-home.log").contains("Started sqs-intake"));
+            assertTrue(lifeguard.isAlive(), read("startup-home.log"));
+            assertTrue(read("startup-home.log").contains("Profiles loaded from " + Path.of("").toAbsolutePath()
+                    .resolve("src/test/resources/profiles/none.yaml")), read("startup-home.log"));
+        } finally {
+            lifeguard.destroy();
+            lifeguard.waitFor(40, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void twoReplicasCreatingTheTableAtOnceBothStart() throws Exception {
         Map<String, String> env = baseEnvironment("startup-race");
         Process first = startJar(env, Path.of("."), "startup-race-1.log");
@@ -161,6 +178,7 @@ class StartupMistakesIT {
         env.put("LIFEGUARD_TABLE_CREATE", "true");
         env.put("LIFEGUARD_POLL_WAIT_SECONDS", "1");
         env.put("LIFEGUARD_PROFILES", "src/test/resources/profiles/none.yaml");
+        env.put("LIFEGUARD_HEALTH_PORT", "0");
         return env;
     }
 

@@ -46,6 +46,8 @@ public final class LocalMode {
         main.addOverrideProperty("lifeguard.table", TABLE);
         main.addOverrideProperty("lifeguard.table.create", "true");
         main.addOverrideProperty("lifeguard.dry-run", "true");
+        // The example profiles, so that every sample shows the steps its group would run.
+        main.addOverrideProperty("lifeguard.profiles", "examples/profiles.yaml");
         main.addOverrideProperty("lifeguard.max-attempts", "3");
         main.addOverrideProperty("lifeguard.visibility-seconds", "5");
         // Short polls so that Ctrl-C stops at once; in production a 20 s poll is cheaper.

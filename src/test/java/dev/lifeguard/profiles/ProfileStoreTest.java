@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -43,7 +44,7 @@ class ProfileStoreTest {
     Path dir;
 
     @Test
-    void theShippedProfilesLoad() {
+    void theShippedProfilesLoadAndDoNothingButTheExamplesDo() {
         // The real steps, so that every setting the shipped file uses is one they accept.
         CommandRunner commands = new CommandRunner(null);
         Route53Client route53 = Route53Client.builder().region(Region.AWS_GLOBAL).build();
@@ -52,7 +53,16 @@ class ProfileStoreTest {
                         new SaltState(commands), new SaltDeleteKey(commands), new Route53Cleanup(route53),
                         new Route53Upsert(route53), new SsmCommand(ssm))
                 .collect(Collectors.toMap(Step::type, Step::settings)));
-        Profiles profiles = all.load(Path.of("config/profiles.yaml"));
+        // As shipped, config/profiles.yaml runs no step for any group: safe to start anywhere.
+        Profiles shipped = all.load(Path.of("config/profiles.yaml"));
+        assertEquals(List.of(), shipped.groups());
+        for (String kind : List.of("launching", "terminating", "launched", "terminated", "launch-error", "terminate-error",
+                "cleanup-request")) {
+            assertEquals(List.of(), shipped.forGroup("web-asg").stepsFor(kind), kind);
+        }
+        assertEquals("ABANDON", shipped.forGroup("web-asg").onFailure("launching"));
+
+        Profiles profiles = all.load(Path.of("examples/profiles.yaml"));
         assertEquals("nomad-*", profiles.forGroup("nomad-clients").match());
         assertEquals("ssm-command", profiles.forGroup("nomad-clients").stepsFor("terminating").get(0).type());
         assertEquals(Duration.ofHours(1), profiles.forGroup("nomad-clients").stepsFor("terminating").get(0).timeout());

@@ -51,7 +51,7 @@ class ClaimsTest {
 
     @Test
     void aNewEventIsClaimedOnceAndAFinishedOneIsADuplicate() {
-        assertEquals(new Claims.Taken(1, Map.of()), workerA.claim(event));
+        assertEquals(new Claims.Taken(1, Map.of(), false), workerA.claim(event));
         assertTrue(outcomes("worker-a").finish(event, OutcomeRecorder.SUCCEEDED, StepsReport.of("on-terminating", List.of()),
                 "CONTINUE", null, true), "the claim and the outcome are written in one update");
         assertInstanceOf(Claims.Done.class, workerB.claim(event));
@@ -84,6 +84,7 @@ class ClaimsTest {
 
         Claims.Taken taken = assertInstanceOf(Claims.Taken.class, workerB.claim(event));
         assertEquals(2, taken.attempt());
+        assertTrue(taken.tookOver(), "worker-a's lease had run out: a takeover");
         assertTrue(taken.steps().get("clean").ended(), "a succeeded step is not run again");
         assertEquals("command-1", taken.steps().get("drain").handle(), "a parked wait is resumed, not sent again");
         assertEquals(2_000, taken.steps().get("drain").startedAt());
@@ -102,13 +103,16 @@ class ClaimsTest {
         // The release failed (DynamoDB was unreachable): the item still says CLAIMED by worker-a.
         Claims.Taken again = assertInstanceOf(Claims.Taken.class, workerA.claim(event));
         assertEquals(2, again.attempt());
+        assertFalse(again.tookOver(), "its own claim: no takeover");
     }
 
     @Test
     void aReleasedClaimCountsItsAttemptAndAHandBackDoesNot() {
         workerA.claim(event);
         assertTrue(workerA.release(key));
-        assertEquals(2, assertInstanceOf(Claims.Taken.class, workerB.claim(event)).attempt());
+        Claims.Taken afterRelease = assertInstanceOf(Claims.Taken.class, workerB.claim(event));
+        assertEquals(2, afterRelease.attempt());
+        assertFalse(afterRelease.tookOver(), "released, not taken over");
         assertTrue(workerB.handBack(key));
         assertEquals("RELEASED", item().get("status").s());
         assertEquals(2, assertInstanceOf(Claims.Taken.class, workerA.claim(event)).attempt(),
