@@ -18,12 +18,12 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 
 /**
- * {@code plan} on the bundled samples with the shipped config/profiles.yaml and routes/, run from
+ * {@code plan} on the bundled samples with the example profiles (examples/profiles.yaml) and routes/, run from
  * the repository root as an operator runs it. Without --describe it must call nothing: the AWS
  * clients it is given fail the test if asked for.
  */
 class PlanCommandTest {
-    private static final Map<String, String> SHIPPED = Map.of("lifeguard.profiles", "config/profiles.yaml");
+    private static final Map<String, String> SHIPPED = Map.of("lifeguard.profiles", "examples/profiles.yaml");
 
     private static CommandOutput plan(Map<String, String> settings, String... args) {
         String[] all = new String[args.length + 1];
@@ -41,7 +41,7 @@ class PlanCommandTest {
                 + " (autoscaling:EC2_INSTANCE_TERMINATING)"), out);
         assertTrue(out.contains("Record     hook#a657b492-3711-4336-9999-4485817f1a1d in table lifeguard"), out);
         assertTrue(out.contains("Route      on-terminating (routes/on-terminating.camel.yaml)"), out);
-        assertTrue(out.contains("Profile    nomad-* in config/profiles.yaml, steps under 'terminating'"), out);
+        assertTrue(out.contains("Profile    nomad-* in examples/profiles.yaml, steps under 'terminating'"), out);
         assertTrue(out.contains("On failure CONTINUE when the steps are given up on (the profile's on-failure)"), out);
         assertTrue(out.contains("  1. nomad-drain (ssm-command), timeout 3600 s"), out);
         assertTrue(out.contains("     parameters.commands[0]: nomad node drain -enable -self -y"), out);
@@ -53,7 +53,7 @@ class PlanCommandTest {
     void templatesAreRenderedForTheEvent() throws IOException {
         CommandOutput run = plan(SHIPPED, "samples/04-eventbridge-terminate-lifecycle-action.json");
         assertEquals(0, run.status(), run::toString);
-        assertTrue(run.out().contains("Profile    salt-* in config/profiles.yaml"), run.out());
+        assertTrue(run.out().contains("Profile    salt-* in examples/profiles.yaml"), run.out());
         assertTrue(run.out().contains("→ would run /usr/bin/salt salt-minions-i-8a2a53292e58cdd9a state.sls clean --out json"), run.out());
 
         // The same hook for a web-* group: the log upload's S3 prefix and commands rendered.
