@@ -1,12 +1,16 @@
 # Lifeguard container image for ECS.
 # Build stage: packages target/lifeguard.jar. Tests run in CI, not here: the build neither fetches
-# test-scoped dependencies nor compiles the tests (-Dmaven.test.skip=true).
+# test-scoped dependencies nor compiles the tests. `mvn package` would resolve the test scope even
+# with -Dmaven.test.skip=true (its test-compile and test steps ask for it before skipping), so the
+# build runs only the steps that make the jar: resources, compile, jar, and the shade execution
+# that builds lifeguard.jar. Run once on the pom alone, they fetch exactly the plugins and
+# dependencies the real run needs, in a layer that stays cached until pom.xml changes.
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY pom.xml .
-RUN mvn -B -q dependency:go-offline -DexcludeScope=test
+RUN mvn -B -q -Dmaven.test.skip=true resources:resources compiler:compile jar:jar shade:shade@default
 COPY src/main ./src/main
-RUN mvn -B -q -Dmaven.test.skip=true package
+RUN mvn -B -q -Dmaven.test.skip=true resources:resources compiler:compile jar:jar shade:shade@default
 
 # Runtime stage: a JRE, the jar, and the editable routes/ and config/ next to it.
 FROM eclipse-temurin:17-jre
