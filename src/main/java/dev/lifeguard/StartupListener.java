@@ -1,16 +1,25 @@
 package dev.lifeguard;
 
+import dev.lifeguard.aws.PollingSqsClient;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.spi.PropertiesComponent;
 
-/** What Camel Main is told about Lifeguard before it configures and starts: where home is, whether to serve health. */
+/**
+ * What Camel Main is told about Lifeguard before it configures and starts: where home is, whether
+ * to serve health; and, in a class-archive training run, when to stop.
+ */
 final class StartupListener extends MainListenerSupport {
     private final Path home;
+    private final Main training;
 
-    StartupListener(Path home) {
+    /** @param training the main of a class-archive training run, stopped after its first poll; null otherwise */
+    StartupListener(Path home, Main training) {
         this.home = home;
+        this.training = training;
     }
 
     @Override
@@ -29,5 +38,22 @@ final class StartupListener extends MainListenerSupport {
     @Override
     public void beforeStart(BaseMainSupport starting) {
         LifeguardConfiguration.checkRoutes(starting.getCamelContext());
+    }
+
+    @Override
+    public void afterStart(BaseMainSupport started) {
+        if (training == null) {
+            return;
+        }
+        PollingSqsClient polling = started.getCamelContext().getRegistry().lookupByNameAndType("sqsPollingClient", PollingSqsClient.class);
+        try {
+            if (!polling.awaitFirstPoll(Duration.ofSeconds(60))) {
+                System.err.println("lifeguard: training run: no poll of the queue within 60 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        System.err.println("lifeguard: training run done, stopping");
+        training.completed();
     }
 }

@@ -17,6 +17,7 @@ public final class PollingSqsClient implements SqsClient {
     private final boolean owned;
     private volatile boolean stopped;
     private final java.util.concurrent.atomic.AtomicInteger failuresInARow = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.CountDownLatch firstPoll = new java.util.concurrent.CountDownLatch(1);
 
     /** @param owned whether stopping may close {@code delegate} (not when a test or local mode shares it) */
     public PollingSqsClient(SqsClient delegate, boolean owned) {
@@ -32,8 +33,10 @@ public final class PollingSqsClient implements SqsClient {
         try {
             ReceiveMessageResponse response = delegate.receiveMessage(request);
             failuresInARow.set(0);
+            firstPoll.countDown();
             return response;
         } catch (RuntimeException e) {
+            firstPoll.countDown();
             if (stopped) {
                 return ReceiveMessageResponse.builder().build();
             }
@@ -55,6 +58,11 @@ public final class PollingSqsClient implements SqsClient {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Waits until a first poll has been answered or has failed; false if none within {@code timeout}. */
+    public boolean awaitFirstPoll(java.time.Duration timeout) throws InterruptedException {
+        return firstPoll.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /** No more polling: cuts a poll in progress and answers every later one with no messages. */

@@ -202,6 +202,11 @@ public final class Bench {
     }
 
     private JarProcess startJar(String scenario, String queue, String profiles, List<String> scenarioJvm) throws IOException {
+        return startJar(scenario, queue, profiles, true, scenarioJvm);
+    }
+
+    private JarProcess startJar(String scenario, String queue, String profiles, boolean optionsFile, List<String> scenarioJvm)
+            throws IOException {
         Map<String, String> env = new LinkedHashMap<>();
         invokedEnv.forEach((k, v) -> {
             if (!k.startsWith("AWS_") && !k.startsWith("LIFEGUARD_") && !k.startsWith("BENCH_")) {
@@ -238,7 +243,7 @@ public final class Bench {
             jvm.addAll(List.of(opts.split("\\s+")));
         }
         Path log = out.resolve(queue + ".log");
-        return JarProcess.start(java, jar, jvm, repo, env, log);
+        return JarProcess.start(java, jar, optionsFile, jvm, repo, env, log);
     }
 
     /** Waits for the jar's first ReceiveMessage; null if it died or never polled. */
@@ -652,44 +657,85 @@ public final class Bench {
 
     // ---------------------------------------------------------------- start-up
 
+    /** One way of starting the jar: the JVM options it is given. */
+    private record Flags(String name, String command, boolean optionsFile, List<String> jvm) {}
+
     private void startUp() throws Exception {
-        int runs = intEnv("BENCH_STARTUP_RUNS", full ? 3 : 1);
-        List<Double> ms = new ArrayList<>();
-        List<Double> rss = new ArrayList<>();
-        StringBuilder t = new StringBuilder("| run | ms to first ReceiveMessage | idle RSS 5 s later |\n|---|---|---|\n");
-        for (int i = 1; i <= runs; i++) {
-            String scenario = "start-up " + i;
-            resetCounters();
-            String queue = "bench-startup-" + (++run);
-            newQueue(queue);
-            newQueue(queue + "-dlq");
-            try (JarProcess p = startJar(scenario, queue, "bench/profiles.yaml")) {
-                Long first = awaitFirstReceive(p, scenario, 90_000);
-                if (first == null) {
-                    t.append("| ").append(i).append(" | broken | |\n");
-                    continue;
-                }
-                long took = first - p.startedAtMillis;
-                Thread.sleep(5000);
-                if (!p.alive()) {
-                    broken(scenario + ": the service died while idle; log: " + repo.relativize(p.log));
-                    continue;
-                }
-                double idle = p.rssKbNow() / 1024.0;
-                ms.add((double) took);
-                rss.add(idle);
-                t.append("| ").append(i).append(" | ").append(took).append(" | ").append(fmt(idle)).append(" MB |\n");
-                say("%s: %d ms to first ReceiveMessage, idle RSS %.0f MB", scenario, took, idle);
-            }
-            checkStandIns(scenario);
+        int runs = intEnv("BENCH_STARTUP_RUNS", full ? 5 : 1);
+        // The container's class archive, made as the Dockerfile makes it, for this very jar.
+        Path archive = out.resolve("lifeguard.jsa");
+        Process training = new ProcessBuilder(repo.resolve("container/make-class-archive").toString(), archive.toString(), jar.toString())
+                .directory(repo.toFile()).redirectErrorStream(true).redirectOutput(out.resolve("cds-training.log").toFile()).start();
+        if (training.waitFor() != 0 || !Files.isRegularFile(archive)) {
+            broken("start-up: container/make-class-archive failed; log: target/bench/cds-training.log");
+            return;
         }
-        t.append("| **median** | ").append(fmtMedian(ms, false)).append(" | ").append(fmtMedian(rss, false)).append(" MB |\n");
+        List<Flags> flags = List.of(
+                new Flags("default", "java -jar lifeguard.jar", false, List.of()),
+                new Flags("container", "java -XX:SharedArchiveFile=lifeguard.jsa @config/jvm.options -jar lifeguard.jar", true,
+                        List.of("-XX:SharedArchiveFile=" + archive)));
+        Map<String, List<Double>> ms = new LinkedHashMap<>();
+        Map<String, List<Double>> rss = new LinkedHashMap<>();
+        flags.forEach(f -> {
+            ms.put(f.name(), new ArrayList<>());
+            rss.put(f.name(), new ArrayList<>());
+        });
+        StringBuilder t = new StringBuilder("| run | default: ms to first ReceiveMessage | default: idle RSS | container: ms to first ReceiveMessage | container: idle RSS |\n|---|---|---|---|---|\n");
+        for (int i = 1; i <= runs; i++) {
+            t.append("| ").append(i);
+            // Interleaved, so that whatever else the machine does falls on both alike.
+            for (Flags f : flags) {
+                String scenario = "start-up " + f.name() + " " + i;
+                resetCounters();
+                String queue = "bench-startup-" + (++run);
+                newQueue(queue);
+                newQueue(queue + "-dlq");
+                try (JarProcess p = startJar(scenario, queue, "bench/profiles.yaml", f.optionsFile(), f.jvm())) {
+                    Long first = awaitFirstReceive(p, scenario, 90_000);
+                    if (first == null) {
+                        t.append(" | broken | ");
+                        continue;
+                    }
+                    long took = first - p.startedAtMillis;
+                    Thread.sleep(5000);
+                    if (!p.alive()) {
+                        broken(scenario + ": the service died while idle; log: " + repo.relativize(p.log));
+                        t.append(" | broken | ");
+                        continue;
+                    }
+                    double idle = p.rssKbNow() / 1024.0;
+                    ms.get(f.name()).add((double) took);
+                    rss.get(f.name()).add(idle);
+                    t.append(" | ").append(took).append(" | ").append(fmt(idle)).append(" MB");
+                    say("%s: %d ms to first ReceiveMessage, idle RSS %.0f MB", scenario, took, idle);
+                }
+                checkStandIns(scenario);
+            }
+            t.append(" |\n");
+        }
+        t.append("| **median** | ").append(fmtMedian(ms.get("default"), false)).append(" | ").append(fmtMedian(rss.get("default"), false))
+                .append(" MB | ").append(fmtMedian(ms.get("container"), false)).append(" | ").append(fmtMedian(rss.get("container"), false))
+                .append(" MB |\n");
         report.append("\n## Start-up\n\n")
-                .append("Milliseconds from starting `java -jar` to the service's first SQS ReceiveMessage (seen by the ")
-                .append("counting proxy), with an empty queue; then the resident set size after 5 s idle.\n\n").append(t);
-        Double m = median(ms);
-        target("Start-up: first ReceiveMessage", "reported", m == null ? "n/a" : fmt(m) + " ms", null);
-        target("Start-up: idle RSS", "reported", median(rss) == null ? "n/a" : fmt(median(rss)) + " MB", null);
+                .append("Milliseconds from starting the JVM to the service's first SQS ReceiveMessage (seen by the counting proxy), ")
+                .append("with an empty queue; then the resident set size after 5 s idle. Two ways of starting the same jar, ")
+                .append("run in turn (").append(runs).append(" of each):\n\n");
+        flags.forEach(f -> report.append("* **").append(f.name()).append("**: `").append(f.command()).append("`\n"));
+        report.append("\n`config/jvm.options` holds `-XX:TieredStopAtLevel=1 -XX:MaxRAMPercentage=75`. The class archive ")
+                .append("(`lifeguard.jsa`) is made as the Dockerfile makes it, by `container/make-class-archive` (a training run ")
+                .append("of the service against endpoints nobody answers), for this jar (")
+                .append(Files.size(archive) / (1024 * 1024)).append(" MB).\n\n").append(t);
+        for (Flags f : flags) {
+            Double m = median(ms.get(f.name()));
+            Double r = median(rss.get(f.name()));
+            boolean container = f.name().equals("container");
+            target("Start-up, " + f.name() + " flags: first ReceiveMessage", container ? "< 2,000 ms" : "reported",
+                    m == null ? "n/a" : fmt(m) + " ms", container && m != null ? (Boolean) (m < 2000) : null);
+            target("Start-up, " + f.name() + " flags: idle RSS", container ? "< 160 MB" : "reported",
+                    r == null ? "n/a" : fmt(r) + " MB", container && r != null ? (Boolean) (r < 160) : null);
+        }
+        double jarMb = Files.size(jar) / (1024.0 * 1024);
+        target("Jar size", "< 35 MB", fmt(jarMb) + " MB", jarMb < 35);
     }
 
     // ---------------------------------------------------------------- the document

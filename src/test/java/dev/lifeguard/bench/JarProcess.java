@@ -45,10 +45,16 @@ final class JarProcess implements AutoCloseable {
 
     static JarProcess start(Path java, Path jar, List<String> jvmOptions, Path workDir, Map<String, String> env, Path log)
             throws IOException {
+        return start(java, jar, true, jvmOptions, workDir, env, log);
+    }
+
+    /** @param optionsFile whether config/jvm.options comes first, as the container and the README run it */
+    static JarProcess start(Path java, Path jar, boolean optionsFile, List<String> jvmOptions, Path workDir,
+            Map<String, String> env, Path log) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(java.toString());
         // As the container runs it: the JVM options kept in config/jvm.options, then the bench's own.
-        if (Files.isRegularFile(workDir.resolve("config/jvm.options"))) {
+        if (optionsFile && Files.isRegularFile(workDir.resolve("config/jvm.options"))) {
             command.add("@config/jvm.options");
         }
         command.addAll(jvmOptions);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lifeguard.FakeTools;
 import dev.lifeguard.Fixtures;
 import dev.lifeguard.event.LifecycleEvent;
 import dev.lifeguard.local.FleetStandIn;
@@ -120,12 +121,14 @@ class HealthIT {
             dynamoDbProxy.up();
             Fixtures.awaitUntil("ready after DynamoDB is back", PATIENCE, () -> get(port, "/observe/health/ready").statusCode() == 200);
 
-            // Shutting down with a step running: not ready during the grace, before the exit.
-            fleet.commandDuration(Duration.ofSeconds(15));
-            String slow = Fixtures.fresh(Fixtures.read("hook-terminating.json")).replace("exampleAutoScalingGroup", "drain-health")
-                    .replace("i-883a3a42", "i-" + UUID.randomUUID().toString().replace("-", "").substring(0, 17));
+            // Shutting down with a step running (a salt-key accept the fake tool holds for 8 s):
+            // not ready during the grace the step gets, before the exit.
+            String slowInstance = "i-" + UUID.randomUUID().toString().replace("-", "").substring(0, 17);
+            FakeTools.write("slow-slowsalt-health-" + slowInstance, "8");
+            String slow = Fixtures.fresh(Fixtures.read("hook-terminating.json")).replace("exampleAutoScalingGroup", "slowsalt-health")
+                    .replace("i-883a3a42", slowInstance);
             aws.sqs().sendMessage(r -> r.queueUrl(queueUrl).messageBody(slow));
-            Fixtures.awaitUntil("a drain in progress", PATIENCE, () -> value(metrics(port), "lifeguard_steps_parked", "") == 1.0);
+            Fixtures.awaitUntil("a salt step running", PATIENCE, () -> !FakeTools.callsAbout("slowsalt-health-" + slowInstance).isEmpty());
             lifeguard.destroy();
             Fixtures.awaitUntil("not ready while stopping", Duration.ofSeconds(10),
                     () -> status(port, "/observe/health/ready") == 503);
