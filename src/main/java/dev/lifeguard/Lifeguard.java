@@ -1,5 +1,7 @@
 package dev.lifeguard;
 
+import dev.lifeguard.log.LogFormat;
+import java.nio.file.Path;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
@@ -10,6 +12,13 @@ public final class Lifeguard {
         String misplaced = StartupChecks.workingDirectory();
         if (misplaced != null) {
             System.err.println("lifeguard: " + misplaced);
+            System.exit(2);
+        }
+        // Before the first logger exists: log4j2.xml reads the choice once.
+        try {
+            LogFormat.select(Path.of("config", "application.properties"), null);
+        } catch (MisconfiguredException e) {
+            System.err.println("lifeguard: " + e.getMessage());
             System.exit(2);
         }
         Main main = new Main();

@@ -3,6 +3,7 @@ package dev.lifeguard.engine;
 import dev.lifeguard.aws.LifecycleActions;
 import dev.lifeguard.aws.Outages;
 import dev.lifeguard.event.LifecycleEvent;
+import dev.lifeguard.log.EventContext;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -80,7 +81,7 @@ final class Heartbeats {
             if (beat.due.isAfter(now) || !beat.sending.compareAndSet(false, true)) {
                 continue;
             }
-            senders.execute(() -> send(beat));
+            senders.execute(EventContext.wrap(beat.event, () -> send(beat)));
         }
     }
 

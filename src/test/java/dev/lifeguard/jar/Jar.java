@@ -21,6 +21,11 @@ final class Jar {
     }
 
     static Process start(Map<String, String> settings, Path directory, String logName) throws IOException {
+        return start(settings, directory, logName, false);
+    }
+
+    /** @param errorsApart standard error to {@code <logName>.err} instead of with standard output */
+    static Process start(Map<String, String> settings, Path directory, String logName, boolean errorsApart) throws IOException {
         Files.createDirectories(LOGS);
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         if (Files.isRegularFile(directory.resolve("config/jvm.options"))) {
@@ -29,8 +34,12 @@ final class Jar {
         command.addAll(List.of("-jar", Path.of("target", "lifeguard.jar").toAbsolutePath().toString()));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(directory.toFile())
-                .redirectErrorStream(true)
                 .redirectOutput(LOGS.resolve(logName).toAbsolutePath().toFile());
+        if (errorsApart) {
+            builder.redirectError(LOGS.resolve(logName + ".err").toAbsolutePath().toFile());
+        } else {
+            builder.redirectErrorStream(true);
+        }
         Map<String, String> env = builder.environment();
         env.keySet().removeIf(name -> name.startsWith("AWS_") || name.startsWith("LIFEGUARD_"));
         env.putAll(settings);
