@@ -139,7 +139,9 @@ public class LifeguardConfiguration implements CamelConfiguration {
         // The one start-up line: where, as whom and on what this replica works (never a secret).
         LOG.info("Lifeguard starting: region {}, endpoints overridden: {}, credentials from {}, worker {}, queue {},"
                         + " dead-letter queue {}, table {}, profiles {}, dry-run {}",
-                AwsSetup.region(sqs), AwsSetup.endpointOverrides(List.of(sqs, dynamoDb, autoScaling, ec2, route53, ssm)),
+                AwsSetup.region(sqs), AwsSetup.endpointOverrides(List.of(Map.entry("sqs", sqs), Map.entry("dynamodb", dynamoDb),
+                        Map.entry("autoscaling", autoScaling), Map.entry("ec2", ec2), Map.entry("route53", route53),
+                        Map.entry("ssm", ssm))),
                 AwsSetup.credentialsSource(sqs), worker, queue.url(), deadLetterQueue.url(), settings.table(),
                 settings.profiles(), settings.dryRun());
     }

@@ -14,6 +14,7 @@ import software.amazon.awssdk.core.SdkServiceClientConfiguration;
 import software.amazon.awssdk.core.useragent.BusinessMetricFeatureId;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 import software.amazon.awssdk.identity.spi.IdentityProvider;
+import software.amazon.awssdk.regions.Region;
 
 /**
  * Where and as whom the AWS clients call, in words for the start-up line, as the SDK itself
@@ -35,17 +36,31 @@ public final class AwsSetup {
     }
 
     public static String region(SdkClient client) {
-        SdkServiceClientConfiguration configuration = client.serviceClientConfiguration();
-        return configuration instanceof AwsServiceClientConfiguration aws && aws.region() != null ? aws.region().id() : "(none)";
+        return configuration(client).filter(AwsServiceClientConfiguration.class::isInstance)
+                .map(c -> ((AwsServiceClientConfiguration) c).region()).map(Region::id).orElse("(not reported)");
     }
 
-    /** {@code sqs=http://127.0.0.1:4566, dynamodb=…}, or {@code none}. */
-    public static String endpointOverrides(List<? extends SdkClient> clients) {
+    /**
+     * {@code sqs=http://127.0.0.1:4566, dynamodb=…}, or {@code none}, from the clients by service
+     * name. A client that does not report its configuration (an in-process stand-in) says so.
+     */
+    public static String endpointOverrides(List<Map.Entry<String, SdkClient>> clients) {
         String overridden = clients.stream()
-                .flatMap(client -> client.serviceClientConfiguration().endpointOverride()
-                        .map(endpoint -> client.serviceName() + "=" + withoutUserInfo(endpoint)).stream())
+                .flatMap(named -> configuration(named.getValue())
+                        .map(c -> c.endpointOverride().map(AwsSetup::withoutUserInfo))
+                        .orElse(Optional.of("(not reported)"))
+                        .map(endpoint -> named.getKey() + "=" + endpoint).stream())
                 .collect(Collectors.joining(", "));
         return overridden.isEmpty() ? "none" : overridden;
+    }
+
+    /** The client's configuration, unless it does not give it (DynamoDB Local's embedded client). */
+    private static Optional<SdkServiceClientConfiguration> configuration(SdkClient client) {
+        try {
+            return Optional.ofNullable(client.serviceClientConfiguration());
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     /**
@@ -56,8 +71,8 @@ public final class AwsSetup {
      * source with the codes of its {@link BusinessMetricFeatureId}s.
      */
     public static String credentialsSource(SdkClient client) {
-        if (!(client.serviceClientConfiguration() instanceof AwsServiceClientConfiguration aws) || aws.credentialsProvider() == null) {
-            return "(none)";
+        if (!(configuration(client).orElse(null) instanceof AwsServiceClientConfiguration aws) || aws.credentialsProvider() == null) {
+            return "(not reported)";
         }
         IdentityProvider<? extends AwsCredentialsIdentity> provider = aws.credentialsProvider();
         try {
