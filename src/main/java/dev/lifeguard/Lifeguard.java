@@ -1,6 +1,7 @@
 package dev.lifeguard;
 
 import dev.lifeguard.cli.Commands;
+import dev.lifeguard.log.LogFormat;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.apache.camel.main.Main;
@@ -29,6 +30,13 @@ public final class Lifeguard {
             StartupChecks.trainingRun();
         }
         Path home = StartupChecks.home();
+        // Before the first logger exists: log4j2.xml reads the choice once.
+        try {
+            LogFormat.select(home.resolve("config/application.properties"), null);
+        } catch (MisconfiguredException e) {
+            System.err.println("lifeguard: " + e.getMessage());
+            System.exit(2);
+        }
         Main main = new Main();
         main.configure().addConfiguration(LifeguardConfiguration.class);
         main.setPropertyPlaceholderLocations("file:" + home.resolve("config/application.properties"));

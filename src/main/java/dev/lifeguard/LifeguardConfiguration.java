@@ -1,6 +1,7 @@
 package dev.lifeguard;
 
 import dev.lifeguard.aws.AwsClients;
+import dev.lifeguard.aws.AwsSetup;
 import dev.lifeguard.aws.Ec2Instances;
 import dev.lifeguard.aws.LifecycleActions;
 import dev.lifeguard.aws.Outages;
@@ -31,6 +32,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -44,6 +46,8 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.model.Model;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -57,6 +61,7 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  * SDK's standard settings.
  */
 public class LifeguardConfiguration implements CamelConfiguration {
+    private static final Logger LOG = LoggerFactory.getLogger(LifeguardConfiguration.class);
 
     @Override
     public void configure(CamelContext camelContext) {
@@ -134,6 +139,15 @@ public class LifeguardConfiguration implements CamelConfiguration {
         registry.bind("engine", engine);
         camelContext.getManagementStrategy().addEventNotifier(new GracefulShutdown(polling::stop, engine,
                 Duration.ofSeconds(settings.shutdownGraceSeconds())));
+
+        // The one start-up line: where, as whom and on what this replica works (never a secret).
+        LOG.info("Lifeguard starting: region {}, endpoints overridden: {}, credentials from {}, worker {}, queue {},"
+                        + " dead-letter queue {}, table {}, profiles {}, dry-run {}",
+                AwsSetup.region(sqs), AwsSetup.endpointOverrides(List.of(Map.entry("sqs", sqs), Map.entry("dynamodb", dynamoDb),
+                        Map.entry("autoscaling", autoScaling), Map.entry("ec2", ec2), Map.entry("route53", route53),
+                        Map.entry("ssm", ssm))),
+                AwsSetup.credentialsSource(sqs), worker, queue.url(), deadLetterQueue.url(), settings.table(),
+                settings.profiles(), settings.dryRun());
     }
 
     /**

@@ -6,6 +6,7 @@ import dev.lifeguard.aws.Outages;
 import dev.lifeguard.aws.SqsMessages;
 import dev.lifeguard.event.LifecycleEvent;
 import dev.lifeguard.log.Bugs;
+import dev.lifeguard.log.EventContext;
 import dev.lifeguard.metrics.LifeguardMetrics;
 import dev.lifeguard.profiles.Profile;
 import dev.lifeguard.profiles.ProfileStore;
@@ -35,6 +36,7 @@ import java.util.function.Function;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -143,6 +145,7 @@ public class EventEngine implements StepRuns.Events {
      */
     public String claim(Exchange exchange) {
         LifecycleEvent event = exchange.getMessage().getBody(LifecycleEvent.class);
+        inContextUntilDone(event, exchange);
         Inbound inbound = Inbound.of(exchange);
         if (!accepting) {
             // Shutting down: give the message straight back, unclaimed.
@@ -195,6 +198,21 @@ public class EventEngine implements StepRuns.Events {
     }
 
     /**
+     * The rest of the message's intake, on this intake thread, logs in the event's context; the
+     * context is closed when the exchange is done (on this thread: nothing after the claim hands
+     * the exchange to another).
+     */
+    private static void inContextUntilDone(LifecycleEvent event, Exchange exchange) {
+        EventContext context = EventContext.of(event);
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                context.close();
+            }
+        });
+    }
+
+    /**
      * How long a copy that met another worker's live claim stays hidden: until the lease could
      * end, and longer each time it comes back, since the holder renews its lease for as long as
      * its steps take and every receive counts toward the queue's maxReceiveCount. The holder's own
@@ -220,7 +238,7 @@ public class EventEngine implements StepRuns.Events {
         h.expect(specs);
         h.useFacts = profile.usesInstanceFacts();
         if (specs.isEmpty()) {
-            work.execute(() -> {
+            work.execute(EventContext.wrap(event, () -> {
                 // While the instance exists, its addresses are learnt for the group's later cleanup.
                 if (h.useFacts && Preflight.learnsFacts(event.kind())) {
                     try {
@@ -230,20 +248,20 @@ public class EventEngine implements StepRuns.Events {
                     }
                 }
                 conclude(h, StepsReport.of(event.kind().route(), List.of()));
-            });
+            }));
             return;
         }
         h.limit = profile.maxInFlight(kind);
         h.startWhenFree = () -> {
             h.inSlot = true;
-            stepThreads.execute(() -> begin(h));
+            stepThreads.execute(EventContext.wrap(event, () -> begin(h)));
         };
-        work.execute(() -> {
+        work.execute(EventContext.wrap(event, () -> {
             if (event.isHook()) {
                 heartbeats.hold(event);
             }
             limits.enter(event.groupName(), kind, h.limit, h.startWhenFree);
-        });
+        }));
     }
 
     /**
@@ -313,7 +331,7 @@ public class EventEngine implements StepRuns.Events {
         leaveSlot(h);
         Verdict verdict = verdict(h, report);
         h.finishing = true;
-        work.execute(() -> finish(h, verdict));
+        work.execute(EventContext.wrap(h.event, () -> finish(h, verdict)));
     }
 
     private Verdict verdict(HeldEvent h, StepsReport report) {
@@ -350,7 +368,7 @@ public class EventEngine implements StepRuns.Events {
             metrics.retried("finish");
             Outages.warnUnlessOutage(LOG, done.getException(), "Could not finish {} ({}); trying again in {} s",
                     h.event.describe(), StepFailures.describe(done.getException()), delay);
-            scheduler.schedule(() -> work.execute(() -> finish(h, again)), delay, TimeUnit.SECONDS);
+            scheduler.schedule(() -> work.execute(EventContext.wrap(h.event, () -> finish(h, again))), delay, TimeUnit.SECONDS);
             return;
         }
         let(h);
@@ -436,7 +454,7 @@ public class EventEngine implements StepRuns.Events {
                 continue;
             }
             h.renewDue = now.plus(claims.lease().dividedBy(3));
-            work.execute(() -> {
+            work.execute(EventContext.wrap(h.event, () -> {
                 try {
                     if (!claims.renew(h.key())) {
                         lose(h);
@@ -446,7 +464,7 @@ public class EventEngine implements StepRuns.Events {
                     Outages.warnUnlessOutage(LOG, e, "Could not renew the claim on {}: {}", h.event.describe(), StepFailures.describe(e));
                     h.renewDue = clock.instant().plusSeconds(5);
                 }
-            });
+            }));
         }
     }
 

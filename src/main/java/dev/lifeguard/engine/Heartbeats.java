@@ -4,6 +4,7 @@ import dev.lifeguard.aws.LifecycleActions;
 import dev.lifeguard.aws.Outages;
 import dev.lifeguard.metrics.LifeguardMetrics;
 import dev.lifeguard.event.LifecycleEvent;
+import dev.lifeguard.log.EventContext;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -84,7 +85,7 @@ final class Heartbeats {
             if (beat.due.isAfter(now) || !beat.sending.compareAndSet(false, true)) {
                 continue;
             }
-            senders.execute(() -> send(beat));
+            senders.execute(EventContext.wrap(beat.event, () -> send(beat)));
         }
     }
 

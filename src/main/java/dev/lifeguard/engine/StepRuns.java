@@ -1,6 +1,7 @@
 package dev.lifeguard.engine;
 
 import dev.lifeguard.aws.Outages;
+import dev.lifeguard.log.EventContext;
 import dev.lifeguard.profiles.StepSpec;
 import dev.lifeguard.steps.Heartbeat;
 import dev.lifeguard.steps.Step;
@@ -102,21 +103,21 @@ final class StepRuns {
                 park(h, index, waiting, request, earlier.handle(), earlier.startedAt());
                 return;
             }
-            h.track(stepThreads.submit(() -> sendAndPark(h, index, waiting, request)));
+            h.track(stepThreads.submit(EventContext.wrap(h.event, spec.name(), () -> sendAndPark(h, index, waiting, request))));
             return;
         }
         h.blockingRunning.incrementAndGet();
-        Future<?> running = stepThreads.submit(() -> runBlocking(h, index, step, request));
+        Future<?> running = stepThreads.submit(EventContext.wrap(h.event, spec.name(), () -> runBlocking(h, index, step, request)));
         h.track(running);
         // A step's timeout also bounds its own waits; a tenth more (at most 15 s) lets it report first.
         long grace = Math.min(Duration.ofSeconds(15).toMillis(), spec.timeout().toMillis() / 10);
-        scheduler.schedule(() -> {
+        scheduler.schedule(EventContext.wrap(h.event, spec.name(), () -> {
             if (!h.hasEnded(index)) {
                 running.cancel(true);
                 stepEnded(h, index, StepResult.failed(spec.name(), spec.type(), spec.timeout().toMillis(),
                         "timed out after " + spec.timeout().toSeconds() + " s", false), true);
             }
-        }, spec.timeout().toMillis() + grace, TimeUnit.MILLISECONDS);
+        }), spec.timeout().toMillis() + grace, TimeUnit.MILLISECONDS);
     }
 
     private void runBlocking(HeldEvent h, int index, Step step, StepRequest request) {
@@ -169,7 +170,7 @@ final class StepRuns {
             if (p.held.ended.get()) {
                 parked.remove(p);
             } else if (!p.nextCheck.isAfter(now) && p.checking.compareAndSet(false, true)) {
-                work.execute(() -> look(p));
+                work.execute(EventContext.wrap(p.held.event, p.held.specs.get(p.index).name(), () -> look(p)));
             }
         }
     }

@@ -21,11 +21,21 @@ final class Jar {
     }
 
     static Process start(Map<String, String> settings, Path directory, String logName) throws IOException {
-        return start(settings, directory, logName, List.of());
+        return start(settings, directory, logName, List.of(), false);
+    }
+
+    static Process start(Map<String, String> settings, Path directory, String logName, boolean errorsApart) throws IOException {
+        return start(settings, directory, logName, List.of(), errorsApart);
     }
 
     /** The jar with arguments after it ({@code history i-…}, {@code plan event.json}). */
     static Process start(Map<String, String> settings, Path directory, String logName, List<String> args) throws IOException {
+        return start(settings, directory, logName, args, false);
+    }
+
+    /** @param errorsApart standard error to {@code <logName>.err} instead of with standard output */
+    static Process start(Map<String, String> settings, Path directory, String logName, List<String> args, boolean errorsApart)
+            throws IOException {
         Files.createDirectories(LOGS);
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         if (Files.isRegularFile(directory.resolve("config/jvm.options"))) {
@@ -35,8 +45,12 @@ final class Jar {
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(directory.toFile())
-                .redirectErrorStream(true)
                 .redirectOutput(LOGS.resolve(logName).toAbsolutePath().toFile());
+        if (errorsApart) {
+            builder.redirectError(LOGS.resolve(logName + ".err").toAbsolutePath().toFile());
+        } else {
+            builder.redirectErrorStream(true);
+        }
         Map<String, String> env = builder.environment();
         env.keySet().removeIf(name -> name.startsWith("AWS_") || name.startsWith("LIFEGUARD_"));
         env.putAll(settings);

@@ -62,6 +62,7 @@ class StartupMistakesIT {
         "no region                  | AWS_REGION=                                | .      | no AWS region: set AWS_REGION",
         "no credentials             | AWS_ACCESS_KEY_ID=                         | .      | no AWS credentials",
         "another working directory  | LIFEGUARD_POLL_WAIT_SECONDS=1              | target | set LIFEGUARD_HOME to the directory that holds routes/ and config/",
+        "a log format that does not exist | LIFEGUARD_LOG_FORMAT=xml              | .      | LIFEGUARD_LOG_FORMAT must be json or text, not 'xml'",
     })
     void aStartUpMistakeExitsWithTwoAndNamesWhatToFix(String mistake, String setting, String directory, String expected)
             throws Exception {

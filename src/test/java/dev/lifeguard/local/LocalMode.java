@@ -4,6 +4,7 @@ import dev.lifeguard.LifeguardConfiguration;
 import dev.lifeguard.event.EventParser;
 import dev.lifeguard.event.LifecycleEvent;
 import dev.lifeguard.event.RefusedMessageException;
+import dev.lifeguard.log.LogFormat;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,6 +34,8 @@ public final class LocalMode {
     static final String TABLE = "lifeguard-local";
 
     public static void main(String[] args) throws Exception {
+        // Local mode is for a person reading along: text, unless LIFEGUARD_LOG_FORMAT says otherwise.
+        LogFormat.select(Path.of("config", "application.properties"), LogFormat.TEXT);
         boolean once = List.of(args).contains("--once") || List.of(args).contains("once");
         int sqsPort = Integer.parseInt(System.getenv().getOrDefault("LIFEGUARD_LOCAL_SQS_PORT", "9324"));
         LocalAws aws = LocalAws.shared(sqsPort);
