@@ -31,8 +31,6 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import software.amazon.awssdk.services.route53.Route53Client;
-import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * {@code plan [--describe] <event.json | ->}: what Lifeguard would do with one message body and
@@ -80,8 +78,8 @@ final class PlanCommand {
             return Commands.OK;
         }
         Path routeFile = routeFile(event.kind().route());
-        Map<String, Step> steps = Toolbox.steps(new CommandRunner(null), NoCalls.client(Route53Client.class, "Route53"),
-                NoCalls.client(SsmClient.class, "SSM"));
+        Map<String, Step> steps = Toolbox.steps(new CommandRunner(null), NoCalls.route53(),
+                NoCalls.ssm());
         Profiles profiles = profiles(steps);
         Profile profile = profiles.forGroup(event.groupName());
         String kind = event.kind().profileKey();

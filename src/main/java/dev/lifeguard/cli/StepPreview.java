@@ -71,10 +71,12 @@ final class StepPreview {
             StepOutcome outcome = step.run(new StepRequest(event, checked, spec.config(), true, Heartbeat.NONE));
             lines.add("→ " + unmark(HistoryText.printable(String.valueOf(outcome.detail()))));
             return new Result(lines, false);
-        } catch (NoCalls.NotCalled call) {
-            lines.add("→ checked; the rest needs " + call.getMessage() + ", which plan does not call");
-            return new Result(lines, false);
         } catch (Exception e) {
+            NoCalls.NotCalled call = NoCalls.refusal(e);
+            if (call != null) {
+                lines.add("→ checked; the rest needs " + call.getMessage() + ", which plan does not call");
+                return new Result(lines, false);
+            }
             String message = HistoryText.printable(String.valueOf(e.getMessage()));
             if (!addressesKnown && !unmark(message).equals(message)) {
                 lines.add("→ needs the instance's addresses (EC2 DescribeInstances while it exists, kept in the table after):"
