@@ -52,7 +52,8 @@ class CommandsJarIT {
 
             Map<String, String> env = new HashMap<>(Map.of(
                     "AWS_ACCESS_KEY_ID", "it", "AWS_SECRET_ACCESS_KEY", "it", "AWS_REGION", "us-east-1",
-                    "AWS_ENDPOINT_URL_DYNAMODB", server.endpoint().toString(), "LIFEGUARD_TABLE", table));
+                    "AWS_ENDPOINT_URL_DYNAMODB", server.endpoint().toString(), "LIFEGUARD_TABLE", table,
+                    "LIFEGUARD_PROFILES", "examples/profiles.yaml"));
             String history = run(env, "commands-history.log", "history", instance);
             assertTrue(history.contains("History of instance " + instance + " in table " + table + ": 1 record, oldest first."), history);
             assertTrue(history.contains("  terminating  group nomad-clients  hook web-drain-hook  via sns"), history);
