@@ -74,9 +74,10 @@ class ShadedJarIT {
                     .toList();
             assertEquals(List.of(), unwanted);
         }
-        // 41 MB today, of which Vert.x and Netty (the health and metrics server) are about 6 MB:
-        // a jar that grows past this has taken in something unused again.
-        assertTrue(Files.size(JAR) < 42_000_000L, "jar size " + Files.size(JAR));
+        // 43.7 MB today: the trimmed SDK and Camel, plus Vert.x and Netty (the health and metrics
+        // server, about 5 MB) and Log4j (about 2.5 MB). A jar that grows past this bound has
+        // taken in something unused again.
+        assertTrue(Files.size(JAR) < 45_000_000L, "jar size " + Files.size(JAR));
     }
 
     /** The SDK classes a class file's constant pool names: class entries and the types in descriptors. */
