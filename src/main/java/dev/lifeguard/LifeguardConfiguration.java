@@ -156,7 +156,7 @@ public class LifeguardConfiguration implements CamelConfiguration {
      */
     public static void checkRoutes(CamelContext context) {
         Set<String> missing = Arrays.stream(Kind.values())
-                .filter(kind -> kind != Kind.TEST_NOTIFICATION)
+                .filter(Kind::isDispatched)
                 .map(Kind::route)
                 .filter(route -> context.getRoute(route) == null && context.getCamelContextExtension()
                         .getContextPlugin(Model.class).getRouteDefinition(route) == null)

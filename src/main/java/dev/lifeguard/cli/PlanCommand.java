@@ -77,6 +77,13 @@ final class PlanCommand {
             out.println("           a test notification: acknowledged and deleted; no route, no steps, no record");
             return Commands.OK;
         }
+        if (event.kind() == Kind.IGNORED) {
+            out.println("Event      " + HistoryText.printable(event.describe()));
+            out.println("Record     " + event.idempotencyKey() + " in table " + Settings.table(settings) + ", result IGNORED");
+            out.println("           an Auto Scaling event Lifeguard does not act on: recorded, counted and deleted;"
+                    + " no route, no steps");
+            return Commands.OK;
+        }
         Path routeFile = routeFile(event.kind().route());
         Map<String, Step> steps = Toolbox.steps(new CommandRunner(null), NoCalls.route53(),
                 NoCalls.ssm());
@@ -187,14 +194,14 @@ final class PlanCommand {
 
     /** As FailureHandler decides it: the profile's on-failure, else lifeguard.hook.<transition>.on-failure. */
     private String failureResult(LifecycleEvent event, Profile profile) {
-        String transition = event.kind() == Kind.LAUNCHING ? "launching" : "terminating";
+        String transition = event.isLaunchTransition() ? "launching" : "terminating";
         String fromProfile = profile.onFailure(transition);
         if (fromProfile != null) {
             return fromProfile + " when the steps are given up on (the profile's on-failure)";
         }
         String key = "lifeguard.hook." + transition + ".on-failure";
         String setting = settings.apply(key);
-        String result = setting != null ? setting.toUpperCase() : event.kind() == Kind.LAUNCHING ? "ABANDON" : "CONTINUE";
+        String result = setting != null ? setting.toUpperCase() : event.isLaunchTransition() ? "ABANDON" : "CONTINUE";
         return result + " when the steps are given up on (" + key + ")";
     }
 

@@ -20,7 +20,8 @@ public final class Preflight {
     /** Kinds whose steps clean up after an instance on someone's say-so. */
     private static final Set<Kind> CHECK_ALIVE_FIRST = Set.of(Kind.TERMINATED, Kind.LAUNCH_ERROR, Kind.TERMINATE_ERROR, Kind.CLEANUP_REQUEST);
     /** Kinds during which the instance exists: the moment to learn its addresses. */
-    private static final Set<Kind> LEARN_FACTS = Set.of(Kind.LAUNCHING, Kind.TERMINATING, Kind.LAUNCHED);
+    private static final Set<Kind> LEARN_FACTS =
+            Set.of(Kind.LAUNCHING, Kind.TERMINATING, Kind.LAUNCHED, Kind.TO_WARM_POOL, Kind.FROM_WARM_POOL);
 
     /** The facts steps get, or why they must not run. */
     record Result(InstanceFacts facts, String refusal) {

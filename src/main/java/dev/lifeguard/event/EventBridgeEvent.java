@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 /**
  * An EventBridge event from {@code aws.autoscaling}. The payload is the {@code detail} object,
  * whose fields carry the same names as in a direct hook or notification; the kind comes from
- * {@code detail-type}.
+ * {@code detail-type}. A detail-type other than the six instance events is an event Lifeguard
+ * ignores ({@link IgnoredEvent}).
  */
 final class EventBridgeEvent {
     private EventBridgeEvent() {
@@ -21,14 +22,17 @@ final class EventBridgeEvent {
             throw new RefusedMessageException("EventBridge source " + Identifiers.quote(source) + " is not aws.autoscaling");
         }
         String detailType = Json.requiredText(body, "detail-type");
-        Kind kind = Kind.ofDetailType(detailType).orElseThrow(() -> new RefusedMessageException(
-                "EventBridge detail-type " + Identifiers.quote(detailType) + " is not an Auto Scaling instance event"));
         JsonNode detail = body.get("detail");
         if (detail == null || !detail.isObject()) {
             throw new RefusedMessageException("EventBridge detail is missing or not an object");
         }
         String eventId = Identifiers.requestId("EventBridge id", Json.requiredText(body, "id"));
         String time = Json.optionalText(body, "time");
+        Kind kind = Kind.ofDetailType(detailType).orElse(null);
+        if (kind == null) {
+            // An instance refresh, a detach, or a type AWS adds later: well-formed, not ours to act on.
+            return IgnoredEvent.fromEventBridge(detailType, detail, eventId, time);
+        }
         return kind.isHook()
                 ? LifecycleHookMessage.parse(kind, detail, Envelope.EVENTBRIDGE, eventId, time)
                 : AutoScalingNotification.parse(kind, detail, Envelope.EVENTBRIDGE, eventId, time);

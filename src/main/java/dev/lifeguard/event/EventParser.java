@@ -49,8 +49,10 @@ public class EventParser {
         // Test notifications for hooks also carry hook fields, so look at Event first.
         if (payload.has("Event")) {
             String event = Json.requiredText(payload, "Event");
-            Kind kind = Kind.ofEvent(event).orElseThrow(() -> new RefusedMessageException(
-                    "Event " + Identifiers.quote(event) + " is not an Auto Scaling notification or cleanup request"));
+            Kind kind = Kind.ofEvent(event).orElse(null);
+            if (kind == null) {
+                return IgnoredEvent.fromNotification(event, payload, envelope, messageId);
+            }
             return switch (kind) {
                 case TEST_NOTIFICATION -> testNotification(payload, envelope, messageId);
                 case CLEANUP_REQUEST -> CleanupRequest.parse(event, payload, envelope, messageId);

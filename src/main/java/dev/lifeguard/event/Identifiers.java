@@ -28,6 +28,8 @@ public final class Identifiers {
     private static final Pattern NODE_NAME = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9._-]{0,252}[A-Za-z0-9])?");
     private static final Pattern IPV4 =
             Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+    private static final Pattern EVENT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 :_.()/-]{0,127}");
+    private static final Pattern AUTOSCALING_EVENT = Pattern.compile("autoscaling:[A-Z0-9_]{1,64}");
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:]{2,39}");
 
     private Identifiers() {
@@ -91,6 +93,39 @@ public final class Identifiers {
 
     public static String actionToken(String field, String value) {
         return require(field, value, ACTION_TOKEN, "a lifecycle action token (a UUID)");
+    }
+
+    /** Where a lifecycle hook says an instance comes from or goes to: AWS documents these three values. */
+    public static final java.util.List<String> LOCATIONS = java.util.List.of("EC2", "AutoScalingGroup", "WarmPool");
+
+    /**
+     * Checks a hook's optional {@code Origin} or {@code Destination} against the values AWS
+     * documents ({@code EC2}, {@code AutoScalingGroup}, {@code WarmPool}).
+     *
+     * @return the value, or null when it is absent
+     */
+    public static String location(String field, String value) {
+        if (value == null) {
+            return null;
+        }
+        if (!LOCATIONS.contains(value)) {
+            throw new RefusedMessageException(field + " is not one of " + String.join(", ", LOCATIONS) + ": " + quote(value));
+        }
+        return value;
+    }
+
+    /**
+     * An Auto Scaling event name Lifeguard does not act on, kept for the record: an EventBridge
+     * detail-type (words such as {@code EC2 Auto Scaling Instance Refresh Started}) or a
+     * notification's {@code Event} ({@code autoscaling:} and capitals, digits and underscores).
+     */
+    public static String eventName(String field, String value) {
+        return require(field, value, EVENT_NAME, "an Auto Scaling event name (up to 128 letters, digits, spaces and ':_.()/-')");
+    }
+
+    /** Whether a notification's {@code Event} has the form of Auto Scaling's own: {@code autoscaling:EC2_INSTANCE_LAUNCH}. */
+    public static boolean isAutoScalingEvent(String value) {
+        return value != null && AUTOSCALING_EVENT.matcher(value).matches();
     }
 
     public static String requestId(String field, String value) {

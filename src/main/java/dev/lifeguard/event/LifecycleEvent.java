@@ -15,8 +15,8 @@ package dev.lifeguard.event;
  * @param requestId            Auto Scaling's RequestId, or the cleanup request's id
  * @param messageId            the envelope's own id: SNS MessageId, EventBridge id or SQS MessageId
  * @param time                 when Auto Scaling says it happened (ISO-8601 text as sent)
- * @param origin               where the instance comes from (hooks; EC2 or WarmPool)
- * @param destination          where it goes (hooks; AutoScalingGroup, WarmPool or EC2)
+ * @param origin               where the instance comes from (hooks, optional; EC2, AutoScalingGroup or WarmPool)
+ * @param destination          where it goes (hooks, optional; EC2, AutoScalingGroup or WarmPool)
  * @param nodeName             node or host name (cleanup requests)
  * @param ipAddress            IP address (cleanup requests)
  * @param cause                Auto Scaling's human-readable cause or the request's reason
@@ -41,10 +41,15 @@ public record LifecycleEvent(
 
     /**
      * The key that decides whether this event was already handled. A hook's token is unique
-     * per action; otherwise Auto Scaling's RequestId (the same through SNS and EventBridge, so
+     * per action (a warm-pool hook's key adds its kind); otherwise Auto Scaling's RequestId (the same through SNS and EventBridge, so
      * one activity delivered both ways is handled once), else the envelope's message id.
      */
     public String idempotencyKey() {
+        if (kind == Kind.TO_WARM_POOL || kind == Kind.FROM_WARM_POOL) {
+            // A launch through the warm pool pauses twice (into the pool, then out of it): each
+            // pause is its own event, even were Auto Scaling to give both the same token.
+            return "hook#" + actionToken + "#" + kind.profileKey();
+        }
         if (kind.isHook()) {
             return "hook#" + actionToken;
         }
@@ -53,6 +58,11 @@ public record LifecycleEvent(
 
     public boolean isHook() {
         return kind.isHook();
+    }
+
+    /** Whether the hook's transition is a launch ({@code autoscaling:EC2_INSTANCE_LAUNCHING}), whatever its kind. */
+    public boolean isLaunchTransition() {
+        return Kind.LAUNCHING.eventName().equals(eventName);
     }
 
     /**
@@ -65,6 +75,9 @@ public record LifecycleEvent(
         append(out, "group", groupName);
         append(out, "instance", instanceId);
         append(out, "hook", hookName);
+        if (kind == Kind.IGNORED) {
+            append(out, "event", eventName);
+        }
         append(out, "node", nodeName);
         append(out, "ip", ipAddress);
         append(out, "via", envelope.name().toLowerCase());

@@ -21,13 +21,20 @@ final class LifecycleHookMessage {
         return parse(kind, body, envelope, messageId, null);
     }
 
-    /** Shared with EventBridge, whose detail object has the same fields. */
-    static LifecycleEvent parse(Kind kind, JsonNode body, Envelope envelope, String messageId, String fallbackTime) {
+    /**
+     * Shared with EventBridge, whose detail object has the same fields.
+     *
+     * @param transition {@link Kind#LAUNCHING} or {@link Kind#TERMINATING}, as the transition says;
+     *                   {@code Origin} and {@code Destination} may make it a warm-pool kind
+     */
+    static LifecycleEvent parse(Kind transition, JsonNode body, Envelope envelope, String messageId, String fallbackTime) {
         String time = Json.optionalText(body, "Time");
         String requestId = Json.optionalText(body, "RequestId");
+        String origin = Identifiers.location("Origin", Json.optionalText(body, "Origin"));
+        String destination = Identifiers.location("Destination", Json.optionalText(body, "Destination"));
         return new LifecycleEvent(
-                kind,
-                kind.eventName(),
+                kind(transition, origin, destination),
+                transition.eventName(),
                 envelope,
                 Identifiers.groupName("AutoScalingGroupName", Json.optionalText(body, "AutoScalingGroupName")),
                 Identifiers.instanceId("EC2InstanceId", Json.optionalText(body, "EC2InstanceId")),
@@ -37,10 +44,27 @@ final class LifecycleHookMessage {
                 requestId == null ? null : Identifiers.requestId("RequestId", requestId),
                 messageId,
                 time != null ? time : fallbackTime,
-                Json.freeText(body, "Origin", 64),
-                Json.freeText(body, "Destination", 64),
+                origin,
+                destination,
                 null,
                 null,
                 null);
+    }
+
+    /**
+     * What a hook means once a warm pool is involved. Into the pool (Destination {@code WarmPool}),
+     * launching or terminating, the instance is stopped, not terminated; out of the pool (Origin
+     * {@code WarmPool}) a launching instance joins the group. A terminating hook from the pool
+     * (Origin {@code WarmPool}, Destination {@code EC2}) is a real termination. Without Origin
+     * and Destination, the transition decides alone.
+     */
+    static Kind kind(Kind transition, String origin, String destination) {
+        if ("WarmPool".equals(destination)) {
+            return Kind.TO_WARM_POOL;
+        }
+        if (transition == Kind.LAUNCHING && "WarmPool".equals(origin)) {
+            return Kind.FROM_WARM_POOL;
+        }
+        return transition;
     }
 }

@@ -8,7 +8,6 @@ import software.amazon.awssdk.core.exception.SdkException;
 import dev.lifeguard.aws.SqsMessages;
 import dev.lifeguard.engine.Inbound;
 import dev.lifeguard.engine.Verdict;
-import dev.lifeguard.event.Kind;
 import dev.lifeguard.event.LifecycleEvent;
 import dev.lifeguard.profiles.ProfileStore;
 import dev.lifeguard.store.OutcomeRecorder;
@@ -110,7 +109,7 @@ public class FailureHandler {
 
     /** The result a hook is completed with when it is given up on: the group's profile, else lifeguard.hook.<transition>.on-failure. */
     public String failureResult(LifecycleEvent event) {
-        boolean launching = event.kind() == Kind.LAUNCHING;
+        boolean launching = event.isLaunchTransition();
         String fromProfile = profiles.current().forGroup(event.groupName()).onFailure(launching ? "launching" : "terminating");
         return fromProfile != null ? fromProfile : settings.failureResult(launching);
     }

@@ -1,5 +1,6 @@
 package dev.lifeguard.metrics;
 
+import dev.lifeguard.event.IgnoredEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -67,6 +68,16 @@ public final class LifeguardMetrics {
     public void deadLettered(String reason) {
         counter("lifeguard.dead.letters", "Messages sent to the dead-letter queue, by reason class",
                 Tags.of("reason", reason)).increment();
+    }
+
+    /**
+     * {@code lifeguard_ignored_total{type}}: Auto Scaling events acknowledged without acting on
+     * them. The type is a detail-type AWS documents for {@code aws.autoscaling}, or {@code other}
+     * for any other name, so the label stays a bounded set.
+     */
+    public void ignored(String eventName) {
+        counter("lifeguard.ignored", "Auto Scaling events acknowledged and recorded without acting on them, by type",
+                Tags.of("type", IgnoredEvent.label(eventName))).increment();
     }
 
     /** {@code lifeguard_takeovers_total}: claims taken over from a worker whose lease ran out. */

@@ -26,9 +26,9 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * can fix an edit that was rejected.
  */
 public class ProfileLoader {
-    /** The keys under {@code steps}, from {@link Kind}: every kind of event but the test notification. */
+    /** The keys under {@code steps}, from {@link Kind}: every kind of event that is dispatched to steps. */
     public static final List<String> KINDS = java.util.Arrays.stream(Kind.values())
-            .filter(kind -> kind != Kind.TEST_NOTIFICATION).map(Kind::profileKey).toList();
+            .filter(Kind::isDispatched).map(Kind::profileKey).toList();
     /** Keys that describe the step itself; every other key, timeout included, is the step's to read. */
     private static final Set<String> STEP_KEYS = Set.of("type", "name");
     private static final Pattern STEP_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");

@@ -24,6 +24,7 @@ public class OutcomeRecorder {
     public static final String RETRYING = "RETRYING";
     public static final String GAVE_UP = "GAVE_UP";
     public static final String REFUSED = "REFUSED";
+    public static final String IGNORED = "IGNORED";
 
     private static final int MAX_TEXT = 2000;
 
@@ -101,6 +102,18 @@ public class OutcomeRecorder {
         } catch (ConditionalCheckFailedException e) {
             return false;
         }
+    }
+
+    /**
+     * Records an Auto Scaling event Lifeguard does not act on, in one write, as done: result
+     * {@code IGNORED}, with what the event says. A redelivery writes the same again.
+     */
+    public void ignored(LifecycleEvent event) {
+        Map<String, AttributeValue> values = describe(event);
+        put(values, "result", IGNORED);
+        put(values, "finishedAt", LifeguardTable.time(clock.instant()));
+        values.put("status", AttributeValue.fromS("DONE"));
+        update(event.idempotencyKey(), values, "", null, Map.of(), Map.of());
     }
 
     /** The refused message is in the dead-letter queue. */

@@ -108,7 +108,7 @@ class EventParserTest {
         "empty.txt                             | is empty",
         "array.json                            | is not a JSON object",
         "unknown-shape.json                    | unknown message shape",
-        "unknown-event.json                    | autoscaling:SOMETHING_ELSE",
+        "unknown-event.json                    | Event \"custom:SOMETHING_ELSE\" is not an Auto Scaling notification",
         "hook-missing-token.json               | LifecycleActionToken is not a lifecycle action token",
         "hook-bad-instance-id.json             | EC2InstanceId is not an EC2 instance id",
         "hook-bad-group.json                   | AutoScalingGroupName is not an Auto Scaling group name",
@@ -116,7 +116,9 @@ class EventParserTest {
         "hook-bad-hook-name.json               | LifecycleHookName is not a lifecycle hook name",
         "notification-missing-instance.json    | EC2InstanceId is not an EC2 instance id",
         "sns-message-not-json.json             | SNS Message is not",
-        "eventbridge-unknown-detail-type.json  | is not an Auto Scaling instance event",
+        "eventbridge-bad-detail-type.json      | EventBridge detail-type is not an Auto Scaling event name",
+        "hook-bad-destination.json             | Destination is not one of EC2, AutoScalingGroup, WarmPool: \"Warmpool\"",
+        "eventbridge-bad-origin.json           | Origin is not one of EC2, AutoScalingGroup, WarmPool: \"S3\"",
         "eventbridge-wrong-source.json         | is not aws.autoscaling",
         "cleanup-request-nothing-to-clean.json | names nothing to clean",
         "cleanup-request-bad-ip.json           | IpAddress is not an IPv4 or IPv6 address",
@@ -126,6 +128,124 @@ class EventParserTest {
         RefusedMessageException refused = assertThrows(RefusedMessageException.class,
                 () -> parser.parse(Fixtures.read("refused/" + file), "sqs-message-1"));
         assertTrue(refused.getMessage().contains(reason), () -> "reason was: " + refused.getMessage());
+    }
+
+    // --- warm pools: Origin and Destination ---
+
+    @ParameterizedTest(name = "{0} is {1} via {2} ({4} -> {5})")
+    @CsvSource({
+        "hook-terminating-to-warm-pool.json,        TO_WARM_POOL,   DIRECT,      autoscaling:EC2_INSTANCE_TERMINATING, AutoScalingGroup, WarmPool",
+        "sns-hook-terminating-to-warm-pool.json,    TO_WARM_POOL,   SNS,         autoscaling:EC2_INSTANCE_TERMINATING, AutoScalingGroup, WarmPool",
+        "eventbridge-terminate-to-warm-pool.json,   TO_WARM_POOL,   EVENTBRIDGE, autoscaling:EC2_INSTANCE_TERMINATING, AutoScalingGroup, WarmPool",
+        "hook-launching-into-warm-pool.json,        TO_WARM_POOL,   DIRECT,      autoscaling:EC2_INSTANCE_LAUNCHING,   EC2,              WarmPool",
+        "eventbridge-launch-into-warm-pool.json,    TO_WARM_POOL,   EVENTBRIDGE, autoscaling:EC2_INSTANCE_LAUNCHING,   EC2,              WarmPool",
+        "hook-launching-from-warm-pool.json,        FROM_WARM_POOL, DIRECT,      autoscaling:EC2_INSTANCE_LAUNCHING,   WarmPool,         AutoScalingGroup",
+        "sns-hook-launching-from-warm-pool.json,    FROM_WARM_POOL, SNS,         autoscaling:EC2_INSTANCE_LAUNCHING,   WarmPool,         AutoScalingGroup",
+        "eventbridge-launch-from-warm-pool.json,    FROM_WARM_POOL, EVENTBRIDGE, autoscaling:EC2_INSTANCE_LAUNCHING,   WarmPool,         AutoScalingGroup",
+        // Terminated out of the pool: a real termination, the terminating steps run.
+        "hook-terminating-warmpool.json,            TERMINATING,    DIRECT,      autoscaling:EC2_INSTANCE_TERMINATING, WarmPool,         EC2",
+        "sns-hook-terminating.json,                 TERMINATING,    SNS,         autoscaling:EC2_INSTANCE_TERMINATING, AutoScalingGroup, EC2",
+        "eventbridge-launch-lifecycle-action.json,  LAUNCHING,      EVENTBRIDGE, autoscaling:EC2_INSTANCE_LAUNCHING,   EC2,              AutoScalingGroup",
+    })
+    void originAndDestinationDecideTheWarmPoolKinds(String file, Kind kind, Envelope envelope, String transition, String origin,
+                                                  String destination) {
+        LifecycleEvent event = parser.parse(Fixtures.read(file), "sqs-message-1");
+
+        assertEquals(kind, event.kind());
+        assertEquals(envelope, event.envelope());
+        assertEquals(transition, event.eventName(), "the transition is kept as Auto Scaling sent it");
+        assertEquals(origin, event.origin());
+        assertEquals(destination, event.destination());
+        assertTrue(event.isHook(), "warm-pool hooks are hooks: they carry a token and are completed");
+        assertTrue(event.idempotencyKey().startsWith("hook#" + event.actionToken()));
+    }
+
+    @Test
+    void withoutOriginAndDestinationTheTransitionDecidesAlone() {
+        LifecycleEvent event = parser.parse(Fixtures.read("hook-terminating.json"), "m");
+        assertEquals(Kind.TERMINATING, event.kind());
+        assertNull(event.origin());
+        assertNull(event.destination());
+        assertEquals("hook#" + event.actionToken(), event.idempotencyKey(), "keys of plain hooks are unchanged");
+    }
+
+    @Test
+    void theTwoPausesOfALaunchThroughTheWarmPoolAreTwoEvents() {
+        // Into the pool, then out of it: the same instance, each pause with its own message.
+        String into = Fixtures.read("hook-launching-into-warm-pool.json");
+        String out = into.replace("\"Origin\": \"EC2\"", "\"Origin\": \"WarmPool\"")
+                .replace("\"Destination\": \"WarmPool\"", "\"Destination\": \"AutoScalingGroup\"");
+        LifecycleEvent first = parser.parse(into, "m1");
+        LifecycleEvent second = parser.parse(out, "m2");
+
+        assertEquals(Kind.TO_WARM_POOL, first.kind());
+        assertEquals(Kind.FROM_WARM_POOL, second.kind());
+        assertEquals(first.actionToken(), second.actionToken(), "the worst case: the same token for both pauses");
+        assertTrue(!first.idempotencyKey().equals(second.idempotencyKey()), "each pause is handled: " + first.idempotencyKey());
+        assertEquals(first.idempotencyKey(), parser.parse(Fixtures.read("hook-launching-into-warm-pool.json"), "m3").idempotencyKey(),
+                "a redelivery of the same pause has the same key");
+    }
+
+    @ParameterizedTest(name = "Origin or Destination {0} is refused")
+    @CsvSource({"Warmpool", "warmpool", "ASG", "'WarmPool '", "''"})
+    void originAndDestinationOutsideTheDocumentedValuesAreRefused(String value) {
+        for (String field : List.of("Origin", "Destination")) {
+            String body = Fixtures.read("hook-launching-from-warm-pool.json")
+                    .replaceFirst("\"" + field + "\": \"[^\"]*\"", "\"" + field + "\": \"" + value + "\"");
+            RefusedMessageException refused = assertThrows(RefusedMessageException.class, () -> parser.parse(body, "m"));
+            assertEquals(field + " is not one of EC2, AutoScalingGroup, WarmPool: " + Identifiers.quote(value), refused.getMessage());
+        }
+        String numeric = Fixtures.read("hook-launching-from-warm-pool.json").replace("\"Origin\": \"WarmPool\"", "\"Origin\": 3");
+        assertTrue(assertThrows(RefusedMessageException.class, () -> parser.parse(numeric, "m")).getMessage()
+                .startsWith("Origin must be a string"));
+    }
+
+    // --- Auto Scaling events Lifeguard does not act on ---
+
+    @ParameterizedTest(name = "{0} is ignored: {1}")
+    @CsvSource(delimiter = '|', value = {
+        "eventbridge-instance-refresh-started.json            | EC2 Auto Scaling Instance Refresh Started            | EVENTBRIDGE | web-asg | EC2 Auto Scaling Instance Refresh Started",
+        "eventbridge-instance-refresh-checkpoint-reached.json | EC2 Auto Scaling Instance Refresh Checkpoint Reached | EVENTBRIDGE | web-asg | EC2 Auto Scaling Instance Refresh Checkpoint Reached",
+        "eventbridge-unknown-autoscaling-event.json           | EC2 Auto Scaling Something New                       | EVENTBRIDGE | web-asg | other",
+        "notification-unknown-event.json                      | autoscaling:SOMETHING_ELSE                           | DIRECT      | web-asg | other",
+    })
+    void wellFormedAutoScalingEventsLifeguardDoesNotKnowAreIgnored(String file, String name, Envelope envelope, String group,
+                                                                   String label) {
+        LifecycleEvent event = parser.parse(Fixtures.read(file), "sqs-message-1");
+
+        assertEquals(Kind.IGNORED, event.kind());
+        assertEquals(name, event.eventName());
+        assertEquals(envelope, event.envelope());
+        assertEquals(group, event.groupName());
+        assertTrue(!event.isHook());
+        assertTrue(event.idempotencyKey().startsWith("IGNORED#"));
+        assertEquals(label, IgnoredEvent.label(event.eventName()));
+        assertTrue(!Kind.IGNORED.isDispatched(), "no route and no profile key");
+    }
+
+    @Test
+    void anIgnoredNotificationCanComeThroughSns() {
+        String inner = Fixtures.read("notification-unknown-event.json");
+        String sns = "{\"Type\": \"Notification\", \"MessageId\": \"0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f\", "
+                + "\"TopicArn\": \"arn:aws:sns:us-east-1:123456789012:asg\", \"Message\": " + quoteJson(inner) + "}";
+        LifecycleEvent event = parser.parse(sns, "m");
+        assertEquals(Kind.IGNORED, event.kind());
+        assertEquals(Envelope.SNS, event.envelope());
+    }
+
+    @Test
+    void anUnknownEventWithoutItsGroupIsNotAWellFormedNotification() {
+        RefusedMessageException refused = assertThrows(RefusedMessageException.class,
+                () -> parser.parse("{\"Event\": \"autoscaling:NOPE\"}", "m"));
+        assertTrue(refused.getMessage().startsWith("AutoScalingGroupName is not an Auto Scaling group name"), refused::getMessage);
+    }
+
+    private static String quoteJson(String text) {
+        try {
+            return new ObjectMapper().writeValueAsString(text);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test

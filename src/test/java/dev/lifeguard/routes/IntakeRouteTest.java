@@ -87,6 +87,14 @@ class IntakeRouteTest {
         "eventbridge-terminate-unsuccessful.json,     on-terminate-error, ",
         "cleanup-request.json,                        on-cleanup-request, ",
         "sns-cleanup-request.json,                    on-cleanup-request, ",
+        "hook-terminating-to-warm-pool.json,          on-to-warm-pool,    CONTINUE",
+        "sns-hook-terminating-to-warm-pool.json,      on-to-warm-pool,    CONTINUE",
+        "eventbridge-terminate-to-warm-pool.json,     on-to-warm-pool,    CONTINUE",
+        "hook-launching-into-warm-pool.json,          on-to-warm-pool,    CONTINUE",
+        "eventbridge-launch-into-warm-pool.json,      on-to-warm-pool,    CONTINUE",
+        "hook-launching-from-warm-pool.json,          on-from-warm-pool,  CONTINUE",
+        "sns-hook-launching-from-warm-pool.json,      on-from-warm-pool,  CONTINUE",
+        "eventbridge-launch-from-warm-pool.json,      on-from-warm-pool,  CONTINUE",
     })
     void everyFormatReachesItsRoute(String file, String route, String hookResult) {
         String body = Fixtures.fresh(Fixtures.read(file));
@@ -148,6 +156,9 @@ class IntakeRouteTest {
         "hook-bad-instance-id.json    | EC2InstanceId is not an EC2 instance id",
         "sns-message-not-json.json    | SNS Message is not",
         "cleanup-request-bad-ip.json  | IpAddress is not an IPv4 or IPv6 address",
+        "hook-bad-destination.json    | Destination is not one of EC2, AutoScalingGroup, WarmPool: \"Warmpool\"",
+        "eventbridge-bad-origin.json  | Origin is not one of EC2, AutoScalingGroup, WarmPool: \"S3\"",
+        "unknown-event.json           | Event \"custom:SOMETHING_ELSE\" is not an Auto Scaling notification",
     })
     void malformedBodiesGoToTheDeadLetterQueueWithTheirReason(String file, String reason) {
         String body = Fixtures.read("refused/" + file) + "\n" + UUID.randomUUID();
@@ -302,6 +313,120 @@ class IntakeRouteTest {
                 () -> queueDepth("intake-test") == 0);
     }
 
+    // --- warm pools ---
+
+    @ParameterizedTest(name = "{0}: into the pool, the terminating steps never run")
+    @CsvSource({
+        "hook-terminating-to-warm-pool.json",
+        "sns-hook-terminating-to-warm-pool.json",
+        "eventbridge-terminate-to-warm-pool.json",
+        "hook-launching-into-warm-pool.json",
+        "eventbridge-launch-into-warm-pool.json",
+    })
+    void aHookIntoTheWarmPoolRunsItsOwnStepsNeverTheTerminatingOnes(String file) {
+        String body = warm(Fixtures.read(file));
+        LifecycleEvent event = parser.parse(body, "m");
+        send(body);
+
+        Map<String, AttributeValue> outcome = awaitOutcome(event.idempotencyKey(), "SUCCEEDED");
+        assertEquals("TO_WARM_POOL", outcome.get("kind").s());
+        assertEquals("on-to-warm-pool", outcome.get("route").s());
+        assertEquals("WarmPool", outcome.get("destination").s());
+        assertEquals(event.eventName(), outcome.get("eventName").s(), "the transition is on record as sent");
+        assertEquals(List.of(List.of("salt-key", "-a", "pooled-" + minion(event), "-y")), FakeTools.callsAbout(minion(event)),
+                "the to-warm-pool steps ran, once; the terminating steps (salt-key -d) never did");
+        List<LoggedRequest> completions = completionsOf(event.actionToken());
+        assertEquals(1, completions.size(), "the hook is completed once");
+        Map<String, String> form = Fixtures.form(completions.get(0));
+        assertEquals("CONTINUE", form.get("LifecycleActionResult"));
+        assertEquals(event.instanceId(), form.get("InstanceId"));
+        assertEquals(event.hookName(), form.get("LifecycleHookName"));
+    }
+
+    @ParameterizedTest(name = "{0}: out of the pool, its own steps run")
+    @CsvSource({
+        "hook-launching-from-warm-pool.json",
+        "sns-hook-launching-from-warm-pool.json",
+        "eventbridge-launch-from-warm-pool.json",
+    })
+    void aHookOutOfTheWarmPoolRunsItsOwnSteps(String file) {
+        String body = warm(Fixtures.read(file));
+        LifecycleEvent event = parser.parse(body, "m");
+        send(body);
+
+        Map<String, AttributeValue> outcome = awaitOutcome(event.idempotencyKey(), "SUCCEEDED");
+        assertEquals("FROM_WARM_POOL", outcome.get("kind").s());
+        assertEquals("on-from-warm-pool", outcome.get("route").s());
+        assertEquals("WarmPool", outcome.get("origin").s());
+        assertEquals(List.of(List.of("salt-key", "-a", minion(event), "-y")), FakeTools.callsAbout(minion(event)),
+                "the from-warm-pool steps ran, once, and nothing else");
+        List<LoggedRequest> completions = completionsOf(event.actionToken());
+        assertEquals(1, completions.size());
+        assertEquals("CONTINUE", Fixtures.form(completions.get(0)).get("LifecycleActionResult"));
+    }
+
+    @Test
+    void aLaunchThroughTheWarmPoolIsHandledAtBothPauses() {
+        // EC2 -> WarmPool, then WarmPool -> AutoScalingGroup: one instance, two lifecycle actions.
+        // Even with the same token for both (the worst case), each pause is its own event.
+        String into = warm(Fixtures.read("hook-launching-into-warm-pool.json"));
+        LifecycleEvent first = parser.parse(into, "m");
+        String out = into.replace("\"Origin\": \"EC2\"", "\"Origin\": \"WarmPool\"")
+                .replace("\"Destination\": \"WarmPool\"", "\"Destination\": \"AutoScalingGroup\"")
+                .replace(first.requestId(), UUID.randomUUID().toString());
+        LifecycleEvent second = parser.parse(out, "m");
+        send(into);
+        awaitOutcome(first.idempotencyKey(), "SUCCEEDED");
+        send(out);
+
+        Map<String, AttributeValue> outcome = awaitOutcome(second.idempotencyKey(), "SUCCEEDED");
+        assertEquals("on-from-warm-pool", outcome.get("route").s());
+        assertEquals("on-to-warm-pool", item(first.idempotencyKey()).get("route").s());
+        assertEquals(List.of(List.of("salt-key", "-a", "pooled-" + minion(first), "-y"), List.of("salt-key", "-a", minion(first), "-y")),
+                FakeTools.callsAbout(minion(first)), "each pause ran its own steps, in order, and no terminating step ran");
+        assertEquals(2, completionsOf(first.actionToken()).size(), "both pauses were completed");
+    }
+
+    // --- Auto Scaling events Lifeguard does not act on ---
+
+    @ParameterizedTest(name = "{0} is deleted, recorded as ignored, never dead-lettered")
+    @CsvSource({
+        "eventbridge-instance-refresh-started.json,            EC2 Auto Scaling Instance Refresh Started",
+        "eventbridge-instance-refresh-checkpoint-reached.json, EC2 Auto Scaling Instance Refresh Checkpoint Reached",
+        "eventbridge-unknown-autoscaling-event.json,           other",
+        "notification-unknown-event.json,                      other",
+    })
+    void autoScalingEventsLifeguardDoesNotActOnAreIgnored(String file, String label) {
+        String body = Fixtures.fresh(Fixtures.read(file));
+        LifecycleEvent event = parser.parse(body, "m");
+        double ignoredBefore = ignoredCount(label);
+        int completionsBefore = allCompletions();
+        String messageId = send(body);
+
+        Map<String, AttributeValue> outcome = awaitOutcome(event.idempotencyKey(), "IGNORED");
+        assertEquals("DONE", outcome.get("status").s());
+        assertEquals("IGNORED", outcome.get("kind").s());
+        assertEquals(event.eventName(), outcome.get("eventName").s());
+        assertEquals("web-asg", outcome.get("groupName").s());
+        Fixtures.awaitUntil("the intake queue is empty (the message deleted)", PATIENCE, () -> queueDepth("intake-test") == 0);
+        assertTrue(item("refused#" + messageId).isEmpty(), "not refused, so not dead-lettered");
+        assertTrue(deadLettersFrom(messageId).isEmpty(), "nothing in the dead-letter queue");
+        assertEquals(ignoredBefore + 1, ignoredCount(label), "counted under lifeguard_ignored_total{type=" + label + "}");
+        assertEquals(completionsBefore, allCompletions(), "nothing completed");
+    }
+
+    private double ignoredCount(String label) {
+        io.micrometer.core.instrument.Counter counter = context.getRegistry()
+                .lookupByNameAndType("metrics", dev.lifeguard.metrics.LifeguardMetrics.class).registry()
+                .find("lifeguard.ignored").tag("type", label).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    /** The body, fresh, for a group of its own matching the warm-* profile. */
+    private static String warm(String body) {
+        return Fixtures.fresh(body).replace("warm-web", "warm-" + UUID.randomUUID().toString().substring(0, 8));
+    }
+
     /** The body, fresh, for a group whose profile runs the steered fake salt-key. */
     private static String steered(String body) {
         return Fixtures.fresh(body).replaceAll("\"AutoScalingGroupName\": *\"[^\"]*\"",
@@ -336,6 +461,15 @@ class IntakeRouteTest {
                         QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
         return Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
                 + Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
+    }
+
+    /** Dead letters from one source message, looked at without taking them off the queue. */
+    private List<Message> deadLettersFrom(String sourceMessageId) {
+        return aws.sqs().receiveMessage(r -> r.queueUrl(queueUrl("intake-test-dlq")).maxNumberOfMessages(10).waitTimeSeconds(1)
+                .visibilityTimeout(0).messageAttributeNames("All")).messages().stream()
+                .filter(m -> m.messageAttributes().containsKey("LifeguardSourceMessageId")
+                        && m.messageAttributes().get("LifeguardSourceMessageId").stringValue().equals(sourceMessageId))
+                .toList();
     }
 
     private Message awaitDeadLetter(String sourceMessageId) {
