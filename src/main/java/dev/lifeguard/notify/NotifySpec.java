@@ -29,7 +29,7 @@ public record NotifySpec(Target target, String destination, String message, int 
     public static final List<String> RESULTS = List.of("SUCCEEDED", "GAVE_UP", "REFUSED", "RETRYING");
     /** Sent for these unless {@code results} says otherwise: a retry is not news yet. */
     public static final Set<String> DEFAULT_RESULTS = Set.of("SUCCEEDED", "GAVE_UP", "REFUSED");
-    public static final String DEFAULT_MESSAGE = "Lifeguard: {kind} of {instanceId} in {group}: {result}{hookResult}. {summary}";
+    public static final String DEFAULT_MESSAGE = "Lifeguard: {kind} of {instanceId} in {group}: {outcome}. {summary}";
     public static final int DEFAULT_PER_MINUTE = 30;
     public static final int DEFAULT_MAX_LENGTH = 1000;
     /** SNS takes messages up to 256 KiB (UTF-8 bytes). */
