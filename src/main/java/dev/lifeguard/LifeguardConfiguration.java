@@ -17,6 +17,7 @@ import dev.lifeguard.health.TableProbe;
 import dev.lifeguard.intake.DeadLetterQueue;
 import dev.lifeguard.intake.FailureHandler;
 import dev.lifeguard.metrics.LifeguardMetrics;
+import dev.lifeguard.notify.Notifier;
 import dev.lifeguard.profiles.ProfileLoader;
 import dev.lifeguard.profiles.ProfileStore;
 import dev.lifeguard.steps.Step;
@@ -52,6 +53,7 @@ import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.route53.Route53Client;
+import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
@@ -91,6 +93,8 @@ public class LifeguardConfiguration implements CamelConfiguration {
         Ec2Client ec2 = boundOrBuilt(registry, "ec2Client", Ec2Client.class, () -> AwsClients.ec2(outages));
         Route53Client route53 = boundOrBuilt(registry, "route53Client", Route53Client.class, () -> AwsClients.route53(outages));
         SsmClient ssm = boundOrBuilt(registry, "ssmClient", SsmClient.class, () -> AwsClients.ssm(outages));
+        // Notifications: routes/notify.camel.yaml's aws2-sns endpoint uses it (amazonSNSClient=#snsClient).
+        SnsClient sns = boundOrBuilt(registry, "snsClient", SnsClient.class, () -> AwsClients.sns(outages));
 
         // Resolve queue names to URLs and check the table now, so a wrong setting stops start-up
         // with the setting's name instead of failing on every poll.
@@ -128,6 +132,8 @@ public class LifeguardConfiguration implements CamelConfiguration {
         FailureHandler failures = new FailureHandler(settings, outcomes,
                 new DeadLetterQueue(sqs, deadLetterQueue.url()), messages, profiles, metrics);
         registry.bind("failures", failures);
+        // Called last by routes/finish.camel.yaml: notifications never change an event's result.
+        registry.bind("notifications", new Notifier(profiles, camelContext.createProducerTemplate(), metrics, clock));
 
         EventEngine engine = new EventEngine(new EventEngine.Needs(profiles, steps, ec2Instances(ec2),
                 new InstanceFactsStore(dynamoDb, settings.table(), settings.retention(), clock),
@@ -145,7 +151,7 @@ public class LifeguardConfiguration implements CamelConfiguration {
                         + " dead-letter queue {}, table {}, profiles {}, dry-run {}",
                 AwsSetup.region(sqs), AwsSetup.endpointOverrides(List.of(Map.entry("sqs", sqs), Map.entry("dynamodb", dynamoDb),
                         Map.entry("autoscaling", autoScaling), Map.entry("ec2", ec2), Map.entry("route53", route53),
-                        Map.entry("ssm", ssm))),
+                        Map.entry("ssm", ssm), Map.entry("sns", sns))),
                 AwsSetup.credentialsSource(sqs), worker, queue.url(), deadLetterQueue.url(), settings.table(),
                 settings.profiles(), settings.dryRun());
     }

@@ -6,6 +6,7 @@ import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.route53.Route53Client;
+import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
@@ -61,5 +62,10 @@ public final class AwsClients {
 
     public static SsmClient ssm(Outages outages) {
         return SsmClient.builder().httpClientBuilder(ApacheHttpClient.builder()).overrideConfiguration(reportingTo(outages)).build();
+    }
+
+    /** Notifications publish through camel-aws2-sns with this client ({@code #snsClient}). */
+    public static SnsClient sns(Outages outages) {
+        return SnsClient.builder().httpClientBuilder(ApacheHttpClient.builder()).overrideConfiguration(reportingTo(outages)).build();
     }
 }

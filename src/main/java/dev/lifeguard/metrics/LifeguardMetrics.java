@@ -97,6 +97,12 @@ public final class LifeguardMetrics {
                 Tags.of("outcome", loaded ? "loaded" : "rejected")).increment();
     }
 
+    /** {@code lifeguard_notifications_total{target, outcome}}: sns or webhook; sent, failed or dropped (over the rate limit). */
+    public void notification(String target, String outcome) {
+        counter("lifeguard.notifications", "Notifications, by target (sns, webhook) and outcome (sent, failed, dropped)",
+                Tags.of("target", target, "outcome", outcome)).increment();
+    }
+
     /** Gauges read when scraped: events held (in flight) and waiting steps parked. */
     public void watch(Supplier<Number> inFlight, Supplier<Number> parked) {
         Gauge.builder("lifeguard.events.in.flight", inFlight).description("Events held by this worker: claimed, hidden and heartbeated")

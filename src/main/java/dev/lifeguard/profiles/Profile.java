@@ -1,5 +1,6 @@
 package dev.lifeguard.profiles;
 
+import dev.lifeguard.notify.NotifySpec;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -7,10 +8,21 @@ import java.util.regex.Pattern;
 /**
  * What Lifeguard does for the groups a profile matches: the steps per kind of event
  * ({@code launching}, {@code terminated}, …), the result a hook gets when its steps fail
- * for the last time, and how many events of a kind may run at once for one group.
+ * for the last time, how many events of a kind may run at once for one group, and the
+ * notifications sent per kind once an event's outcome is recorded.
  */
 public record Profile(String match, Map<String, String> onFailure, Map<String, Integer> maxInFlight,
-                      Map<String, List<StepSpec>> steps) {
+                      Map<String, List<StepSpec>> steps, Map<String, List<NotifySpec>> notifications) {
+
+    public Profile(String match, Map<String, String> onFailure, Map<String, Integer> maxInFlight,
+                   Map<String, List<StepSpec>> steps) {
+        this(match, onFailure, maxInFlight, steps, Map.of());
+    }
+
+    /** The notifications sent when an event of this kind ends. */
+    public List<NotifySpec> notifyFor(String kind) {
+        return notifications.getOrDefault(kind, List.of());
+    }
 
     /** How many events of this kind may run their steps at once for one group; 0 for no limit. */
     public int maxInFlight(String kind) {

@@ -3,6 +3,8 @@ package dev.lifeguard.profiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeguard.event.Identifiers;
+import dev.lifeguard.notify.NotifySpec;
+import dev.lifeguard.notify.Notifier;
 import dev.lifeguard.steps.StepConfig;
 import dev.lifeguard.steps.Templates;
 import java.io.IOException;
@@ -84,7 +86,7 @@ public class ProfileLoader {
     }
 
     private Profile profile(JsonNode node, String match, String where) {
-        unknownKeys(node, Set.of("match", "on-failure", "max-in-flight", "steps"), where);
+        unknownKeys(node, Set.of("match", "on-failure", "max-in-flight", "steps", "notify"), where);
         Map<String, Integer> maxInFlight = new LinkedHashMap<>();
         node.path("max-in-flight").properties().forEach(entry -> {
             if (!KINDS.contains(entry.getKey())) {
@@ -131,7 +133,89 @@ public class ProfileLoader {
             }
             steps.put(kind, List.copyOf(specs));
         });
-        return new Profile(match, Map.copyOf(onFailure), Map.copyOf(maxInFlight), Map.copyOf(steps));
+        Map<String, List<NotifySpec>> notify = new LinkedHashMap<>();
+        node.path("notify").properties().forEach(entry -> {
+            String kind = entry.getKey();
+            if (!KINDS.contains(kind)) {
+                throw new InvalidProfilesException(where + " notify: '" + kind + "' is not one of " + KINDS);
+            }
+            if (!entry.getValue().isArray()) {
+                throw new InvalidProfilesException(where + " notify." + kind + " must be a list of notifications");
+            }
+            List<NotifySpec> specs = new ArrayList<>();
+            for (int i = 0; i < entry.getValue().size(); i++) {
+                specs.add(notification(entry.getValue().get(i), where + " notify." + kind + "[" + i + "]"));
+            }
+            notify.put(kind, List.copyOf(specs));
+        });
+        return new Profile(match, Map.copyOf(onFailure), Map.copyOf(maxInFlight), Map.copyOf(steps), Map.copyOf(notify));
+    }
+
+    /** One notification: {@code sns: <topic ARN>} or {@code webhook: <https URL>}, and its settings. */
+    private NotifySpec notification(JsonNode node, String where) {
+        if (!node.isObject()) {
+            throw new InvalidProfilesException(where + ": a notification is a map with 'sns' or 'webhook'");
+        }
+        unknownKeys(node, NotifySpec.SETTINGS, where);
+        if (node.has("sns") == node.has("webhook")) {
+            throw new InvalidProfilesException(where + ": give exactly one of 'sns' (a topic ARN) or 'webhook' (an https URL)");
+        }
+        NotifySpec.Target target = node.has("sns") ? NotifySpec.Target.SNS : NotifySpec.Target.WEBHOOK;
+        String destination = node.path(target.key()).asText("");
+        String problem = target == NotifySpec.Target.SNS ? NotifySpec.topicProblem(destination)
+                : NotifySpec.webhookProblem(destination);
+        if (problem != null) {
+            throw new InvalidProfilesException(where + ": " + problem);
+        }
+        String message = node.has("message") ? node.get("message").asText() : NotifySpec.DEFAULT_MESSAGE;
+        if (message.isBlank()) {
+            throw new InvalidProfilesException(where + ": message is empty");
+        }
+        try {
+            Templates.check(message, Notifier.PLACEHOLDERS);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidProfilesException(where + ": " + e.getMessage());
+        }
+        java.util.regex.Matcher facts = Pattern.compile("(?<!\\$)\\{(" + String.join("|", Notifier.UNAVAILABLE) + ")}").matcher(message);
+        if (facts.find()) {
+            throw new InvalidProfilesException(where + ": {" + facts.group(1) + "} is not available to notifications,"
+                    + " which are sent from the recorded outcome, without asking EC2");
+        }
+        int limit = target == NotifySpec.Target.SNS ? NotifySpec.SNS_MAX_BYTES : NotifySpec.WEBHOOK_MAX_LENGTH;
+        int perMinute = whole(node, "per-minute", NotifySpec.DEFAULT_PER_MINUTE, NotifySpec.MAX_PER_MINUTE, where);
+        int maxLength = whole(node, "max-length", NotifySpec.DEFAULT_MAX_LENGTH, limit, where);
+        if (maxLength < 20) {
+            throw new InvalidProfilesException(where + " max-length: must be at least 20");
+        }
+        Set<String> results = new java.util.TreeSet<>();
+        if (node.has("results")) {
+            JsonNode list = node.get("results");
+            if (!list.isArray() || list.isEmpty()) {
+                throw new InvalidProfilesException(where + " results: must be a list of " + NotifySpec.RESULTS);
+            }
+            list.forEach(item -> {
+                String result = item.asText("").toUpperCase();
+                if (!NotifySpec.RESULTS.contains(result)) {
+                    throw new InvalidProfilesException(where + " results: '" + item.asText() + "' is not one of " + NotifySpec.RESULTS);
+                }
+                results.add(result);
+            });
+        } else {
+            results.addAll(NotifySpec.DEFAULT_RESULTS);
+        }
+        return new NotifySpec(target, destination, message, perMinute, maxLength, Set.copyOf(results));
+    }
+
+    private static int whole(JsonNode node, String key, int fallback, int max, String where) {
+        if (!node.has(key)) {
+            return fallback;
+        }
+        JsonNode value = node.get(key);
+        if (!value.canConvertToInt() || !value.isIntegralNumber() || value.asInt() < 1 || value.asInt() > max) {
+            throw new InvalidProfilesException(where + " " + key + ": must be a whole number from 1 to " + max + ", not '"
+                    + value.asText() + "'");
+        }
+        return value.asInt();
     }
 
     private StepSpec step(JsonNode node, String where) {

@@ -59,6 +59,32 @@ public final class Templates {
     }
 
     private static String render(String template, LifecycleEvent event, InstanceFacts facts, ValueCheck check) {
+        return render(template, event, facts, Map.of(), null, check);
+    }
+
+    /**
+     * Renders a notification's message: the event's placeholders and {@code extras} (a verdict's
+     * {@code {result}}, {@code {summary}}, …); a placeholder without a value becomes
+     * {@code missing} instead of failing, since a notification reports what happened whatever
+     * the event lacked. {@code allowedExtras} are the extra names a template may use.
+     */
+    public static String renderWith(String template, LifecycleEvent event, InstanceFacts facts, Map<String, String> extras,
+                                    String missing) {
+        return render(template, event, facts, extras, missing, (name, value) -> { });
+    }
+
+    /** Checks a template that may also use {@code extras}, when a profile is loaded. */
+    public static void check(String template, java.util.Set<String> extras) {
+        Matcher matcher = PLACEHOLDER.matcher(template);
+        while (matcher.find()) {
+            if (!isKnown(matcher.group(1)) && !extras.contains(matcher.group(1))) {
+                throw new IllegalArgumentException("unknown placeholder {" + matcher.group(1) + "} in '" + template + "'");
+            }
+        }
+    }
+
+    private static String render(String template, LifecycleEvent event, InstanceFacts facts, Map<String, String> extras,
+                                 String missing, ValueCheck check) {
         Map<String, String> values = new HashMap<>();
         values.put("group", event.groupName());
         values.put("instanceId", event.instanceId() != null ? event.instanceId() : facts == null ? null : facts.instanceId());
@@ -76,11 +102,13 @@ public final class Templates {
         StringBuilder out = new StringBuilder();
         while (matcher.find()) {
             String name = matcher.group(1);
-            if (!isKnown(name)) {
+            if (!isKnown(name) && !extras.containsKey(name)) {
                 throw new IllegalArgumentException("unknown placeholder {" + name + "} in template '" + template + "'");
             }
-            String value = values.get(name);
-            if (value == null) {
+            String value = extras.containsKey(name) ? extras.get(name) : values.get(name);
+            if (value == null && missing != null) {
+                value = missing;
+            } else if (value == null) {
                 throw new MissingValueException("template '" + template + "' needs {" + name + "}, which this "
                         + event.kind().name().toLowerCase() + " event does not provide");
             }

@@ -163,8 +163,17 @@ class DeployTemplateIamTest {
                 RouteCalls.actions("aws2-sqs:q?autoCreateQueue=true", Map.of(), false, false));
         assertEquals(Set.of("sqs:PurgeQueue"), RouteCalls.actions("aws2-sqs:q?queueUrl=u&operation=purgeQueue", Map.of(), false, false));
         assertThrows(AssertionError.class, () -> RouteCalls.actions("aws2-s3:bucket", Map.of(), false, false));
-        // What the project's routes call today.
-        assertEquals(Set.of("sqs:ReceiveMessage"), RouteCalls.in(ROUTES).keySet());
+        // SNS: an ARN is used as it is; a name is looked up, or created with autoCreateTopic.
+        assertEquals(Set.of("sns:Publish"), RouteCalls.actions("aws2-sns:arn:aws:sns:eu-west-1:123456789012:news",
+                Map.of("amazonSNSClient", "#snsClient"), false, false));
+        assertEquals(Set.of("sns:ListTopics", "sns:Publish"), RouteCalls.actions("aws2-sns:news", Map.of(), false, false));
+        assertEquals(Set.of("sns:ListTopics", "sns:CreateTopic", "sns:SetTopicAttributes", "sns:Subscribe", "sns:Publish"),
+                RouteCalls.actions("aws2-sns:news?autoCreateTopic=true&policy=p&subscribeSNStoSQS=true", Map.of(), false, false));
+        assertEquals(Set.of("sns:Publish"), RouteCalls.actions("aws2-sns:${exchangeProperty.LifeguardTopicArn}",
+                Map.of("autoCreateTopic", false), false, false));
+        // What the project's routes call today: the intake's receive, the notifications' publish.
+        assertEquals(Map.of("sqs:ReceiveMessage", Set.of("intake.camel.yaml aws2-sqs:{{lifeguard.queue.name}}"),
+                "sns:Publish", Set.of("notify.camel.yaml aws2-sns:${exchangeProperty.LifeguardTopicArn}")), RouteCalls.in(ROUTES));
     }
 
     private static Map<String, Set<String>> codeCalls;

@@ -18,8 +18,9 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * The IAM actions that Camel components named in the routes call on their own, worked out from
- * each endpoint's URI and options. Only aws2-sqs is mapped, from camel-aws2-sqs 4.17's
- * Sqs2Endpoint, Sqs2Consumer and Sqs2Producer; any other AWS component fails until mapped.
+ * each endpoint's URI and options. aws2-sqs is mapped from camel-aws2-sqs 4.17's Sqs2Endpoint,
+ * Sqs2Consumer and Sqs2Producer, aws2-sns from camel-aws2-sns 4.17's Sns2Endpoint and
+ * Sns2Producer; any other AWS component fails until mapped.
  */
 final class RouteCalls {
     /** Endpoint options that make Sqs2Endpoint call SetQueueAttributes at start-up. */
@@ -65,7 +66,7 @@ final class RouteCalls {
     /**
      * Every endpoint in a route tree: a {@code uri} key with its sibling {@code parameters}, or a
      * plain string that names an AWS component (the short form of {@code to}). Endpoints under
-     * {@code from} consume.
+     * {@code from} consume, but for its {@code steps}.
      */
     @SuppressWarnings("unchecked")
     static void walk(Object node, boolean underFrom, EndpointVisitor visitor) {
@@ -79,7 +80,8 @@ final class RouteCalls {
                 if (entry.getKey().equals("uri") || entry.getKey().equals("parameters")) {
                     continue;
                 }
-                boolean from = underFrom || entry.getKey().equals("from");
+                // The YAML DSL nests a route's steps under its from: they produce.
+                boolean from = !entry.getKey().equals("steps") && (underFrom || entry.getKey().equals("from"));
                 if (entry.getValue() instanceof String text && isAws(text)) {
                     visitor.endpoint(text, Map.of(), from);
                 } else {
@@ -107,6 +109,9 @@ final class RouteCalls {
         String scheme = colon < 0 ? uri : uri.substring(0, colon);
         if (!scheme.startsWith("aws")) {
             return Set.of();
+        }
+        if (scheme.equals("aws2-sns")) {
+            return snsActions(uri, options(uri, parameters), consumer);
         }
         if (!scheme.equals("aws2-sqs")) {
             throw new AssertionError("endpoint '" + uri + "' uses " + scheme + ", whose AWS calls RouteCalls does not map yet");
@@ -150,6 +155,40 @@ final class RouteCalls {
             }
             actions.add(action);
         }
+        return actions;
+    }
+
+    /**
+     * camel-aws2-sns 4.17 (Sns2Component, Sns2Endpoint.doInit, Sns2Producer): a path that is a
+     * topic ARN is used as it is, any other name is looked up (ListTopics) or, with
+     * autoCreateTopic, created; a policy or KMS key sets the topic's attributes; subscribeSNStoSQS
+     * subscribes a queue; the producer publishes (PublishBatch for a list body, authorised as
+     * Publish). A dynamic path ({@code ${...}}) counts as an ARN only with autoCreateTopic=false,
+     * since the notifier checks every topic ARN before sending.
+     */
+    private static Set<String> snsActions(String uri, Map<String, String> options, boolean consumer) {
+        if (consumer) {
+            throw new AssertionError("endpoint '" + uri + "': aws2-sns has no consumer");
+        }
+        String path = uri.substring(uri.indexOf(':') + 1);
+        int query = path.indexOf('?');
+        path = query < 0 ? path : path.substring(0, query);
+        Set<String> actions = new TreeSet<>();
+        boolean autoCreate = isTrue(options, "autoCreateTopic", false);
+        boolean arn = path.startsWith("arn:") || path.startsWith("${") && !autoCreate;
+        if (!arn) {
+            actions.add("sns:ListTopics");
+            if (autoCreate) {
+                actions.add("sns:CreateTopic");
+            }
+        }
+        if (options.containsKey("policy") || options.containsKey("kmsMasterKeyId")) {
+            actions.add("sns:SetTopicAttributes");
+        }
+        if (isTrue(options, "subscribeSNStoSQS", false)) {
+            actions.add("sns:Subscribe");
+        }
+        actions.add("sns:Publish");
         return actions;
     }
 

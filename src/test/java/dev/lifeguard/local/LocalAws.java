@@ -85,6 +85,7 @@ public final class LocalAws implements AutoCloseable {
         System.setProperty("aws.endpointUrlEc2", autoScalingEndpoint());
         System.setProperty("aws.endpointUrlRoute53", autoScalingEndpoint());
         System.setProperty("aws.endpointUrlSsm", autoScalingEndpoint());
+        System.setProperty("aws.endpointUrlSns", autoScalingEndpoint());
     }
 
     /**
