@@ -7,6 +7,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.route53.Route53Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
@@ -61,5 +62,10 @@ public final class AwsClients {
 
     public static SsmClient ssm(Outages outages) {
         return SsmClient.builder().httpClientBuilder(ApacheHttpClient.builder()).overrideConfiguration(reportingTo(outages)).build();
+    }
+
+    /** Only for chef-cleanup keys stored as secrets (GetSecretValue). */
+    public static SecretsManagerClient secretsManager(Outages outages) {
+        return SecretsManagerClient.builder().httpClientBuilder(ApacheHttpClient.builder()).overrideConfiguration(reportingTo(outages)).build();
     }
 }
