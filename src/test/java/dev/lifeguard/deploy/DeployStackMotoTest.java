@@ -99,11 +99,12 @@ class DeployStackMotoTest {
                 "Subnets", "subnet-0a1b2c3d", "SecurityGroups", "sg-0a1b2c3d");
         Map<String, String> both = new HashMap<>(common);
         both.putAll(Map.of("AutoScalingGroupName", GROUP, "EventDelivery", "both",
-                "HostedZoneIds", "Z0123456789ABC,Z0987654321XYZ", "SsmDocuments", "AWS-RunShellScript,Nomad-Drain"));
+                "HostedZoneIds", "Z0123456789ABC,Z0987654321XYZ", "SsmDocuments", "AWS-RunShellScript,Nomad-Drain",
+                "ChefKeyArns", "arn:aws:ssm:us-east-1:123456789012:parameter/lifeguard/chef-key"));
         create(BOTH, template, both);
         Map<String, String> eventBridge = new HashMap<>(common);
         eventBridge.putAll(Map.of("AutoScalingGroupName", EVENTBRIDGE_GROUP, "EventDelivery", "eventbridge",
-                "HostedZoneIds", "", "SsmDocuments", ""));
+                "HostedZoneIds", "", "SsmDocuments", "", "ChefKeyArns", ""));
         create(EVENTBRIDGE, template, eventBridge);
     }
 
@@ -119,9 +120,9 @@ class DeployStackMotoTest {
         DeployTemplate template = DeployTemplate.load();
         // Which conditions hold for each stack, from its parameters.
         Map<String, Boolean> bothConditions = Map.of("UseSns", true, "UseEventBridge", true, "CreateHooks", true,
-                "HooksNotifySns", true, "HasHostedZones", true, "HasSsmDocuments", true);
+                "HooksNotifySns", true, "HasHostedZones", true, "HasSsmDocuments", true, "HasChefKeys", true);
         Map<String, Boolean> eventBridgeConditions = Map.of("UseSns", false, "UseEventBridge", true, "CreateHooks", true,
-                "HooksNotifySns", false, "HasHostedZones", false, "HasSsmDocuments", false);
+                "HooksNotifySns", false, "HasHostedZones", false, "HasSsmDocuments", false, "HasChefKeys", false);
         assertEquals(DeployTemplate.map(template.root.get("Conditions")).keySet(), bothConditions.keySet());
 
         for (Map.Entry<String, Map<String, Boolean>> stack : Map.of(BOTH, bothConditions, EVENTBRIDGE, eventBridgeConditions).entrySet()) {
