@@ -55,6 +55,7 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.route53.Route53Client;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
@@ -125,10 +126,12 @@ public class LifeguardConfiguration implements CamelConfiguration {
 
         // Every kind of step a profile may name, by its type.
         CommandRunner commands = new CommandRunner(camelContext.createProducerTemplate());
-        Map<String, Step> steps = Toolbox.steps(commands, route53, ssm);
+        // Built on first use: only a chef-cleanup step with a secretsmanager: key calls it.
+        Supplier<SecretsManagerClient> secrets = memoized(() -> boundOrBuilt(registry, "secretsManagerClient",
+                SecretsManagerClient.class, () -> AwsClients.secretsManager(outages)));
+        Map<String, Step> steps = Toolbox.steps(commands, route53, ssm, secrets, clock);
         Path home = Path.of(properties.resolveProperty("lifeguard.home").orElse(""));
-        ProfileStore profiles = loadProfiles(home.resolve(settings.profiles()),
-                steps.values().stream().collect(Collectors.toMap(Step::type, Step::settings)), clock, metrics);
+        ProfileStore profiles = loadProfiles(home.resolve(settings.profiles()), steps, clock, metrics);
         FailureHandler failures = new FailureHandler(settings, outcomes,
                 new DeadLetterQueue(sqs, deadLetterQueue.url()), messages, profiles, metrics);
         registry.bind("failures", failures);
@@ -177,16 +180,30 @@ public class LifeguardConfiguration implements CamelConfiguration {
         return new Ec2Instances(ec2);
     }
 
-    private static ProfileStore loadProfiles(Path file, Map<String, Set<String>> stepTypes, Clock clock,
+    private static ProfileStore loadProfiles(Path file, Map<String, Step> steps, Clock clock,
                                              LifeguardMetrics metrics) {
         if (!Files.isReadable(file)) {
             throw new MisconfiguredException("profiles file " + file.toAbsolutePath() + " cannot be read; set LIFEGUARD_PROFILES (lifeguard.profiles)");
         }
         try {
-            return new ProfileStore(file, new ProfileLoader(stepTypes), clock, metrics);
+            return new ProfileStore(file, ProfileLoader.of(steps), clock, metrics);
         } catch (ProfileLoader.InvalidProfilesException e) {
             throw new MisconfiguredException("profiles file " + file + " is invalid: " + e.getMessage(), e);
         }
+    }
+
+    private static <T> Supplier<T> memoized(Supplier<T> build) {
+        return new Supplier<>() {
+            private T value;
+
+            @Override
+            public synchronized T get() {
+                if (value == null) {
+                    value = build.get();
+                }
+                return value;
+            }
+        };
     }
 
     private static <T> T boundOrBuilt(Registry registry, String name, Class<T> type, Supplier<T> build) {

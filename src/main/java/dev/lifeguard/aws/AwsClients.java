@@ -8,6 +8,7 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.route53.Route53Client;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
@@ -67,5 +68,10 @@ public final class AwsClients {
     /** Notifications publish through camel-aws2-sns with this client ({@code #snsClient}). */
     public static SnsClient sns(Outages outages) {
         return SnsClient.builder().httpClientBuilder(ApacheHttpClient.builder()).overrideConfiguration(reportingTo(outages)).build();
+    }
+
+    /** Only for chef-cleanup keys stored as secrets (GetSecretValue). */
+    public static SecretsManagerClient secretsManager(Outages outages) {
+        return SecretsManagerClient.builder().httpClientBuilder(ApacheHttpClient.builder()).overrideConfiguration(reportingTo(outages)).build();
     }
 }

@@ -185,8 +185,7 @@ final class PlanCommand {
                     + " cannot be read; set LIFEGUARD_PROFILES (lifeguard.profiles)");
         }
         try {
-            return new ProfileLoader(steps.values().stream().collect(Collectors.toMap(Step::type, Step::settings)))
-                    .load(profilesFile);
+            return ProfileLoader.of(steps).load(profilesFile);
         } catch (ProfileLoader.InvalidProfilesException e) {
             throw new CommandException(Commands.MISTAKE, "profiles file " + profilesFile + " is invalid: " + e.getMessage());
         }

@@ -39,9 +39,27 @@ public class ProfileLoader {
     private final ObjectMapper json = new ObjectMapper();
     /** Each step type with the settings it accepts. */
     private final Map<String, Set<String>> stepTypes;
+    /** Each step type's check of its settings' values ({@link dev.lifeguard.steps.Step#check}). */
+    private final Map<String, java.util.function.Consumer<StepConfig>> checks;
 
     public ProfileLoader(Map<String, Set<String>> stepTypes) {
+        this(stepTypes, Map.of());
+    }
+
+    public ProfileLoader(Map<String, Set<String>> stepTypes, Map<String, java.util.function.Consumer<StepConfig>> checks) {
         this.stepTypes = Map.copyOf(stepTypes);
+        this.checks = Map.copyOf(checks);
+    }
+
+    /** A loader for these steps: their settings' names and values are checked. */
+    public static ProfileLoader of(Map<String, dev.lifeguard.steps.Step> steps) {
+        Map<String, Set<String>> types = new java.util.HashMap<>();
+        Map<String, java.util.function.Consumer<StepConfig>> checks = new java.util.HashMap<>();
+        steps.values().forEach(step -> {
+            types.put(step.type(), step.settings());
+            checks.put(step.type(), step::check);
+        });
+        return new ProfileLoader(types, checks);
     }
 
     public Profiles load(Path file) {
@@ -245,7 +263,10 @@ public class ProfileLoader {
         try {
             timeout = new StepConfig(name, values).duration("timeout", timeout);
             values.values().forEach(this::checkTemplates);
-        } catch (IllegalArgumentException e) {
+            if (checks.containsKey(type)) {
+                checks.get(type).accept(new StepConfig(name, values));
+            }
+        } catch (IllegalArgumentException | dev.lifeguard.steps.PermanentStepException e) {
             throw new InvalidProfilesException(where + ": " + e.getMessage());
         }
         // Steps that bound their own waits (an SSM command, a salt run) read the same limit.

@@ -16,5 +16,14 @@ public interface Step {
      */
     java.util.Set<String> settings();
 
+    /**
+     * Checks the values of a step's settings when the profile is loaded, so that a mistake
+     * rejects the profile instead of failing an event. Nothing is read or called here.
+     *
+     * @throws RuntimeException (IllegalArgumentException or PermanentStepException) naming the setting
+     */
+    default void check(StepConfig config) {
+    }
+
     StepOutcome run(StepRequest request) throws Exception;
 }

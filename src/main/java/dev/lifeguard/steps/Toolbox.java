@@ -1,6 +1,7 @@
 package dev.lifeguard.steps;
 
 import dev.lifeguard.steps.chef.ChefCleanup;
+import dev.lifeguard.steps.chef.ChefKeys;
 import dev.lifeguard.steps.exec.CommandRunner;
 import dev.lifeguard.steps.route53.Route53Cleanup;
 import dev.lifeguard.steps.route53.Route53Upsert;
@@ -12,6 +13,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import software.amazon.awssdk.services.route53.Route53Client;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 /** Every kind of step a profile may name, by its type: one list for the service and for {@code plan}. */
@@ -19,9 +21,17 @@ public final class Toolbox {
     private Toolbox() {
     }
 
+    /** Without Secrets Manager and on the system clock: for {@code plan}, which runs nothing. */
     public static Map<String, Step> steps(CommandRunner commands, Route53Client route53, SsmClient ssm) {
+        return steps(commands, route53, ssm, () -> {
+            throw new PermanentStepException("no Secrets Manager client here");
+        }, java.time.Clock.systemUTC());
+    }
+
+    public static Map<String, Step> steps(CommandRunner commands, Route53Client route53, SsmClient ssm,
+                                          java.util.function.Supplier<SecretsManagerClient> secrets, java.time.Clock clock) {
         return Stream.of(
-                        new ChefCleanup(commands),
+                        new ChefCleanup(commands, new ChefKeys(() -> ssm, secrets, System::getenv), clock),
                         new SaltAcceptKey(commands),
                         new SaltState(commands),
                         new SaltDeleteKey(commands),

@@ -100,11 +100,12 @@ class DeployStackMotoTest {
         Map<String, String> both = new HashMap<>(common);
         both.putAll(Map.of("AutoScalingGroupName", GROUP, "EventDelivery", "both",
                 "HostedZoneIds", "Z0123456789ABC,Z0987654321XYZ", "SsmDocuments", "AWS-RunShellScript,Nomad-Drain",
-                "NotificationTopicArns", "arn:aws:sns:us-east-1:123456789012:lifeguard-news"));
+                "NotificationTopicArns", "arn:aws:sns:us-east-1:123456789012:lifeguard-news",
+                "ChefKeyArns", "arn:aws:ssm:us-east-1:123456789012:parameter/lifeguard/chef-key"));
         create(BOTH, template, both);
         Map<String, String> eventBridge = new HashMap<>(common);
         eventBridge.putAll(Map.of("AutoScalingGroupName", EVENTBRIDGE_GROUP, "EventDelivery", "eventbridge",
-                "HostedZoneIds", "", "SsmDocuments", ""));
+                "HostedZoneIds", "", "SsmDocuments", "", "ChefKeyArns", ""));
         create(EVENTBRIDGE, template, eventBridge);
     }
 
@@ -120,9 +121,9 @@ class DeployStackMotoTest {
         DeployTemplate template = DeployTemplate.load();
         // Which conditions hold for each stack, from its parameters.
         Map<String, Boolean> bothConditions = Map.of("UseSns", true, "UseEventBridge", true, "CreateHooks", true,
-                "HooksNotifySns", true, "HasHostedZones", true, "HasSsmDocuments", true, "HasNotificationTopics", true);
+                "HooksNotifySns", true, "HasHostedZones", true, "HasSsmDocuments", true, "HasNotificationTopics", true, "HasChefKeys", true);
         Map<String, Boolean> eventBridgeConditions = Map.of("UseSns", false, "UseEventBridge", true, "CreateHooks", true,
-                "HooksNotifySns", false, "HasHostedZones", false, "HasSsmDocuments", false, "HasNotificationTopics", false);
+                "HooksNotifySns", false, "HasHostedZones", false, "HasSsmDocuments", false, "HasNotificationTopics", false, "HasChefKeys", false);
         assertEquals(DeployTemplate.map(template.root.get("Conditions")).keySet(), bothConditions.keySet());
 
         for (Map.Entry<String, Map<String, Boolean>> stack : Map.of(BOTH, bothConditions, EVENTBRIDGE, eventBridgeConditions).entrySet()) {

@@ -35,7 +35,8 @@ final class SdkCalls {
             "autoscaling", "autoscaling",
             "ec2", "ec2",
             "route53", "route53",
-            "ssm", "ssm");
+            "ssm", "ssm",
+            "secretsmanager", "secretsmanager");
 
     /**
      * Operations whose IAM action has another name. SQS authorises a batch as the single

@@ -9,9 +9,15 @@ import dev.lifeguard.steps.StepRequest;
 import dev.lifeguard.steps.ToolValues;
 import dev.lifeguard.steps.exec.CommandResult;
 import dev.lifeguard.steps.exec.CommandRunner;
+import dev.lifeguard.event.Identifiers;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -36,11 +42,29 @@ public class ChefCleanup implements Step {
     private static final Pattern INSTANCE_ID = Pattern.compile("i-(?:[0-9a-f]{8}|[0-9a-f]{17})");
     private static final Pattern PATH = Pattern.compile("[A-Za-z0-9_./-]{1,255}");
 
+    /** The API server: https, or http to this host only (a local stand-in), and an organization's path. */
+    private static final Pattern SERVER_URL = Pattern.compile(
+            "(?:https://[A-Za-z0-9.-]{1,253}|http://(?:127\\.0\\.0\\.1|localhost))(?::\\d{1,5})?/organizations/[a-z0-9_-]{1,255}");
+    private static final Set<String> KNIFE_SETTINGS = Set.of("knife", "config");
+    private static final Set<String> API_SETTINGS = Set.of("server-url", "client-name", "key");
+
     private final CommandRunner commands;
+    private final ChefKeys keys;
+    private final HttpClient http;
+    private final Clock clock;
     private final ObjectMapper json = new ObjectMapper();
 
+    /** knife only, and the API transport with keys from files and the environment. */
     public ChefCleanup(CommandRunner commands) {
+        this(commands, ChefKeys.withoutAws(), Clock.systemUTC());
+    }
+
+    public ChefCleanup(CommandRunner commands, ChefKeys keys, Clock clock) {
         this.commands = commands;
+        this.keys = keys;
+        this.clock = clock;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+                .followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
     @Override
@@ -50,13 +74,54 @@ public class ChefCleanup implements Step {
 
     @Override
     public java.util.Set<String> settings() {
-        return java.util.Set.of("knife", "config", "node-name");
+        return Set.of("knife", "config", "node-name", "transport", "server-url", "client-name", "key");
+    }
+
+    /** The settings of one transport only, each well-formed; the key is not read here. */
+    @Override
+    public void check(StepConfig config) {
+        String step = config.stepName();
+        String transport = config.string("transport", "knife");
+        Set<String> other = switch (transport) {
+            case "knife" -> API_SETTINGS;
+            case "api" -> KNIFE_SETTINGS;
+            default -> throw new IllegalArgumentException("step " + step + ": transport must be knife or api, not "
+                    + Identifiers.quote(transport));
+        };
+        for (String key : other) {
+            if (config.values().containsKey(key)) {
+                throw new IllegalArgumentException("step " + step + ": '" + key + "' does not apply to transport " + transport);
+            }
+        }
+        if (transport.equals("api")) {
+            for (String key : API_SETTINGS) {
+                config.string(key);
+            }
+            serverUrl(step, config.string("server-url"));
+            clientName(step, config.string("client-name"));
+            ChefKeys.check(step, config.string("key"));
+        } else if (config.values().containsKey("config")) {
+            ToolValues.require(step, "knife config", config.string("config"), PATH, "a plain path",
+                    "only letters, digits, '.', '_', '/' and '-'");
+        }
+    }
+
+    private static URI serverUrl(String step, String url) {
+        return URI.create(ToolValues.require(step, "server-url", url, SERVER_URL, "a Chef server organization URL",
+                "https://<host>[:port]/organizations/<org> (http only to 127.0.0.1 or localhost), no trailing '/', query or user"));
+    }
+
+    private static String clientName(String step, String name) {
+        return ToolValues.require(step, "client-name", name, NODE_NAME, "a Chef client name", NODE_RULE);
     }
 
     @Override
     public StepOutcome run(StepRequest request) {
         StepConfig config = request.config();
         String step = config.stepName();
+        if (config.string("transport", "knife").equals("api")) {
+            return runApi(request);
+        }
         String knife = config.string("knife", "knife");
         List<String> configArgs = config.values().containsKey("config")
                 ? List.of("-c", ToolValues.require(step, "knife config", config.string("config"), PATH, "a plain path",
@@ -97,6 +162,69 @@ public class ChefCleanup implements Step {
         for (String name : names) {
             anyDeleted |= delete(knife, "node", name, configArgs, done);
             anyDeleted |= delete(knife, "client", name, configArgs, done);
+        }
+        String detail = String.join("; ", done);
+        return anyDeleted ? StepOutcome.succeeded(detail) : StepOutcome.alreadyDone(detail);
+    }
+
+    /** The names to delete, or, when there are none yet, the instance id query to search for. */
+    private record Targets(List<String> names, String search) {
+    }
+
+    private Targets targets(StepRequest request) {
+        StepConfig config = request.config();
+        String step = config.stepName();
+        List<String> names = new ArrayList<>();
+        if (config.values().containsKey("node-name")) {
+            names.add(nodeName(step, request.render(config.string("node-name"))));
+            return new Targets(names, null);
+        }
+        if (request.event().nodeName() != null) {
+            names.add(nodeName(step, request.event().nodeName()));
+            return new Targets(names, null);
+        }
+        String instanceId = request.facts() != null && request.facts().instanceId() != null
+                ? request.facts().instanceId() : request.event().instanceId();
+        if (instanceId == null) {
+            throw new IllegalArgumentException("chef-cleanup needs node-name, a NodeName or an instance id to search for");
+        }
+        return new Targets(names, "ec2_instance_id:" + ToolValues.require(step, "instance id", instanceId, INSTANCE_ID,
+                "an EC2 instance id", "i- followed by 8 or 17 lower-case hex digits"));
+    }
+
+    /** Over the Chef Server API: search by instance id, then DELETE /nodes/NAME and /clients/NAME; 404 is already gone. */
+    private StepOutcome runApi(StepRequest request) {
+        StepConfig config = request.config();
+        String step = config.stepName();
+        check(config);
+        URI server = serverUrl(step, config.string("server-url"));
+        String client = clientName(step, config.string("client-name"));
+        Targets targets = targets(request);
+        if (request.dryRun()) {
+            String target = targets.search() != null ? "the nodes found by a search for " + targets.search()
+                    : String.join(", ", targets.names());
+            return StepOutcome.skipped("would delete the Chef node and client of " + target + " on " + server + " as " + client);
+        }
+        Instant deadline = clock.instant().plus(config.duration("timeout", Duration.ofMinutes(5)));
+        ChefServerApi api = new ChefServerApi(http, server, client, keys.read(step, config.string("key")), deadline, clock, step);
+        List<String> names = new ArrayList<>(targets.names());
+        if (targets.search() != null) {
+            // Names come back from the Chef server: every one is checked before any is deleted.
+            for (String name : api.searchNodes(targets.search())) {
+                names.add(nodeName(step, name));
+            }
+            if (names.isEmpty()) {
+                return StepOutcome.alreadyDone("no Chef node with " + targets.search());
+            }
+        }
+        List<String> done = new ArrayList<>();
+        boolean anyDeleted = false;
+        for (String name : names) {
+            for (String kind : List.of("node", "client")) {
+                boolean deleted = api.delete(kind, name);
+                done.add(kind + " " + name + (deleted ? " deleted" : " already gone"));
+                anyDeleted |= deleted;
+            }
         }
         String detail = String.join("; ", done);
         return anyDeleted ? StepOutcome.succeeded(detail) : StepOutcome.alreadyDone(detail);
