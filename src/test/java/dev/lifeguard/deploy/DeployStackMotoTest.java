@@ -72,6 +72,7 @@ class DeployStackMotoTest {
     private static final String EVENTBRIDGE = "lifeguard-eventbridge";
     private static final String GROUP = "web";
     private static final String EVENTBRIDGE_GROUP = "batch servers"; // any name Auto Scaling accepts
+    private static final String SECRET_PARAMETER = "arn:aws:ssm:us-east-1:123456789012:parameter/lifeguard/salt-api";
     private static final ObjectMapper LENIENT = JsonMapper.builder().enable(JsonReadFeature.ALLOW_SINGLE_QUOTES).build();
 
     private static MotoServer moto;
@@ -99,11 +100,12 @@ class DeployStackMotoTest {
                 "Subnets", "subnet-0a1b2c3d", "SecurityGroups", "sg-0a1b2c3d");
         Map<String, String> both = new HashMap<>(common);
         both.putAll(Map.of("AutoScalingGroupName", GROUP, "EventDelivery", "both",
-                "HostedZoneIds", "Z0123456789ABC,Z0987654321XYZ", "SsmDocuments", "AWS-RunShellScript,Nomad-Drain"));
+                "HostedZoneIds", "Z0123456789ABC,Z0987654321XYZ", "SsmDocuments", "AWS-RunShellScript,Nomad-Drain",
+                "SecretParameterArns", SECRET_PARAMETER));
         create(BOTH, template, both);
         Map<String, String> eventBridge = new HashMap<>(common);
         eventBridge.putAll(Map.of("AutoScalingGroupName", EVENTBRIDGE_GROUP, "EventDelivery", "eventbridge",
-                "HostedZoneIds", "", "SsmDocuments", ""));
+                "HostedZoneIds", "", "SsmDocuments", "", "SecretParameterArns", ""));
         create(EVENTBRIDGE, template, eventBridge);
     }
 
@@ -119,9 +121,9 @@ class DeployStackMotoTest {
         DeployTemplate template = DeployTemplate.load();
         // Which conditions hold for each stack, from its parameters.
         Map<String, Boolean> bothConditions = Map.of("UseSns", true, "UseEventBridge", true, "CreateHooks", true,
-                "HooksNotifySns", true, "HasHostedZones", true, "HasSsmDocuments", true);
+                "HooksNotifySns", true, "HasHostedZones", true, "HasSsmDocuments", true, "HasSecretParameters", true);
         Map<String, Boolean> eventBridgeConditions = Map.of("UseSns", false, "UseEventBridge", true, "CreateHooks", true,
-                "HooksNotifySns", false, "HasHostedZones", false, "HasSsmDocuments", false);
+                "HooksNotifySns", false, "HasHostedZones", false, "HasSsmDocuments", false, "HasSecretParameters", false);
         assertEquals(DeployTemplate.map(template.root.get("Conditions")).keySet(), bothConditions.keySet());
 
         for (Map.Entry<String, Map<String, Boolean>> stack : Map.of(BOTH, bothConditions, EVENTBRIDGE, eventBridgeConditions).entrySet()) {
@@ -252,6 +254,7 @@ class DeployStackMotoTest {
                 resources(statements.get("SsmDocuments")));
         assertEquals(List.of("arn:aws:ec2:us-east-1:123456789012:instance/*"), resources(statements.get("SsmInstances")));
         assertEquals(List.of("*"), resources(statements.get("SsmCommandResults")));
+        assertEquals(List.of(SECRET_PARAMETER), resources(statements.get("SecretParameters")));
         // The role as created grants what the template's policy grants, every branch included.
         Set<String> actions = new TreeSet<>();
         statements.values().forEach(s -> s.path("Action").forEach(a -> actions.add(a.asText())));
