@@ -61,7 +61,9 @@ public class SaltApi {
     }
 
     public SaltApi(Secrets secrets) {
-        this(secrets, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(), Clock.systemUTC());
+        // HTTP/1.1: CherryPy speaks nothing newer, and an h2c upgrade offer is one more thing to misread.
+        this(secrets, HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build(),
+                Clock.systemUTC());
     }
 
     SaltApi(Secrets secrets, HttpClient http, Clock clock) {

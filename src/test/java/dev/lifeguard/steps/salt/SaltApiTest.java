@@ -394,6 +394,27 @@ class SaltApiTest {
         salt.verify(1, postRequestedFor(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo("AmazonSSM.GetParameter")));
     }
 
+    @Test
+    void theReadmesProfileExampleLoadsAndEachStepSaysWhatItWouldAsk(@TempDir Path dir) throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        String section = readme.substring(readme.indexOf("### salt-api transport"));
+        String yaml = section.substring(section.indexOf("```yaml\n") + 8, section.indexOf("```\n", section.indexOf("```yaml\n") + 8));
+        Path file = dir.resolve("profiles.yaml");
+        Files.writeString(file, yaml);
+        List<dev.lifeguard.steps.Step> steps = List.of(new SaltAcceptKey(null, api()), new SaltState(null, api()), new SaltDeleteKey(null, api()));
+        dev.lifeguard.profiles.Profiles profiles = new dev.lifeguard.profiles.ProfileLoader(steps.stream().collect(
+                java.util.stream.Collectors.toMap(dev.lifeguard.steps.Step::type, dev.lifeguard.steps.Step::settings))).load(file);
+        int i = 0;
+        for (String kind : List.of("launching", "terminating", "terminated")) {
+            dev.lifeguard.profiles.StepSpec spec = profiles.forGroup(GROUP).stepsFor(kind).get(0);
+            StepOutcome outcome = steps.get(i++).run(new StepRequest(event(GROUP, INSTANCE), InstanceFacts.unknown(INSTANCE),
+                    spec.config(), true, Heartbeat.NONE));
+            assertEquals("SKIPPED", outcome.status(), kind);
+            assertTrue(outcome.detail().contains("salt-api https://salt.example.com:8000 (user 'lifeguard', eauth pam)"), outcome.detail());
+        }
+        assertEquals(List.of(), paths());
+    }
+
     // ---------------------------------------------------------------- the stand-in
 
     private SaltApi api() {
