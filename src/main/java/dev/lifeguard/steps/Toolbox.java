@@ -6,6 +6,7 @@ import dev.lifeguard.steps.exec.CommandRunner;
 import dev.lifeguard.steps.route53.Route53Cleanup;
 import dev.lifeguard.steps.route53.Route53Upsert;
 import dev.lifeguard.steps.salt.SaltAcceptKey;
+import dev.lifeguard.steps.salt.SaltApi;
 import dev.lifeguard.steps.salt.SaltDeleteKey;
 import dev.lifeguard.steps.salt.SaltState;
 import dev.lifeguard.steps.ssm.SsmCommand;
@@ -30,11 +31,12 @@ public final class Toolbox {
 
     public static Map<String, Step> steps(CommandRunner commands, Route53Client route53, SsmClient ssm,
                                           java.util.function.Supplier<SecretsManagerClient> secrets, java.time.Clock clock) {
+        SaltApi saltApi = new SaltApi(new Secrets(ssm));
         return Stream.of(
                         new ChefCleanup(commands, new ChefKeys(() -> ssm, secrets, System::getenv), clock),
-                        new SaltAcceptKey(commands),
-                        new SaltState(commands),
-                        new SaltDeleteKey(commands),
+                        new SaltAcceptKey(commands, saltApi),
+                        new SaltState(commands, saltApi),
+                        new SaltDeleteKey(commands, saltApi),
                         new Route53Cleanup(route53),
                         new Route53Upsert(route53),
                         new SsmCommand(ssm))

@@ -72,6 +72,7 @@ class DeployStackMotoTest {
     private static final String EVENTBRIDGE = "lifeguard-eventbridge";
     private static final String GROUP = "web";
     private static final String EVENTBRIDGE_GROUP = "batch servers"; // any name Auto Scaling accepts
+    private static final String SECRET_PARAMETER = "arn:aws:ssm:us-east-1:123456789012:parameter/lifeguard/salt-api";
     private static final ObjectMapper LENIENT = JsonMapper.builder().enable(JsonReadFeature.ALLOW_SINGLE_QUOTES).build();
 
     private static MotoServer moto;
@@ -101,11 +102,12 @@ class DeployStackMotoTest {
         both.putAll(Map.of("AutoScalingGroupName", GROUP, "EventDelivery", "both",
                 "HostedZoneIds", "Z0123456789ABC,Z0987654321XYZ", "SsmDocuments", "AWS-RunShellScript,Nomad-Drain",
                 "NotificationTopicArns", "arn:aws:sns:us-east-1:123456789012:lifeguard-news",
-                "ChefKeyArns", "arn:aws:ssm:us-east-1:123456789012:parameter/lifeguard/chef-key"));
+                "ChefKeyArns", "arn:aws:ssm:us-east-1:123456789012:parameter/lifeguard/chef-key",
+                "SecretParameterArns", SECRET_PARAMETER));
         create(BOTH, template, both);
         Map<String, String> eventBridge = new HashMap<>(common);
         eventBridge.putAll(Map.of("AutoScalingGroupName", EVENTBRIDGE_GROUP, "EventDelivery", "eventbridge",
-                "HostedZoneIds", "", "SsmDocuments", "", "ChefKeyArns", ""));
+                "HostedZoneIds", "", "SsmDocuments", "", "ChefKeyArns", "", "SecretParameterArns", ""));
         create(EVENTBRIDGE, template, eventBridge);
     }
 
@@ -121,9 +123,11 @@ class DeployStackMotoTest {
         DeployTemplate template = DeployTemplate.load();
         // Which conditions hold for each stack, from its parameters.
         Map<String, Boolean> bothConditions = Map.of("UseSns", true, "UseEventBridge", true, "CreateHooks", true,
-                "HooksNotifySns", true, "HasHostedZones", true, "HasSsmDocuments", true, "HasNotificationTopics", true, "HasChefKeys", true);
+                "HooksNotifySns", true, "HasHostedZones", true, "HasSsmDocuments", true, "HasNotificationTopics", true, "HasChefKeys", true,
+                "HasSecretParameters", true);
         Map<String, Boolean> eventBridgeConditions = Map.of("UseSns", false, "UseEventBridge", true, "CreateHooks", true,
-                "HooksNotifySns", false, "HasHostedZones", false, "HasSsmDocuments", false, "HasNotificationTopics", false, "HasChefKeys", false);
+                "HooksNotifySns", false, "HasHostedZones", false, "HasSsmDocuments", false, "HasNotificationTopics", false, "HasChefKeys", false,
+                "HasSecretParameters", false);
         assertEquals(DeployTemplate.map(template.root.get("Conditions")).keySet(), bothConditions.keySet());
 
         for (Map.Entry<String, Map<String, Boolean>> stack : Map.of(BOTH, bothConditions, EVENTBRIDGE, eventBridgeConditions).entrySet()) {
@@ -254,6 +258,7 @@ class DeployStackMotoTest {
                 resources(statements.get("SsmDocuments")));
         assertEquals(List.of("arn:aws:ec2:us-east-1:123456789012:instance/*"), resources(statements.get("SsmInstances")));
         assertEquals(List.of("*"), resources(statements.get("SsmCommandResults")));
+        assertEquals(List.of(SECRET_PARAMETER), resources(statements.get("SecretParameters")));
         // The role as created grants what the template's policy grants, every branch included.
         Set<String> actions = new TreeSet<>();
         statements.values().forEach(s -> s.path("Action").forEach(a -> actions.add(a.asText())));

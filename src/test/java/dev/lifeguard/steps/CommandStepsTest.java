@@ -193,7 +193,7 @@ class CommandStepsTest {
     }
 
     @Test
-    void saltAcceptLeavesHeartbeatsToTheEngine() {
+    void saltAcceptLeavesHeartbeatsToTheEngine() throws Exception {
         LifecycleEvent event = hook("salt-minions", "i-0123456789abcdef6");
         AtomicInteger beats = new AtomicInteger();
         StepRequest request = new StepRequest(event, InstanceFacts.unknown(event.instanceId()), new StepConfig("salt-accept",
@@ -259,7 +259,7 @@ class CommandStepsTest {
     }
 
     @Test
-    void dryRunRunsNothingAndSaysWhatItWouldRun() {
+    void dryRunRunsNothingAndSaysWhatItWouldRun() throws Exception {
         LifecycleEvent event = hook("salt-minions", "i-0123456789abcdef1");
         StepRequest request = new StepRequest(event, InstanceFacts.unknown(event.instanceId()),
                 new StepConfig("salt-delete-key", Map.of("salt-key", "src/test/fake-tools/salt-key")), true, Heartbeat.NONE);

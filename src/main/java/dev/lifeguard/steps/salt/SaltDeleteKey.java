@@ -6,14 +6,26 @@ import dev.lifeguard.steps.StepRequest;
 import dev.lifeguard.steps.exec.CommandResult;
 import dev.lifeguard.steps.exec.CommandRunner;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
-/** Terminated (seed 004): remove the minion's key from the master; a key already gone is done. */
+/**
+ * Terminated (seed 004): remove the minion's key from the master; a key already gone is done.
+ * With {@code transport: api}, through salt-api's wheel client: {@code key.name_match}, then
+ * {@code key.delete_dict} of that one id.
+ */
 public class SaltDeleteKey implements Step {
     private final CommandRunner commands;
+    private final SaltApi api;
 
     public SaltDeleteKey(CommandRunner commands) {
+        this(commands, null);
+    }
+
+    public SaltDeleteKey(CommandRunner commands, SaltApi api) {
         this.commands = commands;
+        this.api = api;
     }
 
     @Override
@@ -22,13 +34,23 @@ public class SaltDeleteKey implements Step {
     }
 
     @Override
-    public java.util.Set<String> settings() {
-        return java.util.Set.of("salt-key", "minion-id");
+    public Set<String> settings() {
+        Set<String> settings = new HashSet<>(Set.of("salt-key", "minion-id"));
+        settings.addAll(SaltApi.SETTINGS);
+        return Set.copyOf(settings);
     }
 
     @Override
-    public StepOutcome run(StepRequest request) {
+    public StepOutcome run(StepRequest request) throws InterruptedException {
         String minion = SaltMinionId.of(request);
+        if (SaltApi.chosen(request)) {
+            SaltApi.Endpoint endpoint = SaltApi.Endpoint.of(request);
+            if (request.dryRun()) {
+                return StepOutcome.skipped("would ask " + endpoint.describe() + " to delete the key of " + minion
+                        + " (wheel key.name_match, key.delete_dict)");
+            }
+            return SaltApiCalls.deleteKey(SaltSteps.api(api, request), endpoint, minion);
+        }
         String saltKey = request.config().string("salt-key", "salt-key");
         if (request.dryRun()) {
             return StepOutcome.skipped("would run " + saltKey + " -d " + minion + " -y");

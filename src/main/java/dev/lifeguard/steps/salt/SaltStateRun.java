@@ -37,23 +37,34 @@ final class SaltStateRun {
             throw new IllegalStateException(String.join(" ", function) + " on " + minion + " did not run: "
                     + (states.isMissingNode() ? "no answer from the minion" : states.toString()));
         }
-        int total = 0;
-        int changed = 0;
-        List<String> failed = new ArrayList<>();
-        for (Map.Entry<String, JsonNode> state : states.properties()) {
-            total++;
-            JsonNode value = state.getValue();
-            if (!value.path("result").asBoolean(false)) {
-                failed.add(value.path("__id__").asText(state.getKey()) + ": " + value.path("comment").asText(""));
-            }
-            if (value.path("changes").size() > 0) {
-                changed++;
-            }
-        }
+        Tally tally = Tally.of(states);
+        int total = tally.total();
+        int changed = tally.changed();
+        List<String> failed = tally.failed();
         String summary = String.join(" ", function) + " on " + minion + ": " + total + " states, " + changed + " changed";
         if (!failed.isEmpty() || !result.succeeded() && total == 0) {
             throw new IllegalStateException(summary + ", " + failed.size() + " failed: " + String.join("; ", failed));
         }
         return summary;
+    }
+
+    /** What a state return says: how many states, how many changed, which failed ("id: comment"). */
+    record Tally(int total, int changed, List<String> failed) {
+        static Tally of(JsonNode states) {
+            int total = 0;
+            int changed = 0;
+            List<String> failed = new ArrayList<>();
+            for (Map.Entry<String, JsonNode> state : states.properties()) {
+                total++;
+                JsonNode value = state.getValue();
+                if (!value.path("result").asBoolean(false)) {
+                    failed.add(value.path("__id__").asText(state.getKey()) + ": " + value.path("comment").asText(""));
+                }
+                if (value.path("changes").size() > 0) {
+                    changed++;
+                }
+            }
+            return new Tally(total, changed, List.copyOf(failed));
+        }
     }
 }
