@@ -97,7 +97,7 @@ final class StepRuns {
         }
         Step step = steps.get(spec.type());
         StepRequest request = new StepRequest(h.event, h.facts, spec.config(), dryRun, Heartbeat.NONE);
-        if (step instanceof WaitingStep waiting && !dryRun) {
+        if (step instanceof WaitingStep waiting && !dryRun && waiting.waits(request)) {
             if (earlier != null && StepRecord.WAITING.equals(earlier.status()) && earlier.handle() != null) {
                 LOG.info("Resuming the wait of step {} for {} on {}", spec.name(), h.event.describe(), earlier.handle());
                 park(h, index, waiting, request, earlier.handle(), earlier.startedAt());

@@ -10,6 +10,14 @@ import java.time.Duration;
  */
 public interface WaitingStep extends Step {
 
+    /**
+     * Whether this request waits elsewhere (and is parked); false runs it as a plain step that
+     * holds its thread ({@link #run}), as a Salt step does with the local tools.
+     */
+    default boolean waits(StepRequest request) {
+        return true;
+    }
+
     /** Sends the work; returns the handle to wait on (an SSM command id). */
     String start(StepRequest request) throws Exception;
 

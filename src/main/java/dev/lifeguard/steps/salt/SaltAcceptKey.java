@@ -74,6 +74,16 @@ public class SaltAcceptKey implements WaitingStep {
     }
 
     /** Accepts the key and starts the highstate; returns its job id (or, without one, the outcome). */
+    /** Only salt-api's jobs are parked; with the local tools the step holds its thread while salt runs, as any tool step does. */
+    @Override
+    public boolean waits(StepRequest request) {
+        try {
+            return SaltApi.chosen(request);
+        } catch (IllegalArgumentException unknownTransport) {
+            return false; // run() fails the step with the reason
+        }
+    }
+
     @Override
     public String start(StepRequest request) throws Exception {
         if (!SaltApi.chosen(request)) {

@@ -61,6 +61,16 @@ public class SaltState implements WaitingStep {
         return StepOutcome.succeeded(SaltStateRun.run(commands, salt, minion, List.of("state.sls", state), timeout));
     }
 
+    /** Only salt-api's jobs are parked; with the local tools the step holds its thread while salt runs, as any tool step does. */
+    @Override
+    public boolean waits(StepRequest request) {
+        try {
+            return SaltApi.chosen(request);
+        } catch (IllegalArgumentException unknownTransport) {
+            return false; // run() fails the step with the reason
+        }
+    }
+
     @Override
     public String start(StepRequest request) throws Exception {
         if (!SaltApi.chosen(request)) {
