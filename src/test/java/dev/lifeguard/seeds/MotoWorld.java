@@ -111,6 +111,7 @@ final class MotoWorld {
             registry.bind("ec2Client", Ec2Client.class, world.ec2);
             registry.bind("route53Client", Route53Client.class, world.route53);
             registry.bind("ssmClient", SsmClient.class, world.ssm);
+            registry.bind("snsClient", SnsClient.class, world.sns);
             registry.bind("autoScalingClient", AutoScalingClient.class, AutoScalingClient.builder()
                     .endpointOverride(URI.create(world.autoScaling.baseUrl()))
                     .region(Region.US_EAST_1)
