@@ -15,6 +15,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  */
 public final class TableProbe implements Supplier<Optional<String>> {
     static final Duration EVERY = Duration.ofSeconds(15);
+    private static final Duration PATIENCE = Duration.ofSeconds(2);
 
     private final DynamoDbClient dynamoDb;
     private final String table;
@@ -36,7 +37,8 @@ public final class TableProbe implements Supplier<Optional<String>> {
         if (Duration.between(lastProbe, now).compareTo(EVERY) >= 0) {
             lastProbe = now;
             try {
-                dynamoDb.describeTable(r -> r.tableName(table));
+                // Bounded, and without the SDK's retries: a health check must answer in seconds.
+                dynamoDb.describeTable(r -> r.tableName(table).overrideConfiguration(o -> o.apiCallTimeout(PATIENCE)));
                 lastProblem = Optional.empty();
             } catch (RuntimeException e) {
                 lastProblem = Optional.of("table " + table + " cannot be read: " + Outages.describe(e));

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -54,7 +55,9 @@ class SeedWorkflowsTest {
     private final MotoWorld world = MotoWorld.get();
 
     @BeforeEach
+    @AfterEach
     void toolsBehave() {
+        // Also after: the jar tests share the fake tools' state, and must not inherit a failure.
         FakeTools.remove("fail-state");
         FakeTools.remove("fail-knife");
     }
