@@ -77,11 +77,7 @@ public class SaltAcceptKey implements WaitingStep {
     /** Only salt-api's jobs are parked; with the local tools the step holds its thread while salt runs, as any tool step does. */
     @Override
     public boolean waits(StepRequest request) {
-        try {
-            return SaltApi.chosen(request);
-        } catch (IllegalArgumentException unknownTransport) {
-            return false; // run() fails the step with the reason
-        }
+        return SaltApi.waits(request);
     }
 
     @Override

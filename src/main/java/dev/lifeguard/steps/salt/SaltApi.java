@@ -73,6 +73,15 @@ public class SaltApi {
     }
 
     /** True when the step says {@code transport: api}; false for the default, {@code local}. */
+    /** Whether a Salt step parks: only salt-api jobs do; an unknown transport runs, and fails with the reason. */
+    static boolean waits(StepRequest request) {
+        try {
+            return chosen(request);
+        } catch (IllegalArgumentException unknownTransport) {
+            return false;
+        }
+    }
+
     static boolean chosen(StepRequest request) {
         String transport = request.config().string("transport", "local");
         return switch (transport) {
