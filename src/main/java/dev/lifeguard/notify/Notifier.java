@@ -5,6 +5,7 @@ import dev.lifeguard.engine.Verdict;
 import dev.lifeguard.event.LifecycleEvent;
 import dev.lifeguard.log.EventContext;
 import dev.lifeguard.metrics.LifeguardMetrics;
+import dev.lifeguard.profiles.NotifySpec;
 import dev.lifeguard.profiles.ProfileStore;
 import dev.lifeguard.steps.Templates;
 import java.net.URI;
@@ -42,9 +43,7 @@ import org.slf4j.LoggerFactory;
 public class Notifier {
     private static final Logger LOG = LoggerFactory.getLogger(Notifier.class);
     /** Placeholders a message may use besides the steps' ones. */
-    public static final Set<String> PLACEHOLDERS = Set.of("kind", "result", "hookResult", "outcome", "summary", "error");
-    /** Placeholders that need EC2's facts, which the verdict does not carry. */
-    public static final Set<String> UNAVAILABLE = Set.of("privateIp", "publicIp", "privateDns", "publicDns", "name");
+    public static final Set<String> PLACEHOLDERS = NotifySpec.PLACEHOLDERS;
     static final String SNS_ROUTE = "direct:notify-sns";
     /** The exchange property routes/notify.camel.yaml takes the topic ARN from (properties never become SNS attributes). */
     public static final String TOPIC_PROPERTY = "LifeguardTopicArn";

@@ -1,5 +1,6 @@
 package dev.lifeguard.notify;
 
+import dev.lifeguard.profiles.NotifySpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

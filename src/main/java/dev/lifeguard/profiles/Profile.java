@@ -1,6 +1,5 @@
 package dev.lifeguard.profiles;
 
-import dev.lifeguard.notify.NotifySpec;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;

@@ -3,8 +3,6 @@ package dev.lifeguard.profiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeguard.event.Identifiers;
-import dev.lifeguard.notify.NotifySpec;
-import dev.lifeguard.notify.Notifier;
 import dev.lifeguard.steps.StepConfig;
 import dev.lifeguard.steps.Templates;
 import java.io.IOException;
@@ -190,11 +188,11 @@ public class ProfileLoader {
             throw new InvalidProfilesException(where + ": message is empty");
         }
         try {
-            Templates.check(message, Notifier.PLACEHOLDERS);
+            Templates.check(message, NotifySpec.PLACEHOLDERS);
         } catch (IllegalArgumentException e) {
             throw new InvalidProfilesException(where + ": " + e.getMessage());
         }
-        java.util.regex.Matcher facts = Pattern.compile("(?<!\\$)\\{(" + String.join("|", Notifier.UNAVAILABLE) + ")}").matcher(message);
+        java.util.regex.Matcher facts = Pattern.compile("(?<!\\$)\\{(" + String.join("|", NotifySpec.UNAVAILABLE) + ")}").matcher(message);
         if (facts.find()) {
             throw new InvalidProfilesException(where + ": {" + facts.group(1) + "} is not available to notifications,"
                     + " which are sent from the recorded outcome, without asking EC2");

@@ -1,5 +1,6 @@
 package dev.lifeguard.notify;
 
+import dev.lifeguard.profiles.NotifySpec;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;

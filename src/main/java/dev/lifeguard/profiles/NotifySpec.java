@@ -1,4 +1,4 @@
-package dev.lifeguard.notify;
+package dev.lifeguard.profiles;
 
 import java.net.URI;
 import java.util.List;
@@ -24,6 +24,10 @@ public record NotifySpec(Target target, String destination, String message, int 
     }
 
     /** The settings a notification takes in a profile, besides {@code sns} or {@code webhook}. */
+    /** The verdict's placeholders a notification's message may use, besides the event's. */
+    public static final Set<String> PLACEHOLDERS = Set.of("kind", "result", "hookResult", "outcome", "summary", "error");
+    /** Placeholders that need EC2's facts, which the verdict does not carry. */
+    public static final Set<String> UNAVAILABLE = Set.of("privateIp", "publicIp", "privateDns", "publicDns", "name");
     public static final Set<String> SETTINGS = Set.of("sns", "webhook", "message", "per-minute", "max-length", "results");
     /** Verdict results a notification may be sent for. */
     public static final List<String> RESULTS = List.of("SUCCEEDED", "GAVE_UP", "REFUSED", "RETRYING");
@@ -99,7 +103,7 @@ public record NotifySpec(Target target, String destination, String message, int 
     }
 
     /** The key of this target's rate limit. */
-    String limitKey() {
+    public String limitKey() {
         return target.key() + " " + destination;
     }
 }
