@@ -73,18 +73,15 @@ public class SaltAcceptKey implements WaitingStep {
                 + SaltStateRun.run(commands, salt, minion, List.of("state.highstate"), timeout));
     }
 
-    /** Accepts the key and starts the highstate; returns its job id (or, without one, the outcome). */
     /** Only salt-api's jobs are parked; with the local tools the step holds its thread while salt runs, as any tool step does. */
     @Override
     public boolean waits(StepRequest request) {
         return SaltApi.waits(request);
     }
 
+    /** Accepts the key and starts the highstate with salt-api; returns its job id (or, without a highstate, the outcome). */
     @Override
     public String start(StepRequest request) throws Exception {
-        if (!SaltApi.chosen(request)) {
-            return SaltWaits.done(run(request));
-        }
         String minion = SaltMinionId.of(request);
         boolean highstate = request.config().bool("highstate", true);
         SaltApi.Endpoint endpoint = SaltApi.Endpoint.of(request);

@@ -67,11 +67,9 @@ public class SaltState implements WaitingStep {
         return SaltApi.waits(request);
     }
 
+    /** Starts the state with salt-api; returns its job id. Only called when {@link #waits} says so. */
     @Override
     public String start(StepRequest request) throws Exception {
-        if (!SaltApi.chosen(request)) {
-            return SaltWaits.done(run(request));
-        }
         String minion = SaltMinionId.of(request);
         String state = SaltMinionId.stateName(request, request.config().string("state", "clean"));
         SaltApi.Endpoint endpoint = SaltApi.Endpoint.of(request);

@@ -9,9 +9,10 @@ import java.time.Instant;
 
 /**
  * Handles of the Salt steps that wait. With {@code transport: api} the handle is the Salt job id
- * of the state run. The local transport runs salt on this host and ends within {@link
+ * of the state run. A key accept with {@code highstate: false} ends within {@link
  * WaitingStep#start}; its handle then carries the outcome ({@code done:STATUS:detail}), so the
- * first look reports it, and a worker taking over the event does not run salt again.
+ * first look reports it, and a worker taking over the event does not accept the key again.
+ * (The local transport does not park: see {@code waits}.)
  */
 final class SaltWaits {
     private static final String DONE = "done:";
