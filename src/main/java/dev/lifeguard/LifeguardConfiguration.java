@@ -1,5 +1,6 @@
 package dev.lifeguard;
 
+import dev.lifeguard.aws.AutoScalingInstances;
 import dev.lifeguard.aws.AwsClients;
 import dev.lifeguard.aws.AwsSetup;
 import dev.lifeguard.aws.Ec2Instances;
@@ -138,7 +139,9 @@ public class LifeguardConfiguration implements CamelConfiguration {
         // Called last by routes/finish.camel.yaml: notifications never change an event's result.
         registry.bind("notifications", new Notifier(profiles, camelContext.createProducerTemplate(), metrics, clock));
 
-        EventEngine engine = new EventEngine(new EventEngine.Needs(profiles, steps, ec2Instances(ec2),
+        // Hooks arriving together are confirmed with one DescribeAutoScalingInstances call (up to 50 ids).
+        AutoScalingInstances autoScalingInstances = new AutoScalingInstances(autoScaling, Duration.ofMillis(20));
+        EventEngine engine = new EventEngine(new EventEngine.Needs(profiles, steps, ec2Instances(ec2), autoScalingInstances,
                 new InstanceFactsStore(dynamoDb, settings.table(), settings.retention(), clock),
                 new Claims(dynamoDb, settings.table(), worker, Duration.ofSeconds(settings.claimLeaseSeconds()),
                         settings.retention(), clock),

@@ -39,33 +39,52 @@ public class Ec2Instances {
         }
     }
 
+    /** A live instance that answers to one of the identifiers asked about. */
+    public record Match(String identifier, String instanceId, String state) {
+        @Override
+        public String toString() {
+            return identifier + " belongs to live instance " + instanceId + " (" + state + ")";
+        }
+    }
+
     /**
-     * Live instances that answer to an IP address or name, for cleanup requests that carry no
-     * instance id. The state is checked here too, not only in the filter.
+     * Live instances that answer to any of these addresses (private or public IP) or names
+     * (private DNS name, Name tag): at most four calls, one per kind of match, each naming every
+     * value. The state and the match are checked here too, not only by EC2's filters.
      */
-    public List<String> aliveWith(String ipAddress, String nodeName) {
-        List<String> alive = new ArrayList<>();
-        List<List<Filter>> queries = new ArrayList<>();
-        if (ipAddress != null) {
-            queries.add(List.of(filter("private-ip-address", ipAddress)));
-            queries.add(List.of(filter("ip-address", ipAddress)));
+    public List<Match> liveMatches(Set<String> addresses, Set<String> names) {
+        List<Match> matches = new ArrayList<>();
+        List<Filter> queries = new ArrayList<>();
+        if (!addresses.isEmpty()) {
+            queries.add(filter("private-ip-address", addresses));
+            queries.add(filter("ip-address", addresses));
         }
-        if (nodeName != null) {
-            queries.add(List.of(filter("private-dns-name", nodeName)));
-            queries.add(List.of(filter("tag:Name", nodeName)));
+        if (!names.isEmpty()) {
+            queries.add(filter("private-dns-name", names));
+            queries.add(filter("tag:Name", names));
         }
-        for (List<Filter> filters : queries) {
-            List<Filter> withState = new ArrayList<>(filters);
-            withState.add(Filter.builder().name("instance-state-name").values(ALIVE).build());
+        for (Filter query : queries) {
+            List<Filter> withState = List.of(query, filter("instance-state-name", ALIVE));
             ec2.describeInstancesPaginator(r -> r.filters(withState)).reservations().stream()
                     .flatMap(reservation -> reservation.instances().stream())
                     .filter(Ec2Instances::isAlive)
-                    .filter(instance -> matches(instance, ipAddress, nodeName))
-                    .map(Instance::instanceId)
-                    .filter(id -> !alive.contains(id))
-                    .forEach(alive::add);
+                    .forEach(instance -> {
+                        InstanceFacts facts = facts(instance);
+                        for (String identifier : matched(facts, addresses, names)) {
+                            Match match = new Match(identifier, instance.instanceId(), facts.state());
+                            if (!matches.contains(match)) {
+                                matches.add(match);
+                            }
+                        }
+                    });
         }
-        return alive;
+        return matches;
+    }
+
+    /** Live instances that answer to an IP address or name (either may be null). */
+    public List<String> aliveWith(String ipAddress, String nodeName) {
+        return liveMatches(ipAddress == null ? Set.of() : Set.of(ipAddress), nodeName == null ? Set.of() : Set.of(nodeName))
+                .stream().map(Match::instanceId).distinct().toList();
     }
 
     public static boolean isAlive(InstanceFacts facts) {
@@ -77,14 +96,23 @@ public class Ec2Instances {
     }
 
     /** Filters are applied by EC2; checked again so a stand-in that ignores them cannot mislead. */
-    private static boolean matches(Instance instance, String ipAddress, String nodeName) {
-        InstanceFacts facts = facts(instance);
-        return ipAddress != null && (ipAddress.equals(facts.privateIp()) || ipAddress.equals(facts.publicIp()))
-                || nodeName != null && (nodeName.equalsIgnoreCase(facts.privateDns()) || nodeName.equals(facts.nameTag()));
+    private static List<String> matched(InstanceFacts facts, Set<String> addresses, Set<String> names) {
+        List<String> matched = new ArrayList<>();
+        for (String address : addresses) {
+            if (address.equals(facts.privateIp()) || address.equals(facts.publicIp())) {
+                matched.add("address " + address);
+            }
+        }
+        for (String name : names) {
+            if (name.equalsIgnoreCase(facts.privateDns()) || name.equals(facts.nameTag())) {
+                matched.add("name " + name);
+            }
+        }
+        return matched;
     }
 
-    private static Filter filter(String name, String value) {
-        return Filter.builder().name(name).values(value).build();
+    private static Filter filter(String name, java.util.Collection<String> values) {
+        return Filter.builder().name(name).values(values).build();
     }
 
     private static InstanceFacts facts(Instance instance) {

@@ -55,11 +55,7 @@ public class LifecycleActions {
      */
     public boolean recordHeartbeat(LifecycleEvent event) {
         try {
-            autoScaling.recordLifecycleActionHeartbeat(r -> r
-                    .autoScalingGroupName(event.groupName())
-                    .lifecycleHookName(event.hookName())
-                    .lifecycleActionToken(event.actionToken())
-                    .instanceId(event.instanceId()));
+            recordHeartbeatOrThrow(event);
             LOG.debug("Recorded a heartbeat for {}", event.describe());
             return true;
         } catch (AutoScalingException e) {
@@ -68,6 +64,34 @@ public class LifecycleActions {
             }
             throw e;
         }
+    }
+
+    /**
+     * The heartbeat that confirms a hook before its first step: Auto Scaling accepts it only for a
+     * live action with this token, group, hook and instance, and it starts the hook's heartbeat
+     * clock afresh.
+     *
+     * @return empty when accepted, else Auto Scaling's reason for refusing it (a ValidationError:
+     *         no such action, hook or group); throttling, 5xx and unreachable Auto Scaling throw
+     */
+    public Optional<String> confirmWithHeartbeat(LifecycleEvent event) {
+        try {
+            recordHeartbeatOrThrow(event);
+            return Optional.empty();
+        } catch (AutoScalingException e) {
+            if (e.awsErrorDetails() != null && "ValidationError".equals(e.awsErrorDetails().errorCode())) {
+                return Optional.of(String.valueOf(e.awsErrorDetails().errorMessage()));
+            }
+            throw e;
+        }
+    }
+
+    private void recordHeartbeatOrThrow(LifecycleEvent event) {
+        autoScaling.recordLifecycleActionHeartbeat(r -> r
+                .autoScalingGroupName(event.groupName())
+                .lifecycleHookName(event.hookName())
+                .lifecycleActionToken(event.actionToken())
+                .instanceId(event.instanceId()));
     }
 
     /** The hook's own heartbeat timeout, from DescribeLifecycleHooks; empty when Auto Scaling does not say. */

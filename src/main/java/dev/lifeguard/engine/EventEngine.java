@@ -1,5 +1,6 @@
 package dev.lifeguard.engine;
 
+import dev.lifeguard.aws.AutoScalingInstances;
 import dev.lifeguard.aws.Ec2Instances;
 import dev.lifeguard.aws.LifecycleActions;
 import dev.lifeguard.aws.Outages;
@@ -16,6 +17,7 @@ import dev.lifeguard.steps.StepResult;
 import dev.lifeguard.steps.StepsReport;
 import dev.lifeguard.steps.WaitingStep;
 import dev.lifeguard.store.Claims;
+import dev.lifeguard.store.OutcomeRecorder;
 import dev.lifeguard.store.InstanceFactsStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,7 +46,9 @@ import org.slf4j.LoggerFactory;
  * Runs events from claim to verdict without holding a thread while anything waits.
  *
  * <p>The intake route claims an event ({@link #claim}) and its kind's route starts it
- * ({@link #start}); both return at once, so a message never waits behind another's steps. The
+ * ({@link #start}); both return at once, so a message never waits behind another's steps. A
+ * lifecycle hook is first confirmed with Auto Scaling ({@link HookConfirmation}), on every claim,
+ * a takeover included: a hook AWS does not confirm is refused and nothing runs. The
  * steps then run on the step threads; a {@link WaitingStep} (an SSM command) sends its work,
  * records the handle on the claim and is parked, to be looked at every few seconds by the
  * scheduler. When every step has ended, the verdict goes to {@code direct:finish}, the one route
@@ -68,6 +72,7 @@ public class EventEngine implements StepRuns.Events {
 
     private final ProfileStore profiles;
     private final Preflight preflight;
+    private final HookConfirmation confirmation;
     private final Claims claims;
     private final SqsMessages messages;
     private final Heartbeats heartbeats;
@@ -97,8 +102,8 @@ public class EventEngine implements StepRuns.Events {
     private volatile Endpoint finish;
 
     /** What the engine works with, built by the configuration. */
-    public record Needs(ProfileStore profiles, Map<String, Step> steps, Ec2Instances ec2, InstanceFactsStore facts,
-                        Claims claims, SqsMessages messages, LifecycleActions lifecycleActions, ProducerTemplate producer,
+    public record Needs(ProfileStore profiles, Map<String, Step> steps, Ec2Instances ec2,
+                        AutoScalingInstances autoScalingInstances, InstanceFactsStore facts, Claims claims, SqsMessages messages, LifecycleActions lifecycleActions, ProducerTemplate producer,
                         Function<LifecycleEvent, String> failureResult, int stepThreads, int maxAttempts, boolean dryRun,
                         Duration heartbeatGap, Clock clock, LifeguardMetrics metrics) {
     }
@@ -106,6 +111,7 @@ public class EventEngine implements StepRuns.Events {
     public EventEngine(Needs needs) {
         this.profiles = needs.profiles();
         this.preflight = new Preflight(needs.ec2(), needs.facts());
+        this.confirmation = new HookConfirmation(needs.autoScalingInstances(), needs.lifecycleActions());
         this.claims = needs.claims();
         this.messages = needs.messages();
         // Threads are the engine's own, not Camel's: Camel must not interrupt a running salt
@@ -185,6 +191,7 @@ public class EventEngine implements StepRuns.Events {
             candidate.attempt = taken.attempt();
             candidate.earlier = taken.steps();
             candidate.renewDue = clock.instant().plus(claims.lease().dividedBy(3));
+            candidate.leaseRenewed(clock.instant().plus(claims.lease()));
             messages.hold(inbound.receiptHandle());
             return TAKEN;
         }
@@ -234,34 +241,73 @@ public class EventEngine implements StepRuns.Events {
         }
         Profile profile = profiles.current().forGroup(event.groupName());
         String kind = event.kind().profileKey();
-        List<StepSpec> specs = profile.stepsFor(kind);
-        h.expect(specs);
+        h.expect(profile.stepsFor(kind));
         h.useFacts = profile.usesInstanceFacts();
-        if (specs.isEmpty()) {
-            work.execute(EventContext.wrap(event, () -> {
-                // While the instance exists, its addresses are learnt for the group's later cleanup.
-                if (h.useFacts && Preflight.learnsFacts(event.kind())) {
-                    try {
-                        preflight.check(event, true);
-                    } catch (RuntimeException e) {
-                        LOG.warn("Could not learn the addresses of {}: {}", event.describe(), StepFailures.describe(e));
-                    }
-                }
-                conclude(h, StepsReport.of(event.kind().route(), List.of()));
-            }));
+        h.limit = profile.maxInFlight(kind);
+        work.execute(EventContext.wrap(event, () -> proceed(h)));
+    }
+
+    /**
+     * Confirms a hook with Auto Scaling, then queues the event for a slot of its group. A hook
+     * Auto Scaling could not be asked about (throttled, unreachable) is asked again with backoff,
+     * held meanwhile: that is no evidence, so never a refusal.
+     */
+    private void proceed(HeldEvent h) {
+        if (h.ended.get()) {
             return;
         }
-        h.limit = profile.maxInFlight(kind);
+        LifecycleEvent event = h.event;
+        if (event.isHook()) {
+            Instant asked = clock.instant();
+            HookConfirmation.Answer answer;
+            try {
+                answer = confirmation.confirm(event);
+            } catch (RuntimeException e) {
+                long delay = Math.min(30, 1L << Math.min(5, h.confirmTries++));
+                metrics.retried("confirm");
+                Outages.warnUnlessOutage(LOG, e, "Could not confirm {} with Auto Scaling ({}); asking again in {} s",
+                        event.describe(), StepFailures.describe(e), delay);
+                scheduler.schedule(() -> work.execute(EventContext.wrap(event, () -> proceed(h))), delay, TimeUnit.SECONDS);
+                return;
+            }
+            if (!answer.confirmed()) {
+                refuse(h, answer.refusal(), answer.reason());
+                return;
+            }
+            heartbeats.hold(h.key(), event, asked);
+        }
+        if (h.specs.isEmpty()) {
+            // While the instance exists, its addresses are learnt for the group's later cleanup.
+            if (h.useFacts && Preflight.learnsFacts(event.kind())) {
+                try {
+                    preflight.check(event, true);
+                } catch (RuntimeException e) {
+                    LOG.warn("Could not learn the addresses of {}: {}", event.describe(), StepFailures.describe(e));
+                }
+            }
+            conclude(h, StepsReport.of(event.kind().route(), List.of()));
+            return;
+        }
         h.startWhenFree = () -> {
             h.inSlot = true;
             stepThreads.execute(EventContext.wrap(event, () -> begin(h)));
         };
-        work.execute(EventContext.wrap(event, () -> {
-            if (event.isHook()) {
-                heartbeats.hold(event);
-            }
-            limits.enter(event.groupName(), kind, h.limit, h.startWhenFree);
-        }));
+        limits.enter(event.groupName(), event.kind().profileKey(), h.limit, h.startWhenFree);
+    }
+
+    /**
+     * AWS did not confirm what the message says: nothing runs. On a later attempt (a takeover, a
+     * retry) a hook Auto Scaling no longer knows has ended meanwhile; see {@link #verdict}.
+     */
+    private void refuse(HeldEvent h, Refusal refusal, String reason) {
+        boolean endedMeanwhile = h.event.isHook() && h.attempt > 1;
+        if (endedMeanwhile) {
+            LOG.info("{} has already ended in Auto Scaling ({}); nothing runs", h.event.describe(), reason);
+        } else {
+            LOG.warn("Refusing {}: {}", h.event.describe(), reason);
+            metrics.refused(refusal.label());
+        }
+        conclude(h, StepsReport.refused(h.event.kind().route(), reason));
     }
 
     /**
@@ -293,12 +339,17 @@ public class EventEngine implements StepRuns.Events {
         if (h.ended.get()) {
             return;
         }
+        if (lapsed(h)) {
+            // Another replica may hold the event now: start nothing until a renewal says it is ours.
+            logLapse(h, "starting its steps");
+            scheduler.schedule(() -> stepThreads.execute(EventContext.wrap(h.event, () -> begin(h))), 1, TimeUnit.SECONDS);
+            return;
+        }
         String route = h.event.kind().route();
         try {
             Preflight.Result pre = preflight.check(h.event, h.useFacts);
             if (pre.refusal() != null) {
-                LOG.warn("Refusing cleanup for {}: {}", h.event.describe(), pre.refusal());
-                conclude(h, StepsReport.refused(route, pre.refusal()));
+                refuse(h, pre.refusal(), pre.reason());
                 return;
             }
             h.facts = pre.facts();
@@ -337,7 +388,12 @@ public class EventEngine implements StepRuns.Events {
     private Verdict verdict(HeldEvent h, StepsReport report) {
         LifecycleEvent event = h.event;
         if (report.refused()) {
-            return new Verdict(event, h.inbound, "REFUSED", report, null, "refused: " + report.refusedReason(), true);
+            if (event.isHook() && h.attempt > 1) {
+                // An earlier attempt (another replica's, perhaps) completed it, or it timed out.
+                return new Verdict(event, h.inbound, OutcomeRecorder.ALREADY_ENDED, report, null,
+                        "already ended: " + report.refusedReason(), true);
+            }
+            return new Verdict(event, h.inbound, OutcomeRecorder.REFUSED, report, null, "refused: " + report.refusedReason(), true);
         }
         if (!report.failed()) {
             return new Verdict(event, h.inbound, "SUCCEEDED", report, event.isHook() ? "CONTINUE" : null, null, true);
@@ -353,6 +409,26 @@ public class EventEngine implements StepRuns.Events {
     }
 
     private void finish(HeldEvent h, Verdict verdict) {
+        if (h.lost) {
+            LOG.warn("The claim on {} was taken over by another worker while it was finishing; leaving it to that worker"
+                    + " without completing it here", h.event.describe());
+            messages.forget(h.inbound.receiptHandle());
+            h.copies.forEach(messages::forget);
+            let(h);
+            return;
+        }
+        if (verdict.completesHook() && lapsed(h)) {
+            if (!accepting) {
+                // Shutting down with a lapsed claim: the message comes back to whoever holds the event.
+                messages.forget(h.inbound.receiptHandle());
+                h.copies.forEach(messages::forget);
+                let(h);
+                return;
+            }
+            logLapse(h, "completing its hook");
+            scheduler.schedule(() -> work.execute(EventContext.wrap(h.event, () -> finish(h, verdict))), 1, TimeUnit.SECONDS);
+            return;
+        }
         Exchange done = producer.send(finishEndpoint(), exchange -> {
             exchange.getMessage().setBody(verdict);
             if (verdict.completedWith() != null) {
@@ -404,8 +480,9 @@ public class EventEngine implements StepRuns.Events {
 
     /** The claim was taken over by another worker (our lease ran out): stop, and leave everything to it. */
     private void lose(HeldEvent h) {
+        h.lost = true;
         if (!h.ended.compareAndSet(false, true)) {
-            return;
+            return; // finishing: finish() sees that it was lost and lets go
         }
         LOG.warn("The claim on {} was taken over by another worker; stopping here without completing it", h.event.describe());
         h.cancelRunning();
@@ -425,9 +502,25 @@ public class EventEngine implements StepRuns.Events {
         }
     }
 
+    /**
+     * Whether this replica's claim may have run out: its last successful write to the claim is a
+     * lease ago (less a tenth, for the call about to be made).
+     */
+    private boolean lapsed(HeldEvent h) {
+        return !clock.instant().isBefore(h.leaseUntil.minus(claims.lease().dividedBy(10)));
+    }
+
+    private void logLapse(HeldEvent h, String what) {
+        if (!h.lapseLogged) {
+            h.lapseLogged = true;
+            LOG.warn("The claim on {} could not be renewed for {} s (DynamoDB unreachable?); not {} until it is renewed,"
+                    + " or left to the worker that took it over", h.event.describe(), claims.lease().toSeconds(), what);
+        }
+    }
+
     private void let(HeldEvent h) {
         held.remove(h.key(), h);
-        heartbeats.release(h.event);
+        heartbeats.release(h.key());
         runs.forget(h);
     }
 
@@ -456,8 +549,11 @@ public class EventEngine implements StepRuns.Events {
             h.renewDue = now.plus(claims.lease().dividedBy(3));
             work.execute(EventContext.wrap(h.event, () -> {
                 try {
+                    Instant until = clock.instant().plus(claims.lease());
                     if (!claims.renew(h.key())) {
                         lose(h);
+                    } else {
+                        h.leaseRenewed(until);
                     }
                 } catch (RuntimeException e) {
                     // Retried at the next third of the lease; two more chances before it runs out.

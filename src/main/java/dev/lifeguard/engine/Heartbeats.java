@@ -8,7 +8,6 @@ import dev.lifeguard.log.EventContext;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -37,13 +36,15 @@ final class Heartbeats {
     private volatile Instant lastFailureLog = Instant.EPOCH;
 
     private static final class Beat {
+        final String key;
         final LifecycleEvent event;
         final Duration gap;
         volatile Instant due;
         volatile int failures;
         final AtomicBoolean sending = new AtomicBoolean();
 
-        Beat(LifecycleEvent event, Duration gap, Instant due) {
+        Beat(String key, LifecycleEvent event, Duration gap, Instant due) {
+            this.key = key;
             this.event = event;
             this.gap = gap;
             this.due = due;
@@ -60,18 +61,17 @@ final class Heartbeats {
         this.clock = clock;
     }
 
-    /** Starts beating a hook; the first beat is due one gap after Auto Scaling sent the hook. */
-    void hold(LifecycleEvent hook) {
-        Duration gap = gap(hook);
-        Instant due = sentAt(hook).plus(gap);
-        Instant now = clock.instant();
-        held.putIfAbsent(hook.actionToken(), new Beat(hook, gap, due.isBefore(now) ? now : due));
+    /**
+     * Starts beating a hook whose confirming heartbeat was accepted at {@code beaten}; the next is
+     * due one gap later. Beats are kept per event ({@code key}), not per token: a copy of a token
+     * naming another instance is another event, and its end never stops the real hook's beats.
+     */
+    void hold(String key, LifecycleEvent hook, Instant beaten) {
+        held.putIfAbsent(key, new Beat(key, hook, gap(hook), beaten.plus(gap(hook))));
     }
 
-    void release(LifecycleEvent hook) {
-        if (hook.isHook()) {
-            held.remove(hook.actionToken());
-        }
+    void release(String key) {
+        held.remove(key);
     }
 
     int holding() {
@@ -93,7 +93,7 @@ final class Heartbeats {
         try {
             if (!lifecycleActions.recordHeartbeat(beat.event)) {
                 LOG.warn("Stopped heartbeats for {}: Auto Scaling says the action is no longer active", beat.event.describe());
-                held.remove(beat.event.actionToken());
+                held.remove(beat.key, beat);
                 return;
             }
             metrics.heartbeat(true);
@@ -137,13 +137,5 @@ final class Heartbeats {
                 return maxGap;
             }
         });
-    }
-
-    private Instant sentAt(LifecycleEvent hook) {
-        try {
-            return hook.time() == null ? clock.instant() : Instant.parse(hook.time());
-        } catch (DateTimeParseException e) {
-            return clock.instant();
-        }
     }
 }

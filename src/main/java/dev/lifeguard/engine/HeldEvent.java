@@ -21,6 +21,18 @@ final class HeldEvent {
     volatile int attempt;
     volatile Map<String, StepRecord> earlier = Map.of();
     volatile Instant renewDue;
+    /**
+     * Until when this replica's claim surely holds: its last successful write to the claim plus
+     * the lease. Past it another replica may have taken the event over, so no step starts and the
+     * hook is not completed here until a renewal shows the claim is still ours.
+     */
+    volatile Instant leaseUntil = Instant.MAX;
+    /** The claim was found taken over: whatever is still running here ends without effect. */
+    volatile boolean lost;
+    /** Set once the lapse of the lease is logged, so that waiting for a renewal logs one line. */
+    volatile boolean lapseLogged;
+    /** Confirmations with Auto Scaling that could not be asked (throttled, unreachable): paces the next. */
+    volatile int confirmTries;
 
     volatile List<StepSpec> specs = List.of();
     volatile InstanceFacts facts;
@@ -44,6 +56,12 @@ final class HeldEvent {
     HeldEvent(LifecycleEvent event, Inbound inbound) {
         this.event = event;
         this.inbound = inbound;
+    }
+
+    /** A write to the claim succeeded: it holds until {@code until}. */
+    void leaseRenewed(Instant until) {
+        leaseUntil = until;
+        lapseLogged = false;
     }
 
     String key() {

@@ -5,16 +5,21 @@ import dev.lifeguard.event.Kind;
 import dev.lifeguard.event.LifecycleEvent;
 import dev.lifeguard.steps.InstanceFacts;
 import dev.lifeguard.store.InstanceFactsStore;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * What is learnt from EC2 before an event's steps run: the instance's addresses, and whether it
  * still lives. EC2 is asked only when steps are about to run and need its answer.
  *
- * <p>Before destructive cleanup that a notification or a cleanup request asked for, a live
- * instance (pending, running, stopping, stopped) means nothing runs and the refusal is recorded.
+ * <p>Before destructive cleanup that a notification or a cleanup request asked for, nothing the
+ * steps will act on may belong to a live instance (pending, running, stopping, stopped): not the
+ * instance id, and not a node name or address, whether the message carries it or it was learnt
+ * while the instance lived (an address is reused within minutes of its instance's end). Otherwise
+ * nothing runs and the refusal, naming what matched which instance, is recorded.
  */
 public final class Preflight {
     /** Kinds whose steps clean up after an instance on someone's say-so. */
@@ -24,7 +29,10 @@ public final class Preflight {
             Set.of(Kind.LAUNCHING, Kind.TERMINATING, Kind.LAUNCHED, Kind.TO_WARM_POOL, Kind.FROM_WARM_POOL);
 
     /** The facts steps get, or why they must not run. */
-    record Result(InstanceFacts facts, String refusal) {
+    record Result(InstanceFacts facts, Refusal refusal, String reason) {
+        Result(InstanceFacts facts) {
+            this(facts, null, null);
+        }
     }
 
     private final Ec2Instances ec2;
@@ -49,18 +57,23 @@ public final class Preflight {
     Result check(LifecycleEvent event, boolean useFacts) {
         boolean checkAlive = CHECK_ALIVE_FIRST.contains(event.kind());
         if (!useFacts && !checkAlive) {
-            return new Result(event.instanceId() == null ? null : InstanceFacts.unknown(event.instanceId()), null);
+            return new Result(event.instanceId() == null ? null : InstanceFacts.unknown(event.instanceId()));
         }
         Optional<InstanceFacts> live = event.instanceId() == null ? Optional.empty() : ec2.describe(event.instanceId());
         InstanceFacts known = useFacts ? known(event, live)
                 : live.orElse(event.instanceId() == null ? null : InstanceFacts.unknown(event.instanceId()));
-        if (CHECK_ALIVE_FIRST.contains(event.kind())) {
-            String alive = stillAlive(event, live);
-            if (alive != null) {
-                return new Result(known, alive);
+        if (checkAlive) {
+            if (live.filter(Ec2Instances::isAlive).isPresent()) {
+                return new Result(known, Refusal.INSTANCE_ALIVE,
+                        "instance " + event.instanceId() + " is still " + live.get().state() + " in EC2");
+            }
+            List<Ec2Instances.Match> matches = liveMatches(event, known);
+            if (!matches.isEmpty()) {
+                return new Result(known, Refusal.IDENTIFIER_ALIVE,
+                        matches.stream().map(Ec2Instances.Match::toString).collect(Collectors.joining("; ")));
             }
         }
-        return new Result(known, null);
+        return new Result(known);
     }
 
     /**
@@ -78,15 +91,32 @@ public final class Preflight {
         return facts.load(event.instanceId()).or(() -> live).orElse(InstanceFacts.unknown(event.instanceId()));
     }
 
-    /** @return why the instance counts as alive, or null when cleanup may go ahead */
-    private String stillAlive(LifecycleEvent event, Optional<InstanceFacts> live) {
-        if (event.instanceId() != null) {
-            return live.filter(Ec2Instances::isAlive)
-                    .map(f -> "instance " + f.instanceId() + " is still " + f.state() + " in EC2")
-                    .orElse(null);
+    /**
+     * Live instances answering to any name or address the steps may act on: the message's own
+     * node name and address, and the addresses and names learnt for its instance.
+     */
+    private List<Ec2Instances.Match> liveMatches(LifecycleEvent event, InstanceFacts known) {
+        Set<String> addresses = new LinkedHashSet<>();
+        Set<String> names = new LinkedHashSet<>();
+        add(addresses, event.ipAddress());
+        add(names, event.nodeName());
+        if (known != null) {
+            add(addresses, known.privateIp());
+            add(addresses, known.publicIp());
+            add(names, known.privateDns());
+            add(names, known.nameTag());
         }
-        List<String> alive = ec2.aliveWith(event.ipAddress(), event.nodeName());
-        return alive.isEmpty() ? null : "live instance(s) " + alive + " still answer to "
-                + (event.ipAddress() != null ? event.ipAddress() : "") + (event.nodeName() != null ? " " + event.nodeName() : "");
+        if (addresses.isEmpty() && names.isEmpty()) {
+            return List.of();
+        }
+        return ec2.liveMatches(addresses, names).stream()
+                .filter(match -> !match.instanceId().equals(event.instanceId()))
+                .toList();
+    }
+
+    private static void add(Set<String> values, String value) {
+        if (value != null && !value.isBlank()) {
+            values.add(value);
+        }
     }
 }

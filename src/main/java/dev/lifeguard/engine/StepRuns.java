@@ -147,10 +147,12 @@ final class StepRuns {
         }
         // The handle is on record before the first look: a worker taking over resumes this wait.
         try {
+            Instant until = clock.instant().plus(claims.lease());
             if (!claims.recordStep(h.key(), spec.name(), new StepRecord(StepRecord.WAITING, null, handle, startedAt))) {
                 events.lost(h);
                 return;
             }
+            h.leaseRenewed(until);
         } catch (RuntimeException e) {
             Outages.warnUnlessOutage(LOG, e, "Could not record the handle {} of step {} for {}: {}", handle, spec.name(),
                     h.event.describe(), StepFailures.describe(e));
@@ -226,11 +228,13 @@ final class StepRuns {
         }
         if (record && !result.failed()) {
             try {
+                Instant until = clock.instant().plus(claims.lease());
                 if (!claims.recordStep(h.key(), result.name(), new StepRecord(result.status(), result.detail(), null,
                         clock.millis() - result.durationMillis()))) {
                     events.lost(h);
                     return;
                 }
+                h.leaseRenewed(until);
             } catch (RuntimeException e) {
                 Outages.warnUnlessOutage(LOG, e, "Could not record step {} of {}: {}", result.name(), h.event.describe(),
                         StepFailures.describe(e));

@@ -2,12 +2,14 @@ package dev.lifeguard.engine;
 
 import dev.lifeguard.event.LifecycleEvent;
 import dev.lifeguard.steps.StepsReport;
+import dev.lifeguard.store.OutcomeRecorder;
 
 /**
  * How an attempt at an event ended, handed to {@code routes/finish.camel.yaml}: the one place
  * that completes a hook, records the outcome and lets go of the message.
  *
- * @param result     SUCCEEDED, REFUSED (the instance still lives), RETRYING or GAVE_UP
+ * @param result     SUCCEEDED, REFUSED (AWS did not confirm what the message says), ALREADY_ENDED (a hook Auto
+ *                   Scaling no longer knows, met on a later attempt), RETRYING or GAVE_UP
  * @param hookResult CONTINUE or ABANDON for a hook to complete, else null
  * @param error      why the attempt failed, else null
  * @param claimed    false when the event could not be claimed (the failure came before), so the
@@ -33,11 +35,20 @@ public record Verdict(LifecycleEvent event, Inbound inbound, String result, Step
     }
 
     public boolean retrying() {
-        return "RETRYING".equals(result);
+        return OutcomeRecorder.RETRYING.equals(result);
     }
 
     public boolean gaveUp() {
-        return "GAVE_UP".equals(result);
+        return OutcomeRecorder.GAVE_UP.equals(result);
+    }
+
+    public boolean refused() {
+        return OutcomeRecorder.REFUSED.equals(result);
+    }
+
+    /** Given up on or refused: the message goes to the dead-letter queue with the reason, once. */
+    public boolean deadLetters() {
+        return gaveUp() || refused();
     }
 
     public String receiptHandle() {
@@ -46,6 +57,6 @@ public record Verdict(LifecycleEvent event, Inbound inbound, String result, Step
 
     /** The reason a message given up on carries to the dead-letter queue. */
     public String deadLetterReason() {
-        return "gave up on " + event.describe() + ": " + error;
+        return (refused() ? "refused " : "gave up on ") + event.describe() + ": " + error;
     }
 }

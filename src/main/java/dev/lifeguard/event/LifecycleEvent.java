@@ -1,5 +1,10 @@
 package dev.lifeguard.event;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
 /**
  * One Auto Scaling event, whatever envelope it came in. Every identifier in it has passed
  * {@link Identifiers}; fields a kind does not carry are null.
@@ -40,20 +45,30 @@ public record LifecycleEvent(
         String cause) {
 
     /**
-     * The key that decides whether this event was already handled. A hook's token is unique
-     * per action (a warm-pool hook's key adds its kind); otherwise Auto Scaling's RequestId (the same through SNS and EventBridge, so
-     * one activity delivered both ways is handled once), else the envelope's message id.
+     * The key that decides whether this event was already handled. A hook's key is its action:
+     * the token together with the group and instance it names, so a copy naming another group or
+     * instance is another event (confirmed or refused on its own) and can never block, take over
+     * or end the real one; the kind is left out, so a copy claiming another destination (WarmPool)
+     * is the same action and never runs its steps twice. The token is hashed in: keys reach logs,
+     * and a live token is enough to complete an action. Other events: Auto Scaling's RequestId (the
+     * same through SNS and EventBridge, so one activity delivered both ways is handled once), else
+     * the envelope's message id.
      */
     public String idempotencyKey() {
-        if (kind == Kind.TO_WARM_POOL || kind == Kind.FROM_WARM_POOL) {
-            // A launch through the warm pool pauses twice (into the pool, then out of it): each
-            // pause is its own event, even were Auto Scaling to give both the same token.
-            return "hook#" + actionToken + "#" + kind.profileKey();
-        }
         if (kind.isHook()) {
-            return "hook#" + actionToken;
+            return "hook#" + instanceId + "#" + digest(actionToken + "\n" + groupName + "\n" + instanceId);
         }
         return kind.name() + "#" + (requestId != null ? requestId : messageId);
+    }
+
+    /** 128 bits of SHA-256 in hex: short enough for a key, far too long to guess or collide. */
+    private static String digest(String text) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(hash, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
     }
 
     public boolean isHook() {

@@ -114,10 +114,10 @@ public class FailureHandler {
         return fromProfile != null ? fromProfile : settings.failureResult(launching);
     }
 
-    /** Sends a message given up on to the dead-letter queue with the reason. */
+    /** Sends a message given up on, or refused after asking AWS, to the dead-letter queue with the reason. */
     public void deadLetter(Verdict verdict) {
         deadLetters.send(verdict.inbound().rawBody(), verdict.deadLetterReason(), verdict.inbound().messageId());
-        metrics.deadLettered("gave-up");
+        metrics.deadLettered(verdict.refused() ? "refused" : "gave-up");
     }
 
     private static boolean fromAws(Throwable error) {

@@ -80,6 +80,15 @@ public final class LifeguardMetrics {
                 Tags.of("type", IgnoredEvent.label(eventName))).increment();
     }
 
+    /**
+     * {@code lifeguard_refusals_total{reason}}: events AWS did not confirm (a hook's instance not
+     * waiting in its group, a token not live, cleanup of something alive), by a bounded reason.
+     */
+    public void refused(String reason) {
+        counter("lifeguard.refusals", "Events refused because AWS did not confirm what they say, by reason",
+                Tags.of("reason", reason)).increment();
+    }
+
     /** {@code lifeguard_takeovers_total}: claims taken over from a worker whose lease ran out. */
     public void tookOver() {
         counter("lifeguard.takeovers", "Claims taken over from a worker whose lease ran out", Tags.empty()).increment();

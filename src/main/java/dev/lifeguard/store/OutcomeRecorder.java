@@ -24,6 +24,8 @@ public class OutcomeRecorder {
     public static final String RETRYING = "RETRYING";
     public static final String GAVE_UP = "GAVE_UP";
     public static final String REFUSED = "REFUSED";
+    /** A hook that Auto Scaling no longer knows when a later attempt asks: completed earlier, or timed out. */
+    public static final String ALREADY_ENDED = "ALREADY_ENDED";
     public static final String IGNORED = "IGNORED";
 
     private static final int MAX_TEXT = 2000;

@@ -301,6 +301,8 @@ public final class Bench {
                 futures.add(senders.submit(() -> {
                     List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
                     for (int i = 0; i < batch.size(); i++) {
+                        // Auto Scaling knows the action it sends a hook for; the service confirms it there.
+                        fleet.actions().sent(batch.get(i).body());
                         entries.add(SendMessageBatchRequestEntry.builder().id("m" + i).messageBody(batch.get(i).body()).build());
                     }
                     SendMessageBatchResponse response = sqs.sendMessageBatch(r -> r.queueUrl(queueUrl).entries(entries));

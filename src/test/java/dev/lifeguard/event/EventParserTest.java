@@ -1,6 +1,8 @@
 package dev.lifeguard.event;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,7 +42,8 @@ class EventParserTest {
         assertEquals(instance, event.instanceId());
         assertEquals(hook, event.hookName());
         assertEquals(token, event.actionToken());
-        assertEquals("hook#" + token, event.idempotencyKey());
+        assertTrue(event.idempotencyKey().startsWith("hook#" + instance + "#"), event.idempotencyKey());
+        assertFalse(event.idempotencyKey().contains(token), "keys reach logs: a live token must not be in them");
         assertTrue(event.isHook());
     }
 
@@ -157,7 +160,7 @@ class EventParserTest {
         assertEquals(origin, event.origin());
         assertEquals(destination, event.destination());
         assertTrue(event.isHook(), "warm-pool hooks are hooks: they carry a token and are completed");
-        assertTrue(event.idempotencyKey().startsWith("hook#" + event.actionToken()));
+        assertTrue(event.idempotencyKey().startsWith("hook#" + event.instanceId() + "#"));
     }
 
     @Test
@@ -166,21 +169,39 @@ class EventParserTest {
         assertEquals(Kind.TERMINATING, event.kind());
         assertNull(event.origin());
         assertNull(event.destination());
-        assertEquals("hook#" + event.actionToken(), event.idempotencyKey(), "keys of plain hooks are unchanged");
+    }
+
+    @Test
+    void aHookIsKeyedOnItsTokenGroupAndInstanceNotOnItsKind() {
+        String body = Fixtures.read("hook-terminating.json");
+        LifecycleEvent real = parser.parse(body, "m1");
+
+        LifecycleEvent toWarmPool = parser.parse(body.replace("\"LifecycleTransition\"",
+                "\"Destination\": \"WarmPool\", \"LifecycleTransition\""), "m2");
+        LifecycleEvent otherInstance = parser.parse(body.replace(real.instanceId(), "i-0123456789abcdef0"), "m3");
+        LifecycleEvent otherGroup = parser.parse(body.replace(real.groupName(), "someone-else"), "m4");
+
+        assertEquals(Kind.TO_WARM_POOL, toWarmPool.kind());
+        assertEquals(real.idempotencyKey(), toWarmPool.idempotencyKey(), "a copy claiming the warm pool is the same action");
+        assertNotEquals(real.idempotencyKey(), otherInstance.idempotencyKey(), "a copy naming another instance is another event");
+        assertNotEquals(real.idempotencyKey(), otherGroup.idempotencyKey(), "a copy naming another group is another event");
+        assertNotEquals(real.idempotencyKey(), parser.parse(body.replace(real.actionToken(),
+                "11111111-2222-3333-4444-555555555555"), "m5").idempotencyKey());
     }
 
     @Test
     void theTwoPausesOfALaunchThroughTheWarmPoolAreTwoEvents() {
         // Into the pool, then out of it: the same instance, each pause with its own message.
         String into = Fixtures.read("hook-launching-into-warm-pool.json");
-        String out = into.replace("\"Origin\": \"EC2\"", "\"Origin\": \"WarmPool\"")
-                .replace("\"Destination\": \"WarmPool\"", "\"Destination\": \"AutoScalingGroup\"");
         LifecycleEvent first = parser.parse(into, "m1");
+        // Auto Scaling gives each lifecycle action its own token.
+        String out = into.replace("\"Origin\": \"EC2\"", "\"Origin\": \"WarmPool\"")
+                .replace("\"Destination\": \"WarmPool\"", "\"Destination\": \"AutoScalingGroup\"")
+                .replace(first.actionToken(), "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0");
         LifecycleEvent second = parser.parse(out, "m2");
 
         assertEquals(Kind.TO_WARM_POOL, first.kind());
         assertEquals(Kind.FROM_WARM_POOL, second.kind());
-        assertEquals(first.actionToken(), second.actionToken(), "the worst case: the same token for both pauses");
         assertTrue(!first.idempotencyKey().equals(second.idempotencyKey()), "each pause is handled: " + first.idempotencyKey());
         assertEquals(first.idempotencyKey(), parser.parse(Fixtures.read("hook-launching-into-warm-pool.json"), "m3").idempotencyKey(),
                 "a redelivery of the same pause has the same key");
@@ -326,7 +347,11 @@ class EventParserTest {
         assertEquals(original.kind(), event.kind());
         assertEquals(original.envelope(), event.envelope());
         assertEquals(original.instanceId(), event.instanceId());
-        assertEquals(original.idempotencyKey(), event.idempotencyKey());
+        if (event.isHook()) {
+            assertNotEquals(original.idempotencyKey(), event.idempotencyKey(), "a hook's key names its group");
+        } else {
+            assertEquals(original.idempotencyKey(), event.idempotencyKey());
+        }
     }
 
     @ParameterizedTest(name = "{0} with group {1} is refused")

@@ -159,7 +159,7 @@ class EngineJarIT {
                     .replace("exampleAutoScalingGroup", group)
                     .replace("i-883a3a42", instanceId);
             hooks.add(Fixtures.parse(body));
-            sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(body));
+            sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(fleet.actions().sent(body)));
         }
         return hooks;
     }

@@ -84,7 +84,7 @@ class HealthIT {
             String body = Fixtures.fresh(Fixtures.read("hook-terminating.json"))
                     .replace("exampleAutoScalingGroup", "drain-health").replace("i-883a3a42", instance);
             LifecycleEvent hook = Fixtures.parse(body);
-            aws.sqs().sendMessage(r -> r.queueUrl(queueUrl).messageBody(body));
+            aws.sqs().sendMessage(r -> r.queueUrl(queueUrl).messageBody(fleet.actions().sent(body)));
             Fixtures.awaitUntil("completion", PATIENCE, () -> !fleet.completions(hook.actionToken()).isEmpty());
             Fixtures.awaitUntil("the event counted", PATIENCE,
                     () -> value(metrics(port), "lifeguard_events_total", "kind=\"TERMINATING\",result=\"SUCCEEDED\"") == 1.0);
@@ -127,7 +127,7 @@ class HealthIT {
             FakeTools.write("slow-slowsalt-health-" + slowInstance, "8");
             String slow = Fixtures.fresh(Fixtures.read("hook-terminating.json")).replace("exampleAutoScalingGroup", "slowsalt-health")
                     .replace("i-883a3a42", slowInstance);
-            aws.sqs().sendMessage(r -> r.queueUrl(queueUrl).messageBody(slow));
+            aws.sqs().sendMessage(r -> r.queueUrl(queueUrl).messageBody(fleet.actions().sent(slow)));
             Fixtures.awaitUntil("a salt step running", PATIENCE, () -> !FakeTools.callsAbout("slowsalt-health-" + slowInstance).isEmpty());
             lifeguard.destroy();
             Fixtures.awaitUntil("not ready while stopping", Duration.ofSeconds(10),

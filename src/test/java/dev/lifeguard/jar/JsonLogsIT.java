@@ -87,8 +87,8 @@ class JsonLogsIT {
         String failingBody = hookBody("drain-logs");
         LifecycleEvent failing = Fixtures.parse(failingBody);
         fleet.commandEnds(failing.instanceId(), "Failed");
-        aws.sqs().sendMessage(r -> r.queueUrl(queueUrl).messageBody(drainedBody));
-        aws.sqs().sendMessage(r -> r.queueUrl(queueUrl).messageBody(failingBody));
+        aws.sqs().sendMessage(r -> r.queueUrl(queueUrl).messageBody(fleet.actions().sent(drainedBody)));
+        aws.sqs().sendMessage(r -> r.queueUrl(queueUrl).messageBody(fleet.actions().sent(failingBody)));
 
         Map<String, String> settings = Jar.settings(queue, "src/test/resources/profiles/engine-it.yaml",
                 URI.create(aws.sqsEndpoint()), dynamoDbServer.endpoint(), fleet.endpoint(), fleet.endpoint(), fleet.endpoint());

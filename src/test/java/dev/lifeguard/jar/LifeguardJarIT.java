@@ -12,6 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.lifeguard.Fixtures;
 import dev.lifeguard.event.LifecycleEvent;
+import dev.lifeguard.local.LiveActions;
+import dev.lifeguard.local.LocalAutoScaling;
 import dev.lifeguard.local.MotoServer;
 import java.io.IOException;
 import java.net.URI;
@@ -45,6 +47,7 @@ class LifeguardJarIT {
 
     private static MotoServer moto;
     private static WireMockServer autoScaling;
+    private static final LiveActions ACTIONS = new LiveActions();
     private static SqsClient sqs;
     private static DynamoDbClient dynamoDb;
 
@@ -52,13 +55,7 @@ class LifeguardJarIT {
     static void standIns() throws Exception {
         Files.createDirectories(LOGS);
         moto = MotoServer.start(LOGS.resolve("moto.log"));
-        autoScaling = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
-        autoScaling.start();
-        autoScaling.stubFor(post(urlEqualTo("/")).withRequestBody(containing("Action=CompleteLifecycleAction"))
-                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "text/xml")
-                        .withBody("<CompleteLifecycleActionResponse xmlns=\"http://autoscaling.amazonaws.com/doc/2011-01-01/\">"
-                                + "<CompleteLifecycleActionResult/><ResponseMetadata><RequestId>it</RequestId></ResponseMetadata>"
-                                + "</CompleteLifecycleActionResponse>")));
+        autoScaling = LocalAutoScaling.start(ACTIONS);
         StaticCredentialsProvider credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("it", "it"));
         sqs = SqsClient.builder().endpointOverride(URI.create(moto.endpoint())).region(Region.US_EAST_1)
                 .credentialsProvider(credentials).build();
@@ -85,7 +82,7 @@ class LifeguardJarIT {
         for (String file : List.of("hook-launching.json", "hook-terminating.json", "sns-hook-terminating.json",
                 "eventbridge-launch-lifecycle-action.json", "eventbridge-terminate-lifecycle-action.json")) {
             String body = Fixtures.fresh(Fixtures.read(file));
-            hooks.add(Fixtures.parse(body));
+            hooks.add(Fixtures.parse(ACTIONS.sent(body)));
             // Every hook twice: the second copy must be recognised as a duplicate.
             sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(body));
             sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(body));

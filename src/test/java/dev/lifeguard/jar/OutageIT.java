@@ -176,7 +176,8 @@ class OutageIT {
     }
 
     private static void send(String queueUrl, List<LifecycleEvent> hooks) {
-        hooks.forEach(hook -> aws.sqs().sendMessage(r -> r.queueUrl(queueUrl).messageBody(BODIES.get(hook.idempotencyKey()))));
+        hooks.forEach(hook -> aws.sqs().sendMessage(r -> r.queueUrl(queueUrl)
+                .messageBody(fleet.actions().sent(BODIES.get(hook.idempotencyKey())))));
     }
 
     private static Process startJar(String queue, String profiles, String logName) throws IOException {

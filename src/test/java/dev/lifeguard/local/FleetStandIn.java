@@ -35,8 +35,9 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <ul>
  *   <li>Auto Scaling (query protocol): CompleteLifecycleAction, RecordLifecycleActionHeartbeat
- *       (every call's time kept per action token), DescribeLifecycleHooks. Faults: throttled
- *       heartbeats, and completing a token twice answered as Auto Scaling does.</li>
+ *       (every call's time kept per action token), DescribeLifecycleHooks and
+ *       DescribeAutoScalingInstances, answered from {@link #actions()}: only actions a test
+ *       started there are live. Faults: throttled heartbeats.</li>
  *   <li>SSM (JSON 1.1): SendCommand, GetCommandInvocation (InProgress until the command's duration
  *       has passed, then Success or the configured final status), CancelCommand.</li>
  *   <li>EC2 (query protocol): DescribeInstances by instance id: every instance is running, with a
@@ -68,6 +69,7 @@ public final class FleetStandIn implements AutoCloseable {
     private final Map<String, Duration> durationPerInstance = new ConcurrentHashMap<>();
     private final Map<String, String> finalStatusPerInstance = new ConcurrentHashMap<>();
     private final AtomicLong errors = new AtomicLong();
+    private final LiveActions actions = new LiveActions();
     private volatile String lastError;
 
     private volatile Duration commandDuration = Duration.ofSeconds(30);
@@ -150,6 +152,11 @@ public final class FleetStandIn implements AutoCloseable {
     public FleetStandIn rejectRepeatedCompletions(boolean reject) {
         this.rejectRepeatedCompletions = reject;
         return this;
+    }
+
+    /** The lifecycle actions Auto Scaling knows: start one for every hook a test sends ({@link LiveActions#sent}). */
+    public LiveActions actions() {
+        return actions;
     }
 
     /** Forgets every record and counter; settings stay. */
@@ -326,6 +333,8 @@ public final class FleetStandIn implements AutoCloseable {
             case "CompleteLifecycleAction" -> completeLifecycleAction(params);
             case "RecordLifecycleActionHeartbeat" -> heartbeat(params);
             case "DescribeLifecycleHooks" -> describeLifecycleHooks(params);
+            case "DescribeAutoScalingInstances" -> new Reply(200, "text/xml",
+                    actions.describeResponse(list(params, "InstanceIds.member")));
             case "DescribeInstances" -> describeInstances(params);
             default -> {
                 errors.incrementAndGet();
@@ -339,15 +348,18 @@ public final class FleetStandIn implements AutoCloseable {
         long now = System.currentTimeMillis();
         String token = p.getOrDefault("LifecycleActionToken", "");
         List<Completion> list = completions.computeIfAbsent(token, k -> new ArrayList<>());
-        boolean repeated;
+        String refused;
         synchronized (list) {
-            repeated = list.stream().anyMatch(Completion::accepted);
-            boolean accepted = !(repeated && rejectRepeatedCompletions);
+            refused = actions.complete(p);
+            boolean repeated = list.stream().anyMatch(Completion::accepted);
+            if (refused != null && repeated && !rejectRepeatedCompletions) {
+                refused = null; // lenient: a second completion of the same action is accepted
+            }
             list.add(new Completion(now, p.get("LifecycleActionResult"), p.get("AutoScalingGroupName"),
-                    p.get("LifecycleHookName"), p.get("InstanceId"), accepted));
+                    p.get("LifecycleHookName"), p.get("InstanceId"), refused == null));
         }
-        if (repeated && rejectRepeatedCompletions) {
-            return autoScalingError(400, "ValidationError", "No active Lifecycle Action found with token " + token);
+        if (refused != null) {
+            return autoScalingError(400, "ValidationError", refused);
         }
         return autoScalingOk("CompleteLifecycleAction", "");
     }
@@ -358,6 +370,10 @@ public final class FleetStandIn implements AutoCloseable {
         if (throttle > 0 && (throttle >= 1 || ThreadLocalRandom.current().nextDouble() < throttle)) {
             count("RecordLifecycleActionHeartbeat.Throttled");
             return autoScalingError(400, "Throttling", "Rate exceeded");
+        }
+        String refused = actions.heartbeat(p);
+        if (refused != null) {
+            return autoScalingError(400, "ValidationError", refused);
         }
         List<Long> list = heartbeats.computeIfAbsent(p.getOrDefault("LifecycleActionToken", ""), k -> new ArrayList<>());
         synchronized (list) {

@@ -37,6 +37,7 @@ public final class LocalAws implements AutoCloseable {
     private final AmazonDynamoDBLocal dynamoDbLocal;
     private final DynamoDbClient dynamoDb;
     private final WireMockServer autoScaling;
+    private final LiveActions actions = new LiveActions();
     private final SqsClient sqs;
     private boolean closed;
 
@@ -45,7 +46,8 @@ public final class LocalAws implements AutoCloseable {
         this.sqsPort = sqsServer.waitUntilStarted().localAddress().getPort();
         this.dynamoDbLocal = DynamoDBEmbedded.create(true);
         this.dynamoDb = dynamoDbLocal.dynamoDbClient();
-        this.autoScaling = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort().extensions(new LocalEc2()));
+        this.autoScaling = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort()
+                .extensions(new LocalEc2(), new LocalAutoScaling(actions)));
         autoScaling.start();
         stubAutoScaling();
         this.sqs = SqsClient.builder()
@@ -89,7 +91,8 @@ public final class LocalAws implements AutoCloseable {
     }
 
     /**
-     * Answers CompleteLifecycleAction and RecordLifecycleActionHeartbeat as Auto Scaling does,
+     * Answers DescribeAutoScalingInstances, CompleteLifecycleAction and RecordLifecycleActionHeartbeat
+     * as Auto Scaling does, from {@link #actions()},
      * and, for local mode, EC2's DescribeInstances (see {@link LocalEc2}).
      */
     private void stubAutoScaling() {
@@ -116,14 +119,11 @@ public final class LocalAws implements AutoCloseable {
                                 + "<DefaultResult>ABANDON</DefaultResult></member></LifecycleHooks></DescribeLifecycleHooksResult>"
                                 + "<ResponseMetadata><RequestId>local</RequestId></ResponseMetadata></DescribeLifecycleHooksResponse>")
                         .withTransformers("response-template")));
-        for (String action : new String[] {"CompleteLifecycleAction", "RecordLifecycleActionHeartbeat"}) {
+        for (String action : new String[] {"CompleteLifecycleAction", "RecordLifecycleActionHeartbeat", "DescribeAutoScalingInstances"}) {
             autoScaling.stubFor(post(urlEqualTo("/"))
                     .withRequestBody(containing("Action=" + action))
                     .atPriority(10)
-                    .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "text/xml")
-                            .withBody("<" + action + "Response xmlns=\"http://autoscaling.amazonaws.com/doc/2011-01-01/\">"
-                                    + "<" + action + "Result/><ResponseMetadata><RequestId>local</RequestId></ResponseMetadata>"
-                                    + "</" + action + "Response>")));
+                    .willReturn(aResponse().withTransformers(LocalAutoScaling.NAME)));
         }
     }
 
@@ -146,6 +146,11 @@ public final class LocalAws implements AutoCloseable {
 
     public DynamoDbClient dynamoDb() {
         return dynamoDb;
+    }
+
+    /** The lifecycle actions the Auto Scaling stand-in knows: start one for every hook a test sends. */
+    public LiveActions actions() {
+        return actions;
     }
 
     public WireMockServer autoScaling() {

@@ -118,6 +118,7 @@ class HostileBodiesTest {
         }
         List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
+            aws.actions().sent(batch.get(i).text());
             entries.add(SendMessageBatchRequestEntry.builder().id(Integer.toString(i)).messageBody(batch.get(i).text()).build());
         }
         var result = aws.sqs().sendMessageBatch(r -> r.queueUrl(queueUrl).entries(entries));

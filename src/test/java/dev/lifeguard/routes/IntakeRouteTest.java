@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.lifeguard.FakeTools;
 import dev.lifeguard.Fixtures;
@@ -265,13 +266,20 @@ class IntakeRouteTest {
     void aThrottledHeartbeatDoesNotFailTheAttempt() {
         String body = steered(Fixtures.read("hook-terminating.json"));
         LifecycleEvent event = parser.parse(body, "m");
-        aws.autoScaling().stubFor(post(urlEqualTo("/"))
-                .withRequestBody(containing("Action=RecordLifecycleActionHeartbeat"))
-                .withRequestBody(containing("LifecycleActionToken=" + event.actionToken()))
-                .atPriority(1)
-                .willReturn(aResponse().withStatus(400).withHeader("Content-Type", "text/xml").withBody(
-                        "<ErrorResponse xmlns=\"http://autoscaling.amazonaws.com/doc/2011-01-01/\"><Error><Type>Sender</Type>"
-                                + "<Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>x</RequestId></ErrorResponse>")));
+        // The first two heartbeats (the confirming one and its first retry) are throttled: no
+        // evidence either way, so the hook is asked about again, never refused.
+        String scenario = "throttle-" + event.actionToken();
+        String[] states = {Scenario.STARTED, "throttled once", "throttled twice"};
+        for (int i = 0; i < 2; i++) {
+            aws.autoScaling().stubFor(post(urlEqualTo("/"))
+                    .inScenario(scenario).whenScenarioStateIs(states[i]).willSetStateTo(states[i + 1])
+                    .withRequestBody(containing("Action=RecordLifecycleActionHeartbeat"))
+                    .withRequestBody(containing("LifecycleActionToken=" + event.actionToken()))
+                    .atPriority(1)
+                    .willReturn(aResponse().withStatus(400).withHeader("Content-Type", "text/xml").withBody(
+                            "<ErrorResponse xmlns=\"http://autoscaling.amazonaws.com/doc/2011-01-01/\"><Error><Type>Sender</Type>"
+                                    + "<Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>x</RequestId></ErrorResponse>")));
+        }
         FakeTools.write("slow-" + minion(event), "6");
         send(body);
 
@@ -279,7 +287,7 @@ class IntakeRouteTest {
         assertEquals("1", outcome.get("attempts").n(), "throttled heartbeats did not fail the attempt");
         assertTrue(aws.autoScaling().findAll(postRequestedFor(urlEqualTo("/"))
                 .withRequestBody(containing("Action=RecordLifecycleActionHeartbeat"))
-                .withRequestBody(containing("LifecycleActionToken=" + event.actionToken()))).size() >= 2,
+                .withRequestBody(containing("LifecycleActionToken=" + event.actionToken()))).size() >= 3,
                 "heartbeats were tried, and tried again after throttling");
         List<LoggedRequest> completions = completionsOf(event.actionToken());
         assertEquals(1, completions.size());
@@ -367,13 +375,14 @@ class IntakeRouteTest {
 
     @Test
     void aLaunchThroughTheWarmPoolIsHandledAtBothPauses() {
-        // EC2 -> WarmPool, then WarmPool -> AutoScalingGroup: one instance, two lifecycle actions.
-        // Even with the same token for both (the worst case), each pause is its own event.
+        // EC2 -> WarmPool, then WarmPool -> AutoScalingGroup: one instance, two lifecycle actions,
+        // each with its own token, each its own event.
         String into = warm(Fixtures.read("hook-launching-into-warm-pool.json"));
         LifecycleEvent first = parser.parse(into, "m");
         String out = into.replace("\"Origin\": \"EC2\"", "\"Origin\": \"WarmPool\"")
                 .replace("\"Destination\": \"WarmPool\"", "\"Destination\": \"AutoScalingGroup\"")
-                .replace(first.requestId(), UUID.randomUUID().toString());
+                .replace(first.requestId(), UUID.randomUUID().toString())
+                .replace(first.actionToken(), UUID.randomUUID().toString());
         LifecycleEvent second = parser.parse(out, "m");
         send(into);
         awaitOutcome(first.idempotencyKey(), "SUCCEEDED");
@@ -384,7 +393,8 @@ class IntakeRouteTest {
         assertEquals("on-to-warm-pool", item(first.idempotencyKey()).get("route").s());
         assertEquals(List.of(List.of("salt-key", "-a", "pooled-" + minion(first), "-y"), List.of("salt-key", "-a", minion(first), "-y")),
                 FakeTools.callsAbout(minion(first)), "each pause ran its own steps, in order, and no terminating step ran");
-        assertEquals(2, completionsOf(first.actionToken()).size(), "both pauses were completed");
+        assertEquals(1, completionsOf(first.actionToken()).size(), "the first pause was completed");
+        assertEquals(1, completionsOf(second.actionToken()).size(), "the second pause was completed");
     }
 
     // --- Auto Scaling events Lifeguard does not act on ---
@@ -448,6 +458,7 @@ class IntakeRouteTest {
     // --- helpers: everything below talks to the stand-ins over their APIs ---
 
     private String send(String body) {
+        aws.actions().sent(body);
         return aws.sqs().sendMessage(r -> r.queueUrl(queueUrl("intake-test")).messageBody(body)).messageId();
     }
 

@@ -124,7 +124,7 @@ class ParkedWaitsTest {
             String body = Fixtures.fresh(Fixtures.read("hook-terminating.json"))
                     .replace("exampleAutoScalingGroup", group).replace("i-883a3a42", instanceId);
             hooks.add(Fixtures.parse(body));
-            aws.sqs().sendMessage(r -> r.queueUrl(queueUrl).messageBody(body));
+            aws.sqs().sendMessage(r -> r.queueUrl(queueUrl).messageBody(FLEET.actions().sent(body)));
         }
         return hooks;
     }

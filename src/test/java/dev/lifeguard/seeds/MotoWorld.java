@@ -7,6 +7,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.lifeguard.local.LiveActions;
+import dev.lifeguard.local.LocalAutoScaling;
 import dev.lifeguard.local.MotoServer;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -44,6 +46,8 @@ final class MotoWorld {
 
     final MotoServer moto;
     final WireMockServer autoScaling;
+    /** The lifecycle actions Auto Scaling knows (see {@link LiveActions}). */
+    final LiveActions actions = new LiveActions();
     final SqsClient sqs;
     final SnsClient sns;
     final DynamoDbClient dynamoDb;
@@ -56,15 +60,7 @@ final class MotoWorld {
 
     private MotoWorld(MotoServer moto) {
         this.moto = moto;
-        this.autoScaling = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
-        autoScaling.start();
-        for (String action : new String[] {"CompleteLifecycleAction", "RecordLifecycleActionHeartbeat"}) {
-            autoScaling.stubFor(post(urlEqualTo("/")).withRequestBody(containing("Action=" + action))
-                    .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "text/xml")
-                            .withBody("<" + action + "Response xmlns=\"http://autoscaling.amazonaws.com/doc/2011-01-01/\"><"
-                                    + action + "Result/><ResponseMetadata><RequestId>seeds</RequestId></ResponseMetadata></"
-                                    + action + "Response>")));
-        }
+        this.autoScaling = LocalAutoScaling.start(actions);
         this.sqs = client(SqsClient.builder());
         this.sns = client(SnsClient.builder());
         this.dynamoDb = client(DynamoDbClient.builder());

@@ -273,11 +273,12 @@ class SeedWorkflowsTest {
     }
 
     private void send(String body) {
-        world.sqs.sendMessage(r -> r.queueUrl(world.queueUrl).messageBody(body));
+        world.sqs.sendMessage(r -> r.queueUrl(world.queueUrl).messageBody(world.actions.sent(body)));
     }
 
     /** Through SNS: moto delivers it to the queue in an SNS envelope, as AWS does. */
     private void publish(String message) {
+        world.actions.sent(message);
         world.sns.publish(r -> r.topicArn(world.topicArn).message(message).subject("Auto Scaling notification"));
     }
 
