@@ -51,22 +51,28 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * Creates deploy/lifeguard.yaml in moto_server, twice (SNS and EventBridge both, with Route53
- * zones and SSM documents; EventBridge alone, with neither), and reads every resource back over
- * the wire: queues and redrive, table and indexes, topic and subscription, rule and target, the
- * roles and their policies with the stack's own ARNs; events published through the topic and
- * the rule reach the queue in a shape Lifeguard reads.
+ * zones and SSM documents and the table's protections on by default; EventBridge alone, with
+ * neither and the protections off), and reads every resource back over the wire: queues and
+ * redrive, table, indexes and deletion protection, topic and subscription, rule and target, the
+ * roles, their trust conditions and their policies with the stack's own ARNs; events published
+ * through the topic and the rule reach the queue in a shape Lifeguard reads, and another group's
+ * do not.
  *
  * <p>What moto cannot check, and where it is checked instead (DeployTemplateTest, and
- * cfn-lint in the README): moto 5.2.1's CloudFormation skips AWS::SQS::QueuePolicy and
- * AWS::AutoScaling::LifecycleHook (asserted below, so an upgrade that adds them is noticed);
- * it ignores the table's TimeToLiveSpecification (DescribeTimeToLive says DISABLED); it keeps
- * only the family, container definitions, volumes and memory of a task definition and only
- * cluster, name, count and task definition of a service; and it does not enforce queue
- * policies or IAM.
+ * cfn-lint in the README): moto 5.2.1's CloudFormation skips AWS::SQS::QueuePolicy,
+ * AWS::SNS::TopicPolicy, AWS::SNS::Subscription and AWS::AutoScaling::LifecycleHook (asserted
+ * below, so an upgrade that adds them is noticed; the subscription is made here with the
+ * template's own properties, as CloudFormation would, so its filter runs in moto's SNS); it
+ * ignores the table's TimeToLiveSpecification and PointInTimeRecoverySpecification (both read
+ * back as DISABLED); it keeps only the family, container definitions, volumes and memory of a
+ * task definition and only cluster, name, count and task definition of a service; and it does
+ * not enforce queue or topic policies or IAM.
  */
 class DeployStackMotoTest {
     /** Resource types moto's CloudFormation does not create. */
-    private static final Set<String> MOTO_CANNOT = Set.of("AWS::SQS::QueuePolicy", "AWS::AutoScaling::LifecycleHook");
+    private static final Set<String> MOTO_CANNOT = Set.of("AWS::SQS::QueuePolicy", "AWS::SNS::TopicPolicy", "AWS::SNS::Subscription",
+            "AWS::AutoScaling::LifecycleHook");
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CLUSTER = "lifeguard-cluster";
     private static final String BOTH = "lifeguard-both";
     private static final String EVENTBRIDGE = "lifeguard-eventbridge";
@@ -107,8 +113,47 @@ class DeployStackMotoTest {
         create(BOTH, template, both);
         Map<String, String> eventBridge = new HashMap<>(common);
         eventBridge.putAll(Map.of("AutoScalingGroupName", EVENTBRIDGE_GROUP, "EventDelivery", "eventbridge",
-                "HostedZoneIds", "", "SsmDocuments", "", "ChefKeyArns", "", "SecretParameterArns", ""));
+                "HostedZoneIds", "", "SsmDocuments", "", "ChefKeyArns", "", "SecretParameterArns", "",
+                "TablePointInTimeRecovery", "false", "TableDeletionProtection", "false"));
         create(EVENTBRIDGE, template, eventBridge);
+        subscribeAsTheTemplateSays(BOTH, GROUP);
+    }
+
+    /**
+     * CloudFormation's part for the AWS::SNS::Subscription moto skips: the template's properties,
+     * with the stack's topic, queue and group filled in, made into a subscription.
+     */
+    private static void subscribeAsTheTemplateSays(String stack, String group) throws IOException {
+        Map<String, Object> refs = Map.of("Topic", resources(stack).get("Topic"), "Queue.Arn", output(stack, "QueueArn"),
+                "AutoScalingGroupName", group);
+        Map<String, Object> properties = DeployTemplate.map(resolve(DeployTemplate.load().properties("TopicSubscription"), refs));
+        assertEquals(Set.of("TopicArn", "Protocol", "Endpoint", "RawMessageDelivery", "FilterPolicyScope", "FilterPolicy"),
+                properties.keySet(), "every property of the subscription is applied here");
+        Map<String, String> attributes = Map.of("RawMessageDelivery", String.valueOf(properties.get("RawMessageDelivery")),
+                "FilterPolicyScope", (String) properties.get("FilterPolicyScope"),
+                "FilterPolicy", JSON.writeValueAsString(properties.get("FilterPolicy")));
+        sns.subscribe(r -> r.topicArn((String) properties.get("TopicArn")).protocol((String) properties.get("Protocol"))
+                .endpoint((String) properties.get("Endpoint")).attributes(attributes));
+    }
+
+    /** A template value with Ref and Fn::GetAtt replaced from {@code refs} (keys "Logical" or "Logical.Attribute"). */
+    private static Object resolve(Object value, Map<String, Object> refs) {
+        if (value instanceof Map<?, ?> map && map.size() == 1 && (map.containsKey("Ref") || map.containsKey("Fn::GetAtt"))) {
+            String key = map.containsKey("Ref") ? (String) map.get("Ref")
+                    : String.join(".", DeployTemplate.list(map.get("Fn::GetAtt")).stream().map(String::valueOf).toList());
+            Object resolved = refs.get(key);
+            assertTrue(resolved != null, "no value for " + key);
+            return resolved;
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> out = new TreeMap<>();
+            map.forEach((k, v) -> out.put((String) k, resolve(v, refs)));
+            return out;
+        }
+        if (value instanceof List<?> list) {
+            return list.stream().map(item -> resolve(item, refs)).toList();
+        }
+        return value;
     }
 
     @AfterAll
@@ -122,12 +167,14 @@ class DeployStackMotoTest {
     void everyResourceMotoSupportsIsCreatedAndTheRestIsNamed() {
         DeployTemplate template = DeployTemplate.load();
         // Which conditions hold for each stack, from its parameters.
-        Map<String, Boolean> bothConditions = Map.of("UseSns", true, "UseEventBridge", true, "CreateHooks", true,
+        Map<String, Boolean> bothConditions = new HashMap<>(Map.of("UseSns", true, "UseEventBridge", true, "CreateHooks", true,
                 "HooksNotifySns", true, "HasHostedZones", true, "HasSsmDocuments", true, "HasNotificationTopics", true, "HasChefKeys", true,
-                "HasSecretParameters", true);
-        Map<String, Boolean> eventBridgeConditions = Map.of("UseSns", false, "UseEventBridge", true, "CreateHooks", true,
+                "HasSecretParameters", true));
+        bothConditions.putAll(Map.of("TableRecoversToAPointInTime", true, "TableProtectedFromDeletion", true));
+        Map<String, Boolean> eventBridgeConditions = new HashMap<>(Map.of("UseSns", false, "UseEventBridge", true, "CreateHooks", true,
                 "HooksNotifySns", false, "HasHostedZones", false, "HasSsmDocuments", false, "HasNotificationTopics", false, "HasChefKeys", false,
-                "HasSecretParameters", false);
+                "HasSecretParameters", false));
+        eventBridgeConditions.putAll(Map.of("TableRecoversToAPointInTime", false, "TableProtectedFromDeletion", false));
         assertEquals(DeployTemplate.map(template.root.get("Conditions")).keySet(), bothConditions.keySet());
 
         for (Map.Entry<String, Map<String, Boolean>> stack : Map.of(BOTH, bothConditions, EVENTBRIDGE, eventBridgeConditions).entrySet()) {
@@ -146,7 +193,8 @@ class DeployStackMotoTest {
                 assertFalse(created.contains(id), "moto now creates " + id + ": check it here and drop its type from MOTO_CANNOT");
             }
         }
-        assertEquals(Set.of("QueuePolicy", "LaunchingHook", "TerminatingHook"), template.resources().keySet().stream()
+        assertEquals(Set.of("QueuePolicy", "TopicPolicy", "TopicSubscription", "LaunchingHook", "TerminatingHook"),
+                template.resources().keySet().stream()
                 .filter(id -> MOTO_CANNOT.contains(template.type(id))).collect(Collectors.toSet()));
     }
 
@@ -187,7 +235,13 @@ class DeployStackMotoTest {
                     + " " + index.projection().projectionTypeAsString());
         }
         assertEquals(Map.of("by-instance", "instanceId/HASH createdAt/RANGE ALL", "by-group", "groupName/HASH createdAt/RANGE ALL"), indexes);
-        // TTL on expiresAt: moto ignores TimeToLiveSpecification; DeployTemplateTest checks it.
+        // TTL on expiresAt and point-in-time recovery: moto ignores both specifications; DeployTemplateTest checks them.
+    }
+
+    @Test
+    void theTableIsProtectedFromDeletionUnlessTheParameterSaysNo() {
+        assertEquals(true, dynamoDb.describeTable(r -> r.tableName(resources(BOTH).get("Table"))).table().deletionProtectionEnabled());
+        assertEquals(false, dynamoDb.describeTable(r -> r.tableName(resources(EVENTBRIDGE).get("Table"))).table().deletionProtectionEnabled());
     }
 
     @Test
@@ -208,6 +262,33 @@ class DeployStackMotoTest {
         assertEquals(Kind.LAUNCHING, event.kind());
         assertEquals(GROUP, event.groupName());
         assertTrue(received.body().contains(messageId), "the SNS envelope carries the published message id");
+    }
+
+    /**
+     * The subscription's filter, run by moto's SNS: another group's hook, and a body without a
+     * group, stay out of the queue; Auto Scaling's test notification for the group gets through
+     * (Lifeguard acknowledges it).
+     */
+    @Test
+    void theTopicDeliversOnlyTheGroupsMessagesTestNotificationsIncluded() throws IOException {
+        Map<String, String> ids = resources(BOTH);
+        String topicArn = ids.get("Topic");
+        Map<String, String> attributes = sns.getSubscriptionAttributes(r -> r.subscriptionArn(
+                sns.listSubscriptionsByTopic(l -> l.topicArn(topicArn)).subscriptions().get(0).subscriptionArn())).attributes();
+        assertEquals("MessageBody", attributes.get("FilterPolicyScope"));
+        assertEquals(Map.of("AutoScalingGroupName", List.of(GROUP)), JSON.readValue(attributes.get("FilterPolicy"), Map.class));
+        assertEquals("false", attributes.get("RawMessageDelivery"));
+
+        String hook = Files.readString(Path.of("samples/02-hook-launching.json"), StandardCharsets.UTF_8);
+        sns.publish(r -> r.topicArn(topicArn).message(hook.replace("web-asg", "another group")));
+        sns.publish(r -> r.topicArn(topicArn).message("{\"Event\": \"lifeguard:CLEANUP\", \"NodeName\": \"web-7.example.com\"}"));
+        String test = Files.readString(Path.of("samples/01-test-notification.json"), StandardCharsets.UTF_8).replace("web-asg", GROUP);
+        sns.publish(r -> r.topicArn(topicArn).message(test));
+        Message received = receiveOne(ids.get("Queue"));
+        LifecycleEvent event = new EventParser().parse(received.body(), received.messageId());
+        assertEquals(Kind.TEST_NOTIFICATION, event.kind());
+        assertEquals(List.of(), sqs.receiveMessage(r -> r.queueUrl(ids.get("Queue")).waitTimeSeconds(1)).messages(),
+                "only the group's messages reach the queue");
     }
 
     @Test
@@ -245,6 +326,10 @@ class DeployStackMotoTest {
         assertEquals(output(BOTH, "TaskRoleArn"), iam.getRole(r -> r.roleName(taskRole)).role().arn());
         JsonNode trust = LENIENT.readTree(decoded(iam.getRole(r -> r.roleName(taskRole)).role().assumeRolePolicyDocument()));
         assertEquals("ecs-tasks.amazonaws.com", trust.path("Statement").get(0).path("Principal").path("Service").asText());
+        assertSourceConditions(trust, "arn:aws:ecs:us-east-1:123456789012:*");
+        JsonNode executionTrust = LENIENT.readTree(decoded(iam.getRole(r -> r.roleName(ids.get("TaskExecutionRole"))).role()
+                .assumeRolePolicyDocument()));
+        assertSourceConditions(executionTrust, "arn:aws:ecs:us-east-1:123456789012:*");
         Map<String, JsonNode> statements = statements(taskRole, "lifeguard");
         assertEquals(List.of(queueArn), resources(statements.get("IntakeQueue")));
         assertEquals(List.of(deadLetterArn), resources(statements.get("DeadLetters")));
@@ -257,6 +342,9 @@ class DeployStackMotoTest {
         assertEquals(List.of("arn:*:ssm:*:*:document/AWS-RunShellScript", "arn:*:ssm:*:*:document/Nomad-Drain"),
                 resources(statements.get("SsmDocuments")));
         assertEquals(List.of("arn:aws:ec2:us-east-1:123456789012:instance/*"), resources(statements.get("SsmInstances")));
+        assertEquals(GROUP, statements.get("SsmInstances").path("Condition").path("StringEquals")
+                .path("ssm:resourceTag/aws:autoscaling:groupName").asText());
+        assertTrue(statements.get("DescribeWithoutResources").path("Action").toString().contains("autoscaling:DescribeAutoScalingInstances"));
         assertEquals(List.of("*"), resources(statements.get("SsmCommandResults")));
         assertEquals(List.of(SECRET_PARAMETER), resources(statements.get("SecretParameters")));
         // The role as created grants what the template's policy grants, every branch included.
@@ -272,6 +360,8 @@ class DeployStackMotoTest {
         String hookRole = ids.get("HookNotificationRole");
         JsonNode hookTrust = LENIENT.readTree(decoded(iam.getRole(r -> r.roleName(hookRole)).role().assumeRolePolicyDocument()));
         assertEquals("autoscaling.amazonaws.com", hookTrust.path("Statement").get(0).path("Principal").path("Service").asText());
+        assertSourceConditions(hookTrust, "arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:*:autoScalingGroupName/" + GROUP);
+        assertEquals(iam.getRole(r -> r.roleName(hookRole)).role().arn(), output(BOTH, "HookNotificationRoleArn"));
         JsonNode publish = LENIENT.readTree(decoded(iam.getRolePolicy(r -> r.roleName(hookRole).policyName("publish-to-topic")).policyDocument()));
         assertEquals("sns:Publish", publish.path("Statement").get(0).path("Action").asText());
         assertEquals(ids.get("Topic"), publish.path("Statement").get(0).path("Resource").asText());
@@ -282,6 +372,13 @@ class DeployStackMotoTest {
         List<String> logResources = resources(execution.get("WriteLogs"));
         assertEquals(1, logResources.size());
         assertTrue(logResources.get(0).contains(":log-group:" + logGroup), logResources.toString());
+    }
+
+    /** A trust policy's one statement: this account only, and the source ARN as created for this stack. */
+    private static void assertSourceConditions(JsonNode trust, String sourceArn) {
+        JsonNode condition = trust.path("Statement").get(0).path("Condition");
+        assertEquals("123456789012", condition.path("StringEquals").path("aws:SourceAccount").asText(), condition.toString());
+        assertEquals(sourceArn, condition.path("ArnLike").path("aws:SourceArn").asText(), condition.toString());
     }
 
     @Test

@@ -27,8 +27,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What deploy/lifeguard.yaml says, checked where moto_server cannot (DeployStackMotoTest creates
- * the stack): TTL, the queue policy, the lifecycle hooks, the task definition's settings, and a
- * run of the container's health check command against a readiness endpoint.
+ * the stack): TTL, point-in-time recovery, the queue and topic policies, the confused-deputy
+ * conditions on every service principal, the subscription's filter, the lifecycle hooks, the
+ * SendCommand tag condition, the task definition's settings, and a run of the container's health
+ * check command against a readiness endpoint.
  */
 class DeployTemplateTest {
     private final DeployTemplate template = DeployTemplate.load();
@@ -45,6 +47,23 @@ class DeployTemplateTest {
                 Map.of("AttributeName", "groupName", "AttributeType", "S"),
                 Map.of("AttributeName", "createdAt", "AttributeType", "S")), table.get("AttributeDefinitions"));
         assertEquals(List.of(index("by-instance", "instanceId"), index("by-group", "groupName")), table.get("GlobalSecondaryIndexes"));
+    }
+
+    @Test
+    void theTableRecoversToAPointInTimeAndResistsDeletionUnlessTheParametersSayNo() {
+        Map<String, Object> table = template.properties("Table");
+        assertEquals(Map.of("PointInTimeRecoveryEnabled", Map.of("Fn::If", List.of("TableRecoversToAPointInTime", true, false))),
+                table.get("PointInTimeRecoverySpecification"));
+        assertEquals(Map.of("Fn::If", List.of("TableProtectedFromDeletion", true, false)), table.get("DeletionProtectionEnabled"));
+        Map<String, Object> conditions = DeployTemplate.map(template.root.get("Conditions"));
+        assertEquals(Map.of("Fn::Equals", List.of(Map.of("Ref", "TablePointInTimeRecovery"), "true")),
+                conditions.get("TableRecoversToAPointInTime"));
+        assertEquals(Map.of("Fn::Equals", List.of(Map.of("Ref", "TableDeletionProtection"), "true")),
+                conditions.get("TableProtectedFromDeletion"));
+        for (String name : List.of("TablePointInTimeRecovery", "TableDeletionProtection")) {
+            assertEquals("true", parameter(name).get("Default"), name + " is on by default");
+            assertEquals(List.of("true", "false"), parameter(name).get("AllowedValues"), name);
+        }
     }
 
     private static Map<String, Object> index(String name, String hash) {
@@ -76,6 +95,153 @@ class DeployTemplateTest {
                 Map.of("Fn::GetAtt", List.of("AutoScalingEvents", "Arn")));
     }
 
+    /**
+     * Every statement that lets an AWS service act (a trust policy's AssumeRole, a resource
+     * policy's grant) is held to this account with aws:SourceAccount, and to the resource acting
+     * with aws:SourceArn: the confused-deputy conditions, wherever a service principal appears.
+     */
+    @Test
+    void everyServicePrincipalActsOnlyForThisAccountAndItsOwnResource() {
+        Map<String, Object> sourceArns = new HashMap<>();
+        template.resources().forEach((id, resource) -> servicePrincipalStatements(resource, id, sourceArns));
+        Map<String, Object> ecsOfThisAccount = Map.of("Fn::Sub",
+                "arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:*");
+        assertEquals(Map.of(
+                "HookNotificationRole autoscaling.amazonaws.com", Map.of("ArnLike", Map.of("Fn::Sub",
+                        "arn:${AWS::Partition}:autoscaling:${AWS::Region}:${AWS::AccountId}:autoScalingGroup:*:autoScalingGroupName/${AutoScalingGroupName}")),
+                "TaskRole ecs-tasks.amazonaws.com", Map.of("ArnLike", ecsOfThisAccount),
+                "TaskExecutionRole ecs-tasks.amazonaws.com", Map.of("ArnLike", ecsOfThisAccount),
+                "QueuePolicy sns.amazonaws.com", Map.of("ArnEquals", Map.of("Ref", "Topic")),
+                "QueuePolicy events.amazonaws.com", Map.of("ArnEquals", Map.of("Fn::GetAtt", List.of("AutoScalingEvents", "Arn")))),
+                sourceArns);
+        // The hook role's source is the group whose hooks it publishes, the group the hooks name.
+        assertEquals(Map.of("Ref", "AutoScalingGroupName"), template.properties("LaunchingHook").get("AutoScalingGroupName"));
+    }
+
+    /** Collects, for each Allow statement naming a service principal, its aws:SourceArn condition; fails without aws:SourceAccount. */
+    private static void servicePrincipalStatements(Object node, String resource, Map<String, Object> sourceArns) {
+        if (node instanceof Map<?, ?> map) {
+            Object principal = map.get("Principal");
+            if (principal instanceof Map<?, ?> named && named.containsKey("Service")) {
+                String service = (String) named.get("Service");
+                assertEquals("Allow", map.get("Effect"), resource + " " + service);
+                Map<String, Object> condition = DeployTemplate.map(map.get("Condition"));
+                assertEquals(Map.of("aws:SourceAccount", Map.of("Ref", "AWS::AccountId")), condition.get("StringEquals"),
+                        resource + ": " + service + " must act only for this account");
+                Map<String, Object> byArn = new HashMap<>();
+                condition.forEach((operator, keys) -> {
+                    if (DeployTemplate.map(keys).containsKey("aws:SourceArn")) {
+                        byArn.put(operator, DeployTemplate.map(keys).get("aws:SourceArn"));
+                    }
+                });
+                assertEquals(1, byArn.size(), resource + ": " + service + " needs one aws:SourceArn condition: " + condition);
+                assertEquals(null, sourceArns.put(resource + " " + service, byArn), resource + " " + service);
+                return;
+            }
+            map.values().forEach(value -> servicePrincipalStatements(value, resource, sourceArns));
+        } else if (node instanceof List<?> list) {
+            list.forEach(item -> servicePrincipalStatements(item, resource, sourceArns));
+        }
+    }
+
+    /**
+     * Only Auto Scaling publishes to the topic: the hook role and Auto Scaling's service-linked
+     * role (the group's notifications) are allowed, everyone else in the account is refused even
+     * with an IAM grant of their own, the queue is the only endpoint that may be subscribed, and
+     * nothing else is granted to anyone (the default topic policy gives every principal of the
+     * account Publish, Subscribe, SetTopicAttributes and more).
+     */
+    @Test
+    void onlyAutoScalingPublishesToTheTopicAndOnlyTheQueueIsSubscribed() {
+        assertEquals(List.of("TopicPolicy"), template.ofType("AWS::SNS::TopicPolicy"));
+        assertEquals("UseSns", template.resource("TopicPolicy").get("Condition"));
+        Map<String, Object> policy = template.properties("TopicPolicy");
+        assertEquals(List.of(Map.of("Ref", "Topic")), policy.get("Topics"));
+        List<Object> publishers = List.of(Map.of("Fn::GetAtt", List.of("HookNotificationRole", "Arn")), Map.of("Fn::Sub",
+                "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling*"));
+        Map<String, Map<String, Object>> bySid = new HashMap<>();
+        for (Object item : DeployTemplate.list(DeployTemplate.map(policy.get("PolicyDocument")).get("Statement"))) {
+            Map<String, Object> statement = DeployTemplate.map(item);
+            assertEquals(Map.of("Ref", "Topic"), statement.get("Resource"), statement.toString());
+            bySid.put((String) statement.get("Sid"), statement);
+        }
+        assertEquals(Set.of("AutoScalingPublishes", "NobodyElsePublishes", "OnlyTheQueueSubscribes"), bySid.keySet());
+
+        Map<String, Object> allow = bySid.get("AutoScalingPublishes");
+        assertEquals("Allow", allow.get("Effect"));
+        assertEquals("sns:Publish", allow.get("Action"));
+        assertEquals(Map.of("AWS", Map.of("Fn::Sub", "arn:${AWS::Partition}:iam::${AWS::AccountId}:root")), allow.get("Principal"));
+        assertEquals(Map.of("ArnLike", Map.of("aws:PrincipalArn", publishers)), allow.get("Condition"));
+
+        Map<String, Object> deny = bySid.get("NobodyElsePublishes");
+        assertEquals("Deny", deny.get("Effect"));
+        assertEquals("*", deny.get("Principal"));
+        assertEquals("sns:Publish", deny.get("Action"));
+        assertEquals(Map.of("ArnNotLike", Map.of("aws:PrincipalArn", publishers),
+                "Bool", Map.of("aws:PrincipalIsAWSService", "false")), deny.get("Condition"));
+
+        Map<String, Object> subscribe = bySid.get("OnlyTheQueueSubscribes");
+        assertEquals("Deny", subscribe.get("Effect"));
+        assertEquals("*", subscribe.get("Principal"));
+        assertEquals("sns:Subscribe", subscribe.get("Action"));
+        assertEquals(Map.of("StringNotEquals", Map.of("sns:Endpoint", Map.of("Fn::GetAtt", List.of("Queue", "Arn")))),
+                subscribe.get("Condition"));
+
+        // The hook role exists wherever the topic does, for this stack's hooks or the group's own.
+        assertEquals("UseSns", template.resource("HookNotificationRole").get("Condition"));
+        Map<String, Object> output = DeployTemplate.map(DeployTemplate.map(template.root.get("Outputs")).get("HookNotificationRoleArn"));
+        assertEquals(Map.of("Fn::GetAtt", List.of("HookNotificationRole", "Arn")), output.get("Value"));
+        assertEquals("UseSns", output.get("Condition"));
+    }
+
+    /**
+     * The topic reaches the queue through one subscription that lets through only this group's
+     * messages, as the rule does: the filter is the rule's detail pattern, applied to the
+     * published body (hook messages, notifications and Auto Scaling's test notifications all
+     * carry AutoScalingGroupName there). DeployStackMotoTest sends messages through it.
+     */
+    @Test
+    void theTopicsSubscriptionTakesOnlyTheGroupsMessagesAsTheRuleDoes() {
+        assertEquals(null, template.properties("Topic").get("Subscription"), "an inline subscription cannot be filtered");
+        assertEquals(List.of("TopicSubscription"), template.ofType("AWS::SNS::Subscription"));
+        assertEquals("UseSns", template.resource("TopicSubscription").get("Condition"));
+        Map<String, Object> subscription = template.properties("TopicSubscription");
+        assertEquals(Map.of("Ref", "Topic"), subscription.get("TopicArn"));
+        assertEquals("sqs", subscription.get("Protocol"));
+        assertEquals(Map.of("Fn::GetAtt", List.of("Queue", "Arn")), subscription.get("Endpoint"));
+        assertEquals(false, subscription.get("RawMessageDelivery"));
+        assertEquals("MessageBody", subscription.get("FilterPolicyScope"));
+        Map<String, Object> rulePattern = DeployTemplate.map(template.properties("AutoScalingEvents").get("EventPattern"));
+        assertEquals(rulePattern.get("detail"), subscription.get("FilterPolicy"));
+        assertEquals(Map.of("AutoScalingGroupName", List.of(Map.of("Ref", "AutoScalingGroupName"))), subscription.get("FilterPolicy"));
+    }
+
+    /** SendCommand reaches only the group's instances, by the tag Auto Scaling puts on each; the documents stay as named. */
+    @Test
+    void sendCommandReachesOnlyTheGroupsInstances() {
+        Map<String, Map<String, Object>> statements = taskRoleStatements();
+        Map<String, Object> instances = statements.get("SsmInstances");
+        assertEquals("ssm:SendCommand", instances.get("Action"));
+        assertEquals(Map.of("Fn::Sub", "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:instance/*"), instances.get("Resource"));
+        assertEquals(Map.of("StringEquals", Map.of("ssm:resourceTag/aws:autoscaling:groupName", Map.of("Ref", "AutoScalingGroupName"))),
+                instances.get("Condition"));
+        Map<String, Object> documents = statements.get("SsmDocuments");
+        assertEquals("ssm:SendCommand", documents.get("Action"));
+        assertEquals(null, documents.get("Condition"));
+    }
+
+    private Map<String, Map<String, Object>> taskRoleStatements() {
+        Map<String, Map<String, Object>> bySid = new HashMap<>();
+        for (Object policy : DeployTemplate.list(template.properties("TaskRole").get("Policies"))) {
+            Object statements = DeployTemplate.map(DeployTemplate.map(policy).get("PolicyDocument")).get("Statement");
+            for (Object item : DeployTemplate.alternatives(statements)) {
+                Map<String, Object> statement = DeployTemplate.map(item);
+                bySid.put((String) statement.get("Sid"), statement);
+            }
+        }
+        return bySid;
+    }
+
     private static void assertStatementUnder(Object item, String condition, String service, Object sourceArn) {
         List<?> branches = (List<?>) DeployTemplate.map(item).get("Fn::If");
         assertEquals(condition, branches.get(0));
@@ -85,7 +251,8 @@ class DeployTemplateTest {
         assertEquals(Map.of("Service", service), statement.get("Principal"));
         assertEquals("sqs:SendMessage", statement.get("Action"));
         assertEquals(Map.of("Fn::GetAtt", List.of("Queue", "Arn")), statement.get("Resource"));
-        assertEquals(Map.of("ArnEquals", Map.of("aws:SourceArn", sourceArn)), statement.get("Condition"));
+        assertEquals(Map.of("ArnEquals", Map.of("aws:SourceArn", sourceArn),
+                "StringEquals", Map.of("aws:SourceAccount", Map.of("Ref", "AWS::AccountId"))), statement.get("Condition"));
     }
 
     @Test
@@ -93,8 +260,6 @@ class DeployTemplateTest {
         assertEquals(List.of("sns", "eventbridge", "both"), parameter("EventDelivery").get("AllowedValues"));
         assertEquals("UseSns", template.resource("Topic").get("Condition"));
         assertEquals("UseEventBridge", template.resource("AutoScalingEvents").get("Condition"));
-        assertEquals(List.of(Map.of("Protocol", "sqs", "Endpoint", Map.of("Fn::GetAtt", List.of("Queue", "Arn")))),
-                template.properties("Topic").get("Subscription"));
 
         Map<String, Object> rule = template.properties("AutoScalingEvents");
         Map<String, Object> pattern = DeployTemplate.map(rule.get("EventPattern"));
@@ -131,7 +296,6 @@ class DeployTemplateTest {
         assertEquals("ABANDON", template.properties("LaunchingHook").get("DefaultResult"));
         assertEquals("CONTINUE", template.properties("TerminatingHook").get("DefaultResult"));
 
-        assertEquals("HooksNotifySns", template.resource("HookNotificationRole").get("Condition"));
         Map<String, Object> role = template.properties("HookNotificationRole");
         assertTrue(role.get("AssumeRolePolicyDocument").toString().contains("autoscaling.amazonaws.com"));
         assertEquals(List.of(Map.of("Effect", "Allow", "Action", "sns:Publish", "Resource", Map.of("Ref", "Topic"))),
