@@ -56,8 +56,7 @@ class DeployTemplateIamTest {
      * the bytecode decides, and the class must be found calling the action (then the entry only
      * repeats what the scan finds and can go).
      */
-    static final Map<String, String> ANNOUNCED = Map.of(
-            "autoscaling:DescribeAutoScalingInstances", "dev.lifeguard.aws.AutoScalingInstances");
+    static final Map<String, String> ANNOUNCED = Map.of();
 
     @Test
     void theOperatorPolicyGrantsWhatTheCommandsCallAndNothingTheCodeDoesNot() {
@@ -148,17 +147,6 @@ class DeployTemplateIamTest {
         required.addAll(found.keySet());
         String difference = difference(required, grants(DeployTemplate.load()).keySet(), found);
         assertTrue(difference.contains("called but not granted: sqs:PurgeQueue"), difference);
-    }
-
-    @Test
-    void anAnnouncedCallIsMadeByItsClassOnceThatClassIsCompiled() {
-        Map<String, Set<String>> code = codeCalls();
-        // Throws when an announced class is compiled but the scan does not find it making the call.
-        Map<String, Set<String>> announced = announced(ANNOUNCED, CLASSES_ROOT, code);
-        ANNOUNCED.forEach((action, owner) -> {
-            boolean compiled = Files.exists(classFile(CLASSES_ROOT, owner));
-            assertEquals(!compiled, announced.containsKey(action), action + " by " + owner);
-        });
     }
 
     @Test
