@@ -81,12 +81,6 @@ public class Ec2Instances {
         return matches;
     }
 
-    /** Live instances that answer to an IP address or name (either may be null). */
-    public List<String> aliveWith(String ipAddress, String nodeName) {
-        return liveMatches(ipAddress == null ? Set.of() : Set.of(ipAddress), nodeName == null ? Set.of() : Set.of(nodeName))
-                .stream().map(Match::instanceId).distinct().toList();
-    }
-
     public static boolean isAlive(InstanceFacts facts) {
         return facts.state() != null && ALIVE.contains(facts.state());
     }

@@ -2,6 +2,7 @@ package dev.lifeguard.cli;
 
 import dev.lifeguard.Settings;
 import dev.lifeguard.aws.Ec2Instances;
+import dev.lifeguard.engine.HookConfirmation;
 import dev.lifeguard.engine.Preflight;
 import dev.lifeguard.event.EventParser;
 import dev.lifeguard.event.Identifiers;
@@ -112,15 +113,21 @@ final class PlanCommand {
             out.println("EC2        " + (live.map(f -> f.instanceId() + " is " + f.state() + addresses(f))
                     .orElse(event.instanceId() == null ? "no instance id in the event" : event.instanceId() + " is not known to EC2")));
             if (Preflight.checksAliveFirst(event.kind())) {
-                String alive = alive(event, live, ec2);
+                Preflight.Result alive = Preflight.alive(event, live, facts, ec2);
                 if (alive != null) {
-                    out.println("Refused    " + alive + ": the service runs nothing and records REFUSED");
+                    out.println("Refused    " + alive.reason() + ": the service runs nothing and records REFUSED");
                     return Commands.OK;
                 }
             }
         } else if (Preflight.checksAliveFirst(event.kind()) && !specs.isEmpty()) {
-            out.println("First      the service asks EC2 whether the instance still lives and, if it does, runs nothing"
-                    + " (REFUSED); plan does not ask unless --describe");
+            out.println("First      the service asks EC2 whether the instance, or any instance answering to a name or"
+                    + " address the steps use, still lives and, if one does, runs nothing (REFUSED); plan does not ask"
+                    + " unless --describe");
+        }
+        if (event.isHook()) {
+            out.println("Confirm    the service asks Auto Scaling first: the instance must be " + String.join(" or ",
+                    HookConfirmation.waitStates(event)) + " in this group (DescribeAutoScalingInstances) and the token live"
+                    + " (RecordLifecycleActionHeartbeat); otherwise nothing runs (REFUSED); plan never asks");
         }
         if (!addressesKnown) {
             out.println("Addresses  not read: {privateIp} {publicIp} {privateDns} {publicDns} {name} are shown unresolved"
@@ -215,15 +222,6 @@ final class PlanCommand {
         InstanceFactsStore table = new InstanceFactsStore(aws.dynamoDb().get(), Settings.table(settings), Duration.ZERO,
                 Clock.systemUTC());
         return table.load(event.instanceId()).or(() -> live).orElse(InstanceFacts.unknown(event.instanceId()));
-    }
-
-    private static String alive(LifecycleEvent event, Optional<InstanceFacts> live, Ec2Instances ec2) {
-        if (event.instanceId() != null) {
-            return live.filter(Ec2Instances::isAlive).map(f -> "instance " + f.instanceId() + " is still " + f.state() + " in EC2")
-                    .orElse(null);
-        }
-        List<String> alive = ec2.aliveWith(event.ipAddress(), event.nodeName());
-        return alive.isEmpty() ? null : "live instance(s) " + alive + " still answer to the request's address or name";
     }
 
     private static String addresses(InstanceFacts facts) {

@@ -21,7 +21,7 @@ import java.util.Set;
  * </ol>
  * Throttling, 5xx and an unreachable Auto Scaling throw: they are no evidence either way.
  */
-final class HookConfirmation {
+public final class HookConfirmation {
     /** Auto Scaling's wait states, by what the hook is for (see the warm pool instance lifecycle). */
     private static final String PENDING_WAIT = "Pending:Wait";
     private static final String TERMINATING_WAIT = "Terminating:Wait";
@@ -70,7 +70,7 @@ final class HookConfirmation {
     }
 
     /** The lifecycle states an instance waits in for this hook, per Auto Scaling's warm pool lifecycle. */
-    static Set<String> waitStates(LifecycleEvent hook) {
+    public static Set<String> waitStates(LifecycleEvent hook) {
         Kind kind = hook.kind();
         return switch (kind) {
             // Into the group: a new instance, or one leaving the warm pool.

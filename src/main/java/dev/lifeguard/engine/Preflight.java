@@ -29,7 +29,7 @@ public final class Preflight {
             Set.of(Kind.LAUNCHING, Kind.TERMINATING, Kind.LAUNCHED, Kind.TO_WARM_POOL, Kind.FROM_WARM_POOL);
 
     /** The facts steps get, or why they must not run. */
-    record Result(InstanceFacts facts, Refusal refusal, String reason) {
+    public record Result(InstanceFacts facts, Refusal refusal, String reason) {
         Result(InstanceFacts facts) {
             this(facts, null, null);
         }
@@ -63,14 +63,9 @@ public final class Preflight {
         InstanceFacts known = useFacts ? known(event, live)
                 : live.orElse(event.instanceId() == null ? null : InstanceFacts.unknown(event.instanceId()));
         if (checkAlive) {
-            if (live.filter(Ec2Instances::isAlive).isPresent()) {
-                return new Result(known, Refusal.INSTANCE_ALIVE,
-                        "instance " + event.instanceId() + " is still " + live.get().state() + " in EC2");
-            }
-            List<Ec2Instances.Match> matches = liveMatches(event, known);
-            if (!matches.isEmpty()) {
-                return new Result(known, Refusal.IDENTIFIER_ALIVE,
-                        matches.stream().map(Ec2Instances.Match::toString).collect(Collectors.joining("; ")));
+            Result alive = alive(event, live, known, ec2);
+            if (alive != null) {
+                return alive;
             }
         }
         return new Result(known);
@@ -95,7 +90,24 @@ public final class Preflight {
      * Live instances answering to any name or address the steps may act on: the message's own
      * node name and address, and the addresses and names learnt for its instance.
      */
-    private List<Ec2Instances.Match> liveMatches(LifecycleEvent event, InstanceFacts known) {
+    /**
+     * Why cleanup on someone's say-so must not go ahead, or null: the instance lives, or a live
+     * instance answers to a name or address the steps would use. Also what {@code plan --describe} shows.
+     */
+    public static Result alive(LifecycleEvent event, Optional<InstanceFacts> live, InstanceFacts known, Ec2Instances ec2) {
+        if (live.filter(Ec2Instances::isAlive).isPresent()) {
+            return new Result(known, Refusal.INSTANCE_ALIVE,
+                    "instance " + event.instanceId() + " is still " + live.get().state() + " in EC2");
+        }
+        List<Ec2Instances.Match> matches = liveMatches(event, known, ec2);
+        if (!matches.isEmpty()) {
+            return new Result(known, Refusal.IDENTIFIER_ALIVE,
+                    matches.stream().map(Ec2Instances.Match::toString).collect(Collectors.joining("; ")));
+        }
+        return null;
+    }
+
+    private static List<Ec2Instances.Match> liveMatches(LifecycleEvent event, InstanceFacts known, Ec2Instances ec2) {
         Set<String> addresses = new LinkedHashSet<>();
         Set<String> names = new LinkedHashSet<>();
         add(addresses, event.ipAddress());

@@ -39,7 +39,8 @@ class PlanCommandTest {
         String out = run.out();
         assertTrue(out.contains("Event      terminating group=nomad-clients instance=i-dd0219d4c359b15db hook=web-drain-hook via=sns"
                 + " (autoscaling:EC2_INSTANCE_TERMINATING)"), out);
-        assertTrue(out.contains("Record     hook#a657b492-3711-4336-9999-4485817f1a1d in table lifeguard"), out);
+        assertTrue(out.contains("Record     hook#i-dd0219d4c359b15db#"), out);
+        assertTrue(out.contains("Confirm    the service asks Auto Scaling first: the instance must be Terminating:Wait in this group"), out);
         assertTrue(out.contains("Route      on-terminating (routes/on-terminating.camel.yaml)"), out);
         assertTrue(out.contains("Profile    nomad-* in examples/profiles.yaml, steps under 'terminating'"), out);
         assertTrue(out.contains("On failure CONTINUE when the steps are given up on (the profile's on-failure)"), out);

@@ -1,0 +1,265 @@
+package dev.lifeguard.seeds;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lifeguard.FakeTools;
+import dev.lifeguard.Fixtures;
+import dev.lifeguard.LifeguardConfiguration;
+import dev.lifeguard.event.LifecycleEvent;
+import dev.lifeguard.metrics.LifeguardMetrics;
+import io.micrometer.core.instrument.Counter;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.camel.BeanInject;
+import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.route53.model.ChangeAction;
+import software.amazon.awssdk.services.route53.model.RRType;
+import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/**
+ * Messages anyone allowed to publish could write, and replays of real ones: none may make
+ * Lifeguard act on something alive. The real routes and the seed profiles, moto_server for SQS,
+ * DynamoDB, EC2, Route53 and SSM, and an Auto Scaling stand-in that knows which lifecycle actions
+ * are live ({@link dev.lifeguard.local.LiveActions}): a forged hook is one put on the queue
+ * without Auto Scaling having started its action.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@CamelMainTest(
+        configurationClasses = {MotoWorld.Beans.class, LifeguardConfiguration.class},
+        propertyPlaceholderLocations = "file:config/application.properties",
+        properties = {
+            "lifeguard.queue=" + MotoWorld.QUEUE,
+            "lifeguard.dead-letter-queue=" + MotoWorld.DEAD_LETTER_QUEUE,
+            "lifeguard.table=forged",
+            "lifeguard.table.create=true",
+            "lifeguard.profiles=target/seeds-profiles.yaml",
+            "lifeguard.poll.wait-seconds=1",
+            "lifeguard.visibility-seconds=2",
+            "lifeguard.max-attempts=3",
+        })
+class ForgedEventsTest {
+    private static final Duration PATIENCE = Duration.ofSeconds(45);
+    private final MotoWorld world = MotoWorld.get();
+
+    @BeanInject
+    LifeguardMetrics metrics;
+
+    @Test
+    void aForgedTerminatingHookForALiveInstanceRunsNothing() {
+        String id = launch().instanceId();
+        world.actions.place(id, "nomad-forged", "InService");
+        String forged = hook("hook-terminating.json", "nomad-forged", id);
+        LifecycleEvent event = Fixtures.parse(forged);
+        double before = refusals("not-waiting");
+
+        sendForged(forged);
+
+        Map<String, AttributeValue> outcome = awaitOutcome(event.idempotencyKey(), "REFUSED");
+        String reason = outcome.get("lastError").s();
+        assertTrue(reason.contains("instance " + id + " is InService in its group, not Terminating:Wait"), reason);
+        assertDeadLetteredOnce(id, reason);
+        assertEquals(List.of(), world.ssm.listCommands(r -> r.instanceId(id)).commands(), "no drain was sent");
+        assertEquals(0, completions(event.actionToken()), "nothing was completed");
+        assertEquals(before + 1, refusals("not-waiting"));
+    }
+
+    @Test
+    void aForgedTokenForAnInstanceWaitingOnItsRealHookIsRefusedAndTheRealHookRunsOnce() {
+        String id = launch().instanceId();
+        String real = hook("hook-terminating.json", "nomad-forged", id);
+        LifecycleEvent realEvent = Fixtures.parse(real);
+        world.actions.sent(real);
+        // The attacker knows the group, hook and instance, not the token.
+        String forged = real.replace(realEvent.actionToken(), UUID.randomUUID().toString());
+        LifecycleEvent forgedEvent = Fixtures.parse(forged);
+        double before = refusals("not-active");
+
+        sendForged(forged);
+        String reason = awaitOutcome(forgedEvent.idempotencyKey(), "REFUSED").get("lastError").s();
+        assertTrue(reason.contains("Auto Scaling has no live action for this token"), reason);
+        assertEquals(List.of(), world.ssm.listCommands(r -> r.instanceId(id)).commands(), "the forged hook sent no drain");
+
+        sendForged(real);
+        awaitOutcome(realEvent.idempotencyKey(), "SUCCEEDED");
+        assertEquals(1, world.ssm.listCommands(r -> r.instanceId(id)).commands().size(), "the real hook drained once");
+        assertEquals(1, completions(realEvent.actionToken()), "the real hook was completed once");
+        assertEquals(0, completions(forgedEvent.actionToken()));
+        assertDeadLetteredOnce(forgedEvent.actionToken(), reason);
+        assertEquals(before + 1, refusals("not-active"));
+    }
+
+    @Test
+    void aForgedLaunchingHookForASaltAcceptGroupAcceptsNoKey() {
+        // A rogue machine presenting the minion id salt-forged-<id>: no such instance in any group.
+        String id = "i-0" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        String forged = hook("hook-launching.json", "salt-forged", id);
+        LifecycleEvent event = Fixtures.parse(forged);
+
+        sendForged(forged);
+
+        String reason = awaitOutcome(event.idempotencyKey(), "REFUSED").get("lastError").s();
+        assertTrue(reason.contains("instance " + id + " is in no Auto Scaling group"), reason);
+        assertEquals(List.of(), FakeTools.callsAbout("salt-forged-" + id), "salt-key never ran");
+        assertEquals(0, completions(event.actionToken()));
+        assertDeadLetteredOnce(id, reason);
+    }
+
+    @Test
+    void aCopyOfARealTokenNamingAnotherInstanceNeitherRunsNorGetsInTheRealHooksWay() {
+        String realId = launch().instanceId();
+        String otherId = launch().instanceId();
+        String real = hook("hook-terminating.json", "nomad-copies", realId);
+        LifecycleEvent realEvent = Fixtures.parse(real);
+        world.actions.sent(real);
+        // The worst case: the other instance waits in the same group on its own hook.
+        world.actions.sent(hook("hook-terminating.json", "nomad-copies", otherId));
+        String copy = real.replace(realId, otherId);
+        LifecycleEvent copyEvent = Fixtures.parse(copy);
+        assertTrue(!copyEvent.idempotencyKey().equals(realEvent.idempotencyKey()), "the copy is its own event");
+
+        sendForged(copy);
+        String reason = awaitOutcome(copyEvent.idempotencyKey(), "REFUSED").get("lastError").s();
+        sendForged(real);
+
+        awaitOutcome(realEvent.idempotencyKey(), "SUCCEEDED");
+        assertTrue(reason.contains("Auto Scaling has no live action for this token"), reason);
+        assertEquals(List.of(), world.ssm.listCommands(r -> r.instanceId(otherId)).commands(), "nothing ran on the other instance");
+        assertEquals(1, world.ssm.listCommands(r -> r.instanceId(realId)).commands().size(), "the real hook drained once");
+        assertEquals(1, completions(realEvent.actionToken()), "the real hook was completed once, by the real event");
+        assertDeadLetteredOnce(otherId, reason);
+    }
+
+    @Test
+    void aCleanupRequestWithADeadIdAndALiveNodeNameAndAddressTouchesNothing() {
+        Instance live = launch();
+        String address = live.privateIpAddress();
+        String node = live.privateDnsName();
+        record("A", "web-" + live.instanceId() + ".mop.example.com.", address);
+        String deadId = "i-0" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        String request = "{\"Event\":\"lifeguard:CLEANUP\",\"RequestId\":\"" + UUID.randomUUID() + "\",\"EC2InstanceId\":\"" + deadId
+                + "\",\"NodeName\":\"" + node + "\",\"IpAddress\":\"" + address + "\"}";
+        LifecycleEvent event = Fixtures.parse(request);
+        double before = refusals("identifier-alive");
+
+        sendForged(request);
+
+        String reason = awaitOutcome(event.idempotencyKey(), "REFUSED").get("lastError").s();
+        assertTrue(reason.contains("address " + address + " belongs to live instance " + live.instanceId()), reason);
+        assertTrue(reason.contains("name " + node + " belongs to live instance " + live.instanceId()), reason);
+        assertEquals(List.of(), FakeTools.callsAbout(node), "knife never ran");
+        assertTrue(recordNames().contains("web-" + live.instanceId() + ".mop.example.com."), "the live instance's record stays");
+        assertDeadLetteredOnce(deadId, reason);
+        assertEquals(before + 1, refusals("identifier-alive"));
+    }
+
+    @Test
+    void aReplayedTerminationWhoseAddressNowBelongsToALiveInstanceTouchesNothing() {
+        Instance gone = launch();
+        String address = gone.privateIpAddress();
+        String launched = notification("notification-launch.json", "mop-replay", gone.instanceId());
+        sendForged(launched);
+        awaitOutcome(Fixtures.parse(launched).idempotencyKey(), "SUCCEEDED"); // its address is learnt
+        String terminated = notification("notification-terminate.json", "mop-replay", gone.instanceId());
+        world.ec2.terminateInstances(r -> r.instanceIds(gone.instanceId()));
+        // Weeks later the address belongs to another instance, which has a record of its own.
+        String image = world.ec2.describeImages(r -> r.owners("amazon")).images().get(0).imageId();
+        Instance holder = world.ec2.runInstances(r -> r.imageId(image).minCount(1).maxCount(1).privateIpAddress(address))
+                .instances().get(0);
+        assertEquals(address, holder.privateIpAddress(), "the stand-in reuses the address");
+        record("A", "new-" + holder.instanceId() + ".mop.example.com.", address);
+
+        sendForged(terminated);
+
+        LifecycleEvent event = Fixtures.parse(terminated);
+        String reason = awaitOutcome(event.idempotencyKey(), "REFUSED").get("lastError").s();
+        assertTrue(reason.contains("address " + address + " belongs to live instance " + holder.instanceId()), reason);
+        assertTrue(recordNames().contains("new-" + holder.instanceId() + ".mop.example.com."), "the new holder's record stays");
+        assertTrue(FakeTools.calls().stream().noneMatch(call -> call.contains("ec2_instance_id:" + gone.instanceId())),
+                "knife never ran");
+        assertDeadLetteredOnce(gone.instanceId(), reason);
+    }
+
+    // --- the world, over its APIs ---
+
+    /** Puts a body on the queue without Auto Scaling knowing of it: what anyone who may publish can do. */
+    private void sendForged(String body) {
+        world.sqs.sendMessage(r -> r.queueUrl(world.queueUrl).messageBody(body));
+    }
+
+    private Instance launch() {
+        String image = world.ec2.describeImages(r -> r.owners("amazon")).images().get(0).imageId();
+        return world.ec2.runInstances(r -> r.imageId(image).minCount(1).maxCount(1)).instances().get(0);
+    }
+
+    private void record(String type, String name, String value) {
+        world.route53.changeResourceRecordSets(r -> r.hostedZoneId(world.zoneId).changeBatch(b -> b.changes(c -> c
+                .action(ChangeAction.CREATE)
+                .resourceRecordSet(s -> s.name(name).type(RRType.fromValue(type)).ttl(60L).resourceRecords(v -> v.value(value))))));
+    }
+
+    private List<String> recordNames() {
+        return world.route53.listResourceRecordSets(r -> r.hostedZoneId(world.zoneId)).resourceRecordSets().stream()
+                .map(ResourceRecordSet::name).toList();
+    }
+
+    private long completions(String token) {
+        return world.autoScaling.findAll(postRequestedFor(urlEqualTo("/"))
+                .withRequestBody(containing("Action=CompleteLifecycleAction"))
+                .withRequestBody(containing("LifecycleActionToken=" + token))).size();
+    }
+
+    private double refusals(String reason) {
+        Counter counter = metrics.registry().find("lifeguard.refusals").tag("reason", reason).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    /** Exactly one dead letter mentions {@code mentioning}, and it carries the recorded reason. */
+    private void assertDeadLetteredOnce(String mentioning, String reason) {
+        String dlq = world.sqs.getQueueUrl(r -> r.queueName(MotoWorld.DEAD_LETTER_QUEUE)).queueUrl();
+        List<Message> found = new java.util.ArrayList<>();
+        Fixtures.awaitUntil("a dead letter about " + mentioning, PATIENCE, () -> {
+            world.sqs.receiveMessage(r -> r.queueUrl(dlq).maxNumberOfMessages(10).waitTimeSeconds(1).messageAttributeNames("All"))
+                    .messages().stream().filter(m -> m.body().contains(mentioning)).forEach(found::add);
+            return !found.isEmpty();
+        });
+        // Anything else about it would have been sent with the first: one more look finds none.
+        world.sqs.receiveMessage(r -> r.queueUrl(dlq).maxNumberOfMessages(10).waitTimeSeconds(2).messageAttributeNames("All"))
+                .messages().stream().filter(m -> m.body().contains(mentioning)).forEach(found::add);
+        assertEquals(1, found.size(), "dead-lettered once");
+        String attribute = found.get(0).messageAttributes().get("LifeguardReason").stringValue();
+        assertTrue(attribute.contains(reason.replaceFirst("^refused: ", "")), attribute);
+    }
+
+    private static String hook(String fixture, String group, String instanceId) {
+        LifecycleEvent original = Fixtures.parse(Fixtures.read(fixture));
+        return Fixtures.fresh(Fixtures.read(fixture))
+                .replace(original.groupName(), group)
+                .replace(original.instanceId(), instanceId);
+    }
+
+    private static String notification(String fixture, String group, String instanceId) {
+        return hook(fixture, group, instanceId);
+    }
+
+    private Map<String, AttributeValue> awaitOutcome(String key, String result) {
+        Map<String, AttributeValue>[] item = new Map[1];
+        Fixtures.awaitUntil(key + " recorded as " + result, PATIENCE, () -> {
+            item[0] = world.dynamoDb.getItem(r -> r.tableName("forged").consistentRead(true)
+                    .key(Map.of("pk", AttributeValue.fromS(key)))).item();
+            return item[0].containsKey("result") && item[0].get("result").s().equals(result)
+                    && item[0].containsKey("status") && !item[0].get("status").s().equals("CLAIMED");
+        });
+        return item[0];
+    }
+}
