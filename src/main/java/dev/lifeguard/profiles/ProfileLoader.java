@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeguard.event.Identifiers;
 import dev.lifeguard.steps.StepConfig;
 import dev.lifeguard.steps.Templates;
+import dev.lifeguard.steps.exec.ToolPaths;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -261,6 +262,13 @@ public class ProfileLoader {
         try {
             timeout = new StepConfig(name, values).duration("timeout", timeout);
             values.values().forEach(this::checkTemplates);
+            // Paths to programs and their configuration are the operator's: any absolute path is
+            // one argument, whatever it holds; none may start with '-'.
+            for (String setting : ToolPaths.SETTINGS) {
+                if (values.containsKey(setting)) {
+                    ToolPaths.require(name, setting, String.valueOf(values.get(setting)));
+                }
+            }
             if (checks.containsKey(type)) {
                 checks.get(type).accept(new StepConfig(name, values));
             }
