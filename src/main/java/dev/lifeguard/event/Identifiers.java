@@ -186,13 +186,39 @@ public final class Identifiers {
 
     /**
      * A value as it appears in a log line: as it is when it is plain printable ASCII without
-     * spaces or quotes, else {@link #quote quoted}.
+     * spaces or quotes, else in double quotes, bounded to 80 characters like {@link #quote}, with
+     * CR, LF and tab written {@code \r}, {@code \n} and {@code \t}, every other control or
+     * format character, line or paragraph separator and unpaired surrogate as a backslash-u
+     * escape (<code>&#92;u0000</code>, <code>&#92;u2028</code>), and {@code "} and backslash
+     * escaped with a backslash: a group name such as {@code web<CR><LF>FAKE LOG LINE} can never
+     * start a line of its own.
      */
     public static String forLog(String value) {
         if (value != null && !value.isEmpty() && value.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != '"' && c != '\\')) {
             return value;
         }
-        return quote(value);
+        if (value == null) {
+            return "missing";
+        }
+        int codePoints = value.codePointCount(0, value.length());
+        String shown = codePoints > 80 ? value.substring(0, value.offsetByCodePoints(0, 80)) : value;
+        StringBuilder out = new StringBuilder("\"");
+        shown.codePoints().forEach(c -> {
+            switch (c) {
+                case '\r' -> out.append("\\r");
+                case '\n' -> out.append("\\n");
+                case '\t' -> out.append("\\t");
+                case '"', '\\' -> out.append('\\').appendCodePoint(c);
+                default -> {
+                    if (isInvisible(c)) {
+                        out.append(String.format("\\u%04x", c));
+                    } else {
+                        out.appendCodePoint(c);
+                    }
+                }
+            }
+        });
+        return out.append(codePoints > 80 ? "…" : "").append('"').toString();
     }
 
     private static boolean isInvisible(int c) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeguard.event.Identifiers;
 import dev.lifeguard.steps.StepConfig;
 import dev.lifeguard.steps.Templates;
+import dev.lifeguard.steps.exec.ToolPaths;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -92,9 +93,9 @@ public class ProfileLoader {
                 throw new InvalidProfilesException("groups[" + i + "] match " + Identifiers.quote(match) + ": match must be a group"
                         + " name or a glob ('*', '?') of 1 to 255 characters, without control characters other than tab, CR and LF");
             }
-            String where = "groups[" + i + "] '" + match + "'";
+            String where = "groups[" + i + "] " + shown(match);
             if (!seen.add(match)) {
-                throw new InvalidProfilesException(where + ": another profile already matches '" + match + "'");
+                throw new InvalidProfilesException(where + ": another profile already matches " + shown(match));
             }
             groups.add(profile(node, match, where));
         }
@@ -261,6 +262,13 @@ public class ProfileLoader {
         try {
             timeout = new StepConfig(name, values).duration("timeout", timeout);
             values.values().forEach(this::checkTemplates);
+            // Paths to programs and their configuration are the operator's: any absolute path is
+            // one argument, whatever it holds; none may start with '-'.
+            for (String setting : ToolPaths.SETTINGS) {
+                if (values.containsKey(setting)) {
+                    ToolPaths.require(name, setting, String.valueOf(values.get(setting)));
+                }
+            }
             if (checks.containsKey(type)) {
                 checks.get(type).accept(new StepConfig(name, values));
             }
@@ -309,6 +317,16 @@ public class ProfileLoader {
         } else if (value instanceof Map<?, ?> map) {
             map.values().forEach(this::checkTemplates);
         }
+    }
+
+    /**
+     * A group name or glob as errors show it: in single quotes, or, when {@link Identifiers#forLog}
+     * has to escape something in it (AWS allows tab, CR and LF in a group name), as that shows it,
+     * so that it cannot break the log line that reports the error.
+     */
+    private static String shown(String match) {
+        String forLog = Identifiers.forLog(match);
+        return forLog.equals(match) || forLog.equals("\"" + match + "\"") ? "'" + match + "'" : forLog;
     }
 
     private static void unknownKeys(JsonNode node, Set<String> known, String where) {

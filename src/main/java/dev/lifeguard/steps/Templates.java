@@ -25,12 +25,16 @@ public final class Templates {
     /**
      * Values a shell takes as one plain word wherever they are substituted, quoted or not: no
      * spaces, quotes, {@code $}, backquotes, globs, redirections, separators or line breaks. For
-     * values rendered into scripts that SSM runs ({@code AWS-RunShellScript}).
+     * values rendered into scripts that SSM runs ({@code AWS-RunShellScript}). A value may not
+     * start with {@code -}, which a command reads as an option ({@code rm -rf {group}}), nor hold
+     * a {@code .} or {@code ..} path segment, which climbs out of or stays in the directory a
+     * template puts it under ({@code /var/log/{group}}).
      */
-    public static final Pattern SHELL_SAFE = Pattern.compile("[A-Za-z0-9._:/@+=,-]+");
+    public static final Pattern SHELL_SAFE = Pattern.compile("(?!-)(?!(?:.*/)?\\.{1,2}(?:/|$))[A-Za-z0-9._:/@+=,-]+");
     /** The rule {@link #SHELL_SAFE} enforces, for error messages. */
     public static final String SHELL_SAFE_RULE = "a value put into a shell script may hold only letters, digits and"
-            + " '.', '_', ':', '/', '@', '+', '=', ',', '-' (no spaces, quotes, '$', '*', ';' or line breaks)";
+            + " '.', '_', ':', '/', '@', '+', '=', ',', '-' (no spaces, quotes, '$', '*', ';' or line breaks), may not start"
+            + " with '-', and may not have '.' or '..' as a path segment ('..', 'a/../b', './x', 'x/.')";
 
     private Templates() {
     }
@@ -50,10 +54,21 @@ public final class Templates {
      *         when a substituted value does not match; no retry can change an event's values
      */
     public static String renderChecked(String template, LifecycleEvent event, InstanceFacts facts, Pattern allowed, String rule) {
-        return render(template, event, facts, (name, value) -> {
+        return renderChecked(template, "template " + Identifiers.quote(template), event, facts, allowed, rule);
+    }
+
+    /**
+     * Renders like {@link #renderChecked(String, LifecycleEvent, InstanceFacts, Pattern, String)}, but
+     * errors name the template as {@code where} ({@code parameter commands[0]}) instead of quoting it:
+     * for templates that may hold secrets, such as an SSM command's parameters, whose errors are
+     * logged and recorded.
+     */
+    public static String renderChecked(String template, String where, LifecycleEvent event, InstanceFacts facts,
+                                       Pattern allowed, String rule) {
+        return render(template, where, event, facts, Map.of(), null, (name, value) -> {
             if (!allowed.matcher(value).matches()) {
-                throw new PermanentStepException("{" + name + "} " + Identifiers.quote(value) + " in template "
-                        + Identifiers.quote(template) + " is not allowed there: " + rule);
+                throw new PermanentStepException("{" + name + "} " + Identifiers.quote(value) + " in " + where
+                        + " is not allowed there: " + rule);
             }
         });
     }
@@ -85,6 +100,12 @@ public final class Templates {
 
     private static String render(String template, LifecycleEvent event, InstanceFacts facts, Map<String, String> extras,
                                  String missing, ValueCheck check) {
+        return render(template, "template '" + template + "'", event, facts, extras, missing, check);
+    }
+
+    /** @param where how errors name the template */
+    private static String render(String template, String where, LifecycleEvent event, InstanceFacts facts,
+                                 Map<String, String> extras, String missing, ValueCheck check) {
         Map<String, String> values = new HashMap<>();
         values.put("group", event.groupName());
         values.put("instanceId", event.instanceId() != null ? event.instanceId() : facts == null ? null : facts.instanceId());
@@ -103,13 +124,13 @@ public final class Templates {
         while (matcher.find()) {
             String name = matcher.group(1);
             if (!isKnown(name) && !extras.containsKey(name)) {
-                throw new IllegalArgumentException("unknown placeholder {" + name + "} in template '" + template + "'");
+                throw new IllegalArgumentException("unknown placeholder {" + name + "} in " + where);
             }
             String value = extras.containsKey(name) ? extras.get(name) : values.get(name);
             if (value == null && missing != null) {
                 value = missing;
             } else if (value == null) {
-                throw new MissingValueException("template '" + template + "' needs {" + name + "}, which this "
+                throw new MissingValueException(where + " needs {" + name + "}, which this "
                         + event.kind().name().toLowerCase() + " event does not provide");
             }
             check.accept(name, value);

@@ -63,7 +63,7 @@ class CommandsJarIT {
 
             String plan = run(env, "commands-plan.log", "plan", "samples/03-sns-hook-terminating.json");
             assertTrue(plan.contains("Route      on-terminating (routes/on-terminating.camel.yaml)"), plan);
-            assertTrue(plan.contains("→ would run AWS-RunShellScript on i-dd0219d4c359b15db"), plan);
+            assertTrue(plan.contains("→ would send AWS-RunShellScript to i-dd0219d4c359b15db with parameters [commands]"), plan);
             assertTrue(plan.endsWith("exit 0"), plan);
 
             String refused = run(env, "commands-refused.log", "history", "bad\tname\u0001");

@@ -98,6 +98,24 @@ class EventContextTest {
         }
     }
 
+    /**
+     * JSON logs carry the context's fields as JSON strings, escaped; the text format does not
+     * print them, and a line logged in the context of a hostile group name stays one line.
+     */
+    @Test
+    void aHostileGroupNameInTheContextNeverBreaksATextLine() {
+        LifecycleEvent hostile = new LifecycleEvent(hook.kind(), hook.eventName(), hook.envelope(), "web\r\nFAKE LOG LINE",
+                hook.instanceId(), hook.hookName(), hook.actionToken(), null, hook.requestId(), hook.messageId(), hook.time(),
+                null, null, null, null, null);
+        try (EventContext context = EventContext.of(hostile, "drain")) {
+            assertEquals("web\r\nFAKE LOG LINE", MDC.get(EventContext.GROUP), "the context holds the name as it is");
+            String line = TextLogs.line(context(), "Stopped heartbeats for {}", hostile.describe());
+            assertEquals(1, line.split("\n", -1).length - 1, () -> "one line: " + line);
+            assertFalse(line.contains("\r"), line);
+            assertTrue(line.contains("group=\"web\\r\\nFAKE LOG LINE\""), line);
+        }
+    }
+
     private static Map<String, String> context() {
         Map<String, String> map = MDC.getCopyOfContextMap();
         return map == null ? Map.of() : map;

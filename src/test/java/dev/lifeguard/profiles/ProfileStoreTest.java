@@ -121,6 +121,15 @@ class ProfileStoreTest {
         assertTrue(error.getMessage().contains(message), error::getMessage);
     }
 
+    /** AWS allows CR and LF in a group name, so a profile may match one; the error that names it stays one line. */
+    @Test
+    void aGroupNameWithALineBreakIsEscapedWhereAnErrorNamesIt() throws IOException {
+        Path file = write("groups: [{match: \"web\\r\\nFAKE LOG LINE\"}, {match: \"web\\r\\nFAKE LOG LINE\"}]");
+        ProfileLoader.InvalidProfilesException error = assertThrows(ProfileLoader.InvalidProfilesException.class, () -> loader.load(file));
+        assertEquals("groups[1] \"web\\r\\nFAKE LOG LINE\": another profile already matches \"web\\r\\nFAKE LOG LINE\"",
+                error.getMessage());
+    }
+
     @Test
     void anEditIsPickedUpAndABadEditLeavesThePreviousProfilesInForce() throws IOException {
         Path file = write("groups: [{match: web-*, steps: {terminated: [{type: chef-cleanup}]}}]");

@@ -15,6 +15,13 @@ import dev.lifeguard.steps.exec.CommandRunner;
 import dev.lifeguard.steps.salt.SaltAcceptKey;
 import dev.lifeguard.steps.salt.SaltDeleteKey;
 import dev.lifeguard.steps.salt.SaltState;
+import dev.lifeguard.profiles.ProfileLoader;
+import dev.lifeguard.profiles.StepSpec;
+import dev.lifeguard.steps.exec.ToolPaths;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -28,6 +35,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The exec-based steps against the fake tools in src/test/fake-tools, through camel-exec. */
@@ -68,7 +77,49 @@ class CommandStepsTest {
     void anExecutableThatIsNotAPlainPathIsPermanent() {
         PermanentStepException error = assertThrows(PermanentStepException.class,
                 () -> commands.run(List.of("knife;reboot", "x"), Duration.ofSeconds(5)));
-        assertTrue(error.getMessage().contains("\"knife;reboot\" is not a plain path"), error::getMessage);
+        assertTrue(error.getMessage().contains("\"knife;reboot\" is not a usable path"), error::getMessage);
+        error = assertThrows(PermanentStepException.class, () -> commands.run(List.of("-knife", "x"), Duration.ofSeconds(5)));
+        assertTrue(error.getMessage().contains("\"-knife\" is not a usable path"), error::getMessage);
+    }
+
+    /** An operator's absolute path may hold spaces: it is one argument, and the program runs. */
+    @Test
+    void anAbsoluteExecutablePathWithSpacesRuns(@TempDir Path dir) throws IOException {
+        Path tools = Files.createDirectories(dir.resolve("chef tools"));
+        Path knife = tools.resolve("knife");
+        // A wrapper, so that the fake knife still finds its record.sh next to itself.
+        Files.writeString(knife, "#!/bin/sh\nexec " + Path.of("src/test/fake-tools/knife").toAbsolutePath() + " \"$@\"\n");
+        Files.setPosixFilePermissions(knife, PosixFilePermissions.fromString("rwx------"));
+
+        CommandResult result = commands.run(List.of(knife.toString(), "node", "delete", "web-1", "-y"), Duration.ofSeconds(30));
+
+        assertEquals(0, result.exitCode(), result::excerpt);
+        assertEquals(List.of("knife", "node", "delete", "web-1", "-y"), lastCall());
+    }
+
+    /** A tool that prints without end is drained to its end, and what is kept is bounded and says it was cut. */
+    @Test
+    void aToolWritingThreeMebibytesCompletesAndItsResultSaysItWasCut() {
+        int written = 3 * 1024 * 1024;
+        CommandResult result = commands.run(List.of("/bin/sh", "-c", "head -c " + written + " /dev/zero | tr '\\0' x; echo done >&2"),
+                Duration.ofSeconds(60));
+
+        assertEquals(0, result.exitCode(), result::excerpt);
+        assertTrue(result.wasCut());
+        assertEquals(written - 1024 * 1024, result.cut());
+        assertTrue(result.stdout().length() < 1024 * 1024 + 200, () -> "kept " + result.stdout().length());
+        assertTrue(result.stdout().startsWith("xxxx") && result.stdout().endsWith("xxxx"), "the start and the end are kept");
+        assertTrue(result.stdout().contains("\n[… 2097152 bytes cut (3145728 written, the first 786432 and the last 262144 kept) …]\n"));
+        assertEquals("done\n", result.stderr());
+        assertTrue(result.excerpt().endsWith("(output cut: 2097152 bytes not kept)"), result::excerpt);
+    }
+
+    @Test
+    void outputWithinTheBoundIsKeptWhole() {
+        CommandResult result = commands.run(List.of("/bin/sh", "-c", "head -c 1048576 /dev/zero | tr '\\0' y"), Duration.ofSeconds(60));
+        assertEquals(0, result.cut());
+        assertEquals("y".repeat(1024 * 1024), result.stdout());
+        assertTrue(!result.excerpt().contains("cut"), result::excerpt);
     }
 
     @Test
@@ -249,13 +300,100 @@ class CommandStepsTest {
         assertEquals("search", lastCall().get(1));
     }
 
+    /** The operator's knife config path, spaces and all, from a loaded profile to knife as one argument. */
     @Test
-    void chefCleanupRefusesAKnifeConfigThatIsNoPlainPath() {
+    void aKnifeConfigPathWithASpaceLoadsAndReachesKnifeAsOneArgument(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("profiles.yaml");
+        Files.writeString(file, """
+                groups:
+                  - match: web-asg
+                    steps:
+                      terminated:
+                        - type: chef-cleanup
+                          knife: src/test/fake-tools/knife
+                          config: /srv/chef repo/knife.rb
+                          node-name: "{instanceId}"
+                """);
+        StepSpec spec = ProfileLoader.of(Map.of("chef-cleanup", new ChefCleanup(commands))).load(file)
+                .forGroup("web-asg").stepsFor("terminated").get(0);
+        assertEquals("/srv/chef repo/knife.rb", spec.config().string("config"));
+        LifecycleEvent event = hook("web-asg", "i-0123456789abcdef9");
+
+        StepOutcome outcome = new ChefCleanup(commands).run(new StepRequest(event, InstanceFacts.unknown(event.instanceId()),
+                spec.config(), false, Heartbeat.NONE));
+
+        assertEquals("SUCCEEDED", outcome.status(), outcome.detail());
+        assertEquals(List.of("knife", "client", "delete", "i-0123456789abcdef9", "-y", "-c", "/srv/chef repo/knife.rb"), lastCall());
+    }
+
+    /** A path that starts with '-' would be read as an option: the profile is refused, naming the setting. */
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource({"chef-cleanup, knife", "chef-cleanup, config", "salt-state, salt", "salt-delete-key, salt-key",
+            "salt-accept, salt", "salt-accept, salt-key"})
+    void aToolPathStartingWithADashIsRefusedNamingTheSetting(String type, String setting, @TempDir Path dir) throws IOException {
+        Path file = dir.resolve("profiles.yaml");
+        Files.writeString(file, "default:\n  steps:\n    terminated:\n      - type: " + type + "\n        " + setting
+                + ": \"--local-mode\"\n");
+        ProfileLoader loader = ProfileLoader.of(Map.of("chef-cleanup", new ChefCleanup(commands), "salt-state",
+                new SaltState(commands), "salt-delete-key", new SaltDeleteKey(commands), "salt-accept", new SaltAcceptKey(commands)));
+
+        ProfileLoader.InvalidProfilesException error = assertThrows(ProfileLoader.InvalidProfilesException.class, () -> loader.load(file));
+
+        assertTrue(error.getMessage().contains(type + ": '" + setting + "' \"--local-mode\" is not a usable path: "
+                + ToolPaths.RULE), error::getMessage);
+    }
+
+    @Test
+    void chefCleanupRefusesAKnifeConfigStartingWithADashWhenItRuns() {
         LifecycleEvent event = hook("web-asg", "i-0123456789abcdef9");
         int before = callCount();
-        assertThrows(PermanentStepException.class, () -> new ChefCleanup(commands).run(request(event, "chef-cleanup",
-                Map.of("knife", "src/test/fake-tools/knife", "node-name", "{instanceId}", "config", "/etc/chef/knife.rb --local-mode"))));
+        PermanentStepException error = assertThrows(PermanentStepException.class, () -> new ChefCleanup(commands).run(request(event,
+                "chef-cleanup", Map.of("knife", "src/test/fake-tools/knife", "node-name", "{instanceId}", "config", "-z"))));
+        assertTrue(error.getMessage().startsWith("chef-cleanup: 'config' \"-z\" is not a usable path"), error::getMessage);
         assertEquals(before, callCount());
+    }
+
+    /** The organization's validator and the client knife runs as are never deleted, whoever names them. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"acme-validator", "chef-validator", "ACME-VALIDATOR", "lifeguard"})
+    void chefCleanupOverKnifeNeverDeletesTheValidatorOrItsOwnClient(String name) {
+        LifecycleEvent event = new LifecycleEvent(Kind.CLEANUP_REQUEST, "lifeguard:CLEANUP", Envelope.DIRECT, "web-asg", null, null,
+                null, null, "r-1", "m-1", null, null, null, name, null, null);
+        Map<String, Object> config = Map.of("knife", "src/test/fake-tools/knife", "client-name", "lifeguard");
+        int before = callCount();
+
+        PermanentStepException error = assertThrows(PermanentStepException.class, () -> new ChefCleanup(commands)
+                .run(request(event, "chef-cleanup", config)));
+
+        assertTrue(error.getMessage().startsWith("chef-cleanup: refusing to delete the node and client \"" + name + "\": "),
+                error::getMessage);
+        assertTrue(error.getMessage().contains(name.equals("lifeguard") ? "the client Lifeguard authenticates as" : "validator"),
+                error::getMessage);
+        assertEquals(before, callCount(), "knife never ran");
+    }
+
+    @Test
+    void chefCleanupOverKnifeRefusesAValidatorFoundBySearchBeforeDeletingAnything() {
+        FakeTools.write("chef-nodes", "i-0123456789abcdefa acme-validator\n");
+        LifecycleEvent event = hook("web-asg", "i-0123456789abcdefa");
+        int before = callCount();
+
+        PermanentStepException error = assertThrows(PermanentStepException.class, () -> new ChefCleanup(commands)
+                .run(request(event, "chef-cleanup", Map.of("knife", "src/test/fake-tools/knife"))));
+
+        assertTrue(error.getMessage().contains("\"acme-validator\": a name ending in '-validator' is the organization's validator"),
+                error::getMessage);
+        assertEquals(before + 1, callCount(), "only the search ran");
+        assertEquals("search", lastCall().get(1));
+    }
+
+    @Test
+    void chefCleanupOverKnifeRunsAsTheConfiguredClient() {
+        LifecycleEvent event = hook("web-asg", "i-0123456789abcdefb");
+        StepOutcome outcome = new ChefCleanup(commands).run(request(event, "chef-cleanup", Map.of("knife", "src/test/fake-tools/knife",
+                "client-name", "lifeguard", "node-name", "{instanceId}")));
+        assertEquals("SUCCEEDED", outcome.status(), outcome.detail());
+        assertEquals(List.of("knife", "client", "delete", "i-0123456789abcdefb", "-y", "--user", "lifeguard"), lastCall());
     }
 
     @Test

@@ -68,9 +68,40 @@ class TemplatesTest {
     }
 
     @ParameterizedTest(name = "\"{0}\" is shell-safe")
-    @ValueSource(strings = {"web-asg", "web.asg_2", "arn:aws:prod", "team/web", "a@b", "a+b=c,d"})
+    @ValueSource(strings = {"web-asg", "web.asg_2", "arn:aws:prod", "team/web", "a@b", "a+b=c,d", "ip-10-0-0-1.ec2.internal",
+            "i-0abc", "10.0.0.1", "web-servers", "a/b", "web-", "a-b/-c", ".hidden", "a/.b", "..x", "x..", "a/.../b", "a//b", "/abs"})
     void shellSafeAcceptsPlainWords(String group) {
         assertEquals("x " + group,
                 Templates.renderChecked("x {group}", hook(group), FACTS, Templates.SHELL_SAFE, Templates.SHELL_SAFE_RULE));
+    }
+
+    /** A leading '-' is read as an option; a '.' or '..' segment stays in or climbs out of the directory a template names. */
+    @ParameterizedTest(name = "\"{0}\" is not shell-safe")
+    @ValueSource(strings = {"-rf", "-", "--help", "..", ".", "a/../b", "./x", "x/.", "../etc/passwd", "a/..", "a/./b", "/..", "../"})
+    void shellSafeRefusesALeadingDashAndDotSegments(String group) {
+        PermanentStepException error = assertThrows(PermanentStepException.class,
+                () -> Templates.renderChecked("tar czf /tmp/{group}.tgz", hook(group), FACTS, Templates.SHELL_SAFE,
+                        Templates.SHELL_SAFE_RULE));
+        assertTrue(error.getMessage().endsWith("is not allowed there: " + Templates.SHELL_SAFE_RULE), error::getMessage);
+    }
+
+    @Test
+    void theShellSafeRuleSaysWhatItRefuses() {
+        assertTrue(Templates.SHELL_SAFE_RULE.contains("may not start with '-'"), Templates.SHELL_SAFE_RULE);
+        assertTrue(Templates.SHELL_SAFE_RULE.contains("'.' or '..' as a path segment"), Templates.SHELL_SAFE_RULE);
+    }
+
+    @Test
+    void renderCheckedWithAPlaceNamesItInsteadOfQuotingTheTemplate() {
+        String template = "curl -H 'Authorization: Bearer s3cr3t' https://example.com/{group}";
+        PermanentStepException unsafe = assertThrows(PermanentStepException.class, () -> Templates.renderChecked(template,
+                "parameter commands[1]", hook("../x"), FACTS, Templates.SHELL_SAFE, Templates.SHELL_SAFE_RULE));
+        assertTrue(unsafe.getMessage().startsWith("{group} \"../x\" in parameter commands[1] is not allowed there"), unsafe::getMessage);
+        Templates.MissingValueException missing = assertThrows(Templates.MissingValueException.class, () -> Templates.renderChecked(
+                template + " {nodeName}", "parameter commands[1]", hook("web"), FACTS, Templates.SHELL_SAFE, Templates.SHELL_SAFE_RULE));
+        assertTrue(missing.getMessage().startsWith("parameter commands[1] needs {nodeName}"), missing::getMessage);
+        for (String message : new String[] {unsafe.getMessage(), missing.getMessage()}) {
+            assertTrue(!message.contains("s3cr3t"), message);
+        }
     }
 }

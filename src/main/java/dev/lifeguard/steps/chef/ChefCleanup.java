@@ -2,13 +2,16 @@ package dev.lifeguard.steps.chef;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lifeguard.steps.PermanentStepException;
 import dev.lifeguard.steps.Step;
 import dev.lifeguard.steps.StepConfig;
 import dev.lifeguard.steps.StepOutcome;
 import dev.lifeguard.steps.StepRequest;
 import dev.lifeguard.steps.ToolValues;
+import dev.lifeguard.steps.exec.BoundedOutput;
 import dev.lifeguard.steps.exec.CommandResult;
 import dev.lifeguard.steps.exec.CommandRunner;
+import dev.lifeguard.steps.exec.ToolPaths;
 import dev.lifeguard.event.Identifiers;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,16 +25,21 @@ import java.util.regex.Pattern;
 
 /**
  * Deletes an instance's Chef node and client (seeds 000 and 002). The node name comes from a
- * template ({@code node-name}), from a cleanup request's NodeName, or from a knife search on
- * the EC2 instance id, which is what Ohai records for every node. A node or client that is
- * already gone counts as deleted.
+ * template ({@code node-name}), from a cleanup request's NodeName, or from a search on the EC2
+ * instance id, which is what Ohai records for every node. A node or client that is already gone
+ * counts as deleted.
  *
  * <p>Every value knife gets is checked here, for knife: a node name must be a host or node name
- * (so neither an option nor a search pattern), the search query is built only from a checked
- * instance id, and the knife config path must be a plain path. A group name such as
- * {@code web servers} is a valid event but renders {@code node-name: "{group}-{instanceId}"}
- * into something that is not a node name: the step then fails permanently without running
- * knife.
+ * (so neither an option nor a search pattern), and the search query is built only from a checked
+ * instance id. A group name such as {@code web servers} is a valid event but renders
+ * {@code node-name: "{group}-{instanceId}"} into something that is not a node name: the step
+ * then fails permanently without running knife. The {@code knife} and {@code config} paths are
+ * the operator's ({@link ToolPaths}): any absolute path, spaces included, passed as one argument.
+ *
+ * <p>Some names are never deleted, whatever the event or the search says: the organization's
+ * validator client (a name ending in {@code -validator}), which every new node registers with,
+ * and the client Lifeguard itself authenticates as ({@code client-name}; for knife, passed as
+ * {@code --user}). Asked to delete one, the step fails permanently, before deleting anything.
  */
 public class ChefCleanup implements Step {
     private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(2);
@@ -40,13 +48,14 @@ public class ChefCleanup implements Step {
     private static final String NODE_RULE = "only letters, digits, '.', '_' and '-', starting and ending with a letter or"
             + " digit, at most 254 characters (no spaces, '*', '?', ':' or quotes)";
     private static final Pattern INSTANCE_ID = Pattern.compile("i-(?:[0-9a-f]{8}|[0-9a-f]{17})");
-    private static final Pattern PATH = Pattern.compile("[A-Za-z0-9_./-]{1,255}");
+    /** The suffix Chef gives an organization's validator client: {@code <org>-validator}. */
+    static final String VALIDATOR_SUFFIX = "-validator";
 
     /** The API server: https, or http to this host only (a local stand-in), and an organization's path. */
     private static final Pattern SERVER_URL = Pattern.compile(
             "(?:https://[A-Za-z0-9.-]{1,253}|http://(?:127\\.0\\.0\\.1|localhost))(?::\\d{1,5})?/organizations/[a-z0-9_-]{1,255}");
     private static final Set<String> KNIFE_SETTINGS = Set.of("knife", "config");
-    private static final Set<String> API_SETTINGS = Set.of("server-url", "client-name", "key");
+    private static final Set<String> API_SETTINGS = Set.of("server-url", "key");
 
     private final CommandRunner commands;
     private final ChefKeys keys;
@@ -94,15 +103,21 @@ public class ChefCleanup implements Step {
             }
         }
         if (transport.equals("api")) {
-            for (String key : API_SETTINGS) {
-                config.string(key);
-            }
+            config.string("server-url");
+            config.string("client-name");
+            config.string("key");
             serverUrl(step, config.string("server-url"));
             clientName(step, config.string("client-name"));
             ChefKeys.check(step, config.string("key"));
-        } else if (config.values().containsKey("config")) {
-            ToolValues.require(step, "knife config", config.string("config"), PATH, "a plain path",
-                    "only letters, digits, '.', '_', '/' and '-'");
+            return;
+        }
+        for (String key : KNIFE_SETTINGS) {
+            if (config.values().containsKey(key)) {
+                ToolPaths.require(step, key, config.string(key));
+            }
+        }
+        if (config.values().containsKey("client-name")) {
+            clientName(step, config.string("client-name"));
         }
     }
 
@@ -122,49 +137,60 @@ public class ChefCleanup implements Step {
         if (config.string("transport", "knife").equals("api")) {
             return runApi(request);
         }
-        String knife = config.string("knife", "knife");
-        List<String> configArgs = config.values().containsKey("config")
-                ? List.of("-c", ToolValues.require(step, "knife config", config.string("config"), PATH, "a plain path",
-                        "only letters, digits, '.', '_', '/' and '-'"))
-                : List.of();
-
-        List<String> names = new ArrayList<>();
-        String search = null;
-        if (config.values().containsKey("node-name")) {
-            names.add(nodeName(step, request.render(config.string("node-name"))));
-        } else if (request.event().nodeName() != null) {
-            names.add(nodeName(step, request.event().nodeName()));
-        } else {
-            String instanceId = request.facts() != null && request.facts().instanceId() != null
-                    ? request.facts().instanceId() : request.event().instanceId();
-            if (instanceId == null) {
-                throw new IllegalArgumentException("chef-cleanup needs node-name, a NodeName or an instance id to search for");
-            }
-            // Facts come from our table, not from a checked message: the query is built only
-            // from an id that is one, so it cannot widen the search.
-            search = "ec2_instance_id:" + ToolValues.require(step, "instance id", instanceId, INSTANCE_ID,
-                    "an EC2 instance id", "i- followed by 8 or 17 lower-case hex digits");
+        String knife = ToolPaths.require(step, "knife", config.string("knife", "knife"));
+        String self = config.values().containsKey("client-name") ? clientName(step, config.string("client-name")) : null;
+        // Options go after the subcommand's own arguments, as knife reads them anywhere.
+        List<String> options = new ArrayList<>();
+        if (config.values().containsKey("config")) {
+            options.addAll(List.of("-c", ToolPaths.require(step, "config", config.string("config"))));
+        }
+        if (self != null) {
+            options.addAll(List.of("--user", self));
         }
 
+        Targets targets = targets(request);
+        List<String> names = new ArrayList<>(spared(step, targets.names(), self));
         if (request.dryRun()) {
-            String target = search != null ? "the node found by 'knife search node " + search + "'" : String.join(", ", names);
+            String target = targets.search() != null ? "the node found by 'knife search node " + targets.search() + "'"
+                    : String.join(", ", names);
             return StepOutcome.skipped("would run knife node delete and knife client delete for " + target);
         }
-        if (search != null) {
-            names.addAll(searchNodes(step, knife, search, configArgs));
+        if (targets.search() != null) {
+            names.addAll(spared(step, searchNodes(step, knife, targets.search(), options), self));
             if (names.isEmpty()) {
-                return StepOutcome.alreadyDone("no Chef node with " + search);
+                return StepOutcome.alreadyDone("no Chef node with " + targets.search());
             }
         }
 
         List<String> done = new ArrayList<>();
         boolean anyDeleted = false;
         for (String name : names) {
-            anyDeleted |= delete(knife, "node", name, configArgs, done);
-            anyDeleted |= delete(knife, "client", name, configArgs, done);
+            anyDeleted |= delete(knife, "node", name, options, done);
+            anyDeleted |= delete(knife, "client", name, options, done);
         }
         String detail = String.join("; ", done);
         return anyDeleted ? StepOutcome.succeeded(detail) : StepOutcome.alreadyDone(detail);
+    }
+
+    /**
+     * The names, when none of them is one Lifeguard never deletes.
+     *
+     * @param self the client Lifeguard authenticates as, or null when the profile does not say
+     * @throws dev.lifeguard.steps.PermanentStepException naming the first such name and why it is kept
+     */
+    static List<String> spared(String step, List<String> names, String self) {
+        for (String name : names) {
+            if (name.toLowerCase(java.util.Locale.ROOT).endsWith(VALIDATOR_SUFFIX)) {
+                throw new PermanentStepException(step + ": refusing to delete the node and client " + Identifiers.quote(name)
+                        + ": a name ending in '" + VALIDATOR_SUFFIX + "' is the organization's validator client, which new"
+                        + " nodes register with; Lifeguard never deletes it");
+            }
+            if (self != null && name.equalsIgnoreCase(self)) {
+                throw new PermanentStepException(step + ": refusing to delete the node and client " + Identifiers.quote(name)
+                        + ": it is the client Lifeguard authenticates as (client-name); Lifeguard never deletes it");
+            }
+        }
+        return names;
     }
 
     /** The names to delete, or, when there are none yet, the instance id query to search for. */
@@ -188,6 +214,8 @@ public class ChefCleanup implements Step {
         if (instanceId == null) {
             throw new IllegalArgumentException("chef-cleanup needs node-name, a NodeName or an instance id to search for");
         }
+        // Facts come from our table, not from a checked message: the query is built only from an
+        // id that is one, so it cannot widen the search.
         return new Targets(names, "ec2_instance_id:" + ToolValues.require(step, "instance id", instanceId, INSTANCE_ID,
                 "an EC2 instance id", "i- followed by 8 or 17 lower-case hex digits"));
     }
@@ -200,19 +228,21 @@ public class ChefCleanup implements Step {
         URI server = serverUrl(step, config.string("server-url"));
         String client = clientName(step, config.string("client-name"));
         Targets targets = targets(request);
+        List<String> names = new ArrayList<>(spared(step, targets.names(), client));
         if (request.dryRun()) {
             String target = targets.search() != null ? "the nodes found by a search for " + targets.search()
-                    : String.join(", ", targets.names());
+                    : String.join(", ", names);
             return StepOutcome.skipped("would delete the Chef node and client of " + target + " on " + server + " as " + client);
         }
         Instant deadline = clock.instant().plus(config.duration("timeout", Duration.ofMinutes(5)));
         ChefServerApi api = new ChefServerApi(http, server, client, keys.read(step, config.string("key")), deadline, clock, step);
-        List<String> names = new ArrayList<>(targets.names());
         if (targets.search() != null) {
             // Names come back from the Chef server: every one is checked before any is deleted.
+            List<String> found = new ArrayList<>();
             for (String name : api.searchNodes(targets.search())) {
-                names.add(nodeName(step, name));
+                found.add(nodeName(step, name));
             }
+            names.addAll(spared(step, found, client));
             if (names.isEmpty()) {
                 return StepOutcome.alreadyDone("no Chef node with " + targets.search());
             }
@@ -231,12 +261,16 @@ public class ChefCleanup implements Step {
     }
 
     /** {@code knife search node QUERY -i -F json} prints {"results": n, "rows": ["name", ...]}. */
-    private List<String> searchNodes(String step, String knife, String query, List<String> configArgs) {
+    private List<String> searchNodes(String step, String knife, String query, List<String> options) {
         List<String> argv = new ArrayList<>(List.of(knife, "search", "node", query, "-i", "-F", "json"));
-        argv.addAll(configArgs);
+        argv.addAll(options);
         CommandResult result = commands.run(argv, COMMAND_TIMEOUT);
         if (!result.succeeded()) {
             throw new IllegalStateException("knife search failed (exit " + result.exitCode() + "): " + result.excerpt());
+        }
+        if (result.wasCut()) {
+            throw new IllegalStateException("knife search printed more than " + BoundedOutput.LIMIT
+                    + " bytes; it was cut there and not read as JSON: " + result.excerpt());
         }
         try {
             JsonNode rows = json.readTree(result.stdout()).path("rows");
@@ -257,9 +291,9 @@ public class ChefCleanup implements Step {
     }
 
     /** @return true when something was deleted, false when it was already gone */
-    private boolean delete(String knife, String kind, String name, List<String> configArgs, List<String> done) {
+    private boolean delete(String knife, String kind, String name, List<String> options, List<String> done) {
         List<String> argv = new ArrayList<>(List.of(knife, kind, "delete", name, "-y"));
-        argv.addAll(configArgs);
+        argv.addAll(options);
         CommandResult result = commands.run(argv, COMMAND_TIMEOUT);
         if (result.succeeded()) {
             done.add(kind + " " + name + " deleted");

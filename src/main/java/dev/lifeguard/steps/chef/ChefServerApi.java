@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeguard.steps.PermanentStepException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -22,13 +23,16 @@ import java.util.List;
  * The three Chef Infra Server API calls chef-cleanup makes, each signed (see {@link ChefSigner}):
  * a partial search for the nodes with an EC2 instance id, and the deletion of a node and of a
  * client. 401 and 403 fail permanently with the server's reason; 408, 429, 5xx and timeouts are
- * worth a retry.
+ * worth a retry. At most {@link #MAX_BODY} bytes of an answer are read; a longer one is cut
+ * there and the connection let go, so a server cannot fill the memory.
  */
 final class ChefServerApi {
     static final String SERVER_API_VERSION = "1";
     static final String CHEF_VERSION = "18.0.0";
     /** A partial search returns only the node's name instead of the whole node object. */
     private static final byte[] NAME_ONLY = "{\"name\":[\"name\"]}".getBytes(StandardCharsets.UTF_8);
+    /** The most of one answer that is read: 1 MiB. */
+    static final int MAX_BODY = 1024 * 1024;
 
     private final HttpClient http;
     private final URI server;
@@ -51,9 +55,14 @@ final class ChefServerApi {
 
     /** @return the names in the rows of {@code POST /search/node?q=QUERY}, unchecked */
     List<String> searchNodes(String query) {
-        HttpResponse<String> response = send("POST", "/search/node", "q=" + URLEncoder.encode(query, StandardCharsets.UTF_8), NAME_ONLY);
+        Reply response = send("POST", "/search/node", "q=" + URLEncoder.encode(query, StandardCharsets.UTF_8), NAME_ONLY);
         if (response.statusCode() != 200) {
             throw failure("search for " + query, response);
+        }
+        if (response.cut()) {
+            // A partial search names each node in a few dozen bytes: an answer this long is no such list.
+            throw new IllegalStateException(step + ": the Chef server's search answer is longer than " + MAX_BODY
+                    + " bytes; it was cut there and not read as JSON");
         }
         try {
             List<String> names = new ArrayList<>();
@@ -68,7 +77,7 @@ final class ChefServerApi {
 
     /** @return true when deleted, false when it was already gone (404) */
     boolean delete(String kind, String name) {
-        HttpResponse<String> response = send("DELETE", "/" + kind + "s/" + segment(name), null, new byte[0]);
+        Reply response = send("DELETE", "/" + kind + "s/" + segment(name), null, new byte[0]);
         if (response.statusCode() == 404) {
             return false;
         }
@@ -78,7 +87,11 @@ final class ChefServerApi {
         throw failure("DELETE " + kind + " " + name, response);
     }
 
-    private HttpResponse<String> send(String method, String path, String query, byte[] body) {
+    /** An answer: its status and at most {@link #MAX_BODY} bytes of its body; {@code cut} when there was more. */
+    record Reply(int statusCode, String body, boolean cut) {
+    }
+
+    private Reply send(String method, String path, String query, byte[] body) {
         String fullPath = server.getRawPath() + path;
         Duration left = Duration.between(clock.instant(), deadline);
         if (left.isNegative() || left.isZero()) {
@@ -94,7 +107,13 @@ final class ChefServerApi {
         }
         ChefSigner.headers(key, client, method, fullPath, body, clock.instant(), SERVER_API_VERSION).forEach(request::header);
         try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            // Closing the stream before its end lets go of the rest of the body.
+            try (InputStream in = response.body()) {
+                byte[] kept = in.readNBytes(MAX_BODY);
+                boolean cut = in.read() != -1;
+                return new Reply(response.statusCode(), new String(kept, StandardCharsets.UTF_8), cut);
+            }
         } catch (HttpTimeoutException e) {
             throw new IllegalStateException(step + ": " + method + " " + fullPath + " on " + server.getHost() + " timed out");
         } catch (IOException e) {
@@ -105,9 +124,9 @@ final class ChefServerApi {
         }
     }
 
-    private RuntimeException failure(String what, HttpResponse<String> response) {
+    private RuntimeException failure(String what, Reply response) {
         int status = response.statusCode();
-        String reason = excerpt(response.body());
+        String reason = excerpt(response.body()) + (response.cut() ? " (answer cut at " + MAX_BODY + " bytes)" : "");
         if (status == 401) {
             return new PermanentStepException(step + ": the Chef server refused to authenticate client " + client
                     + " (HTTP 401; wrong key or client name, or a clock more than 15 minutes off) for " + what + ": " + reason);

@@ -18,14 +18,14 @@ import org.apache.camel.component.exec.ExecResult;
  * so a value cannot become a second command. Callers check every argument they build from a
  * message for the tool before it gets here.
  *
- * <p>An executable that is not a plain path, does not exist or cannot be run fails permanently
- * ({@link PermanentStepException}): a retry finds the same file. A program that ran and exited
- * non-zero is an ordinary result, for the caller to judge and, usually, retry.
+ * <p>An executable that breaks {@link ToolPaths#RULE}, does not exist or cannot be run fails
+ * permanently ({@link PermanentStepException}): a retry finds the same file. A program that ran
+ * and exited non-zero is an ordinary result, for the caller to judge and, usually, retry. Its
+ * standard output and error are each kept within {@link BoundedOutput#LIMIT} while it runs.
  */
 public class CommandRunner {
-    /** Executables named in profiles: a path of plain characters, no spaces or shell syntax. */
-    public static final Pattern EXECUTABLE = Pattern.compile("[A-Za-z0-9_./-]{1,255}");
-    private static final int MAX_OUTPUT = 64 * 1024;
+    /** What is read back of one stream: the bound, and room for the line that says what was cut. */
+    private static final int MAX_READ = BoundedOutput.LIMIT + 1024;
     /**
      * What the JDK reports when exec fails for a reason that lies in the file itself: ENOENT (2),
      * ENOEXEC (8), EACCES (13), ENOTDIR (20). Others (EAGAIN, ENOMEM, EMFILE, …) can pass.
@@ -48,11 +48,13 @@ public class CommandRunner {
 
     public CommandResult run(List<String> argv, Duration timeout) {
         String executable = argv.get(0);
-        if (!EXECUTABLE.matcher(executable).matches()) {
-            throw new PermanentStepException("executable " + Identifiers.quote(executable)
-                    + " is not a plain path: only letters, digits, '_', '.', '/' and '-'");
+        if (!ToolPaths.isValid(executable)) {
+            throw new PermanentStepException("executable " + Identifiers.quote(executable) + " is not a usable path: "
+                    + ToolPaths.RULE);
         }
-        Exchange exchange = producer.send("exec:" + executable + "?commandExecutor=#" + EXECUTOR, e -> {
+        // One endpoint for every program: the executable goes in a header, so a path with spaces
+        // (or any character a URI would read) never becomes part of an endpoint URI.
+        Exchange exchange = producer.send("exec:program?commandExecutor=#" + EXECUTOR, e -> {
             e.getMessage().setHeader(ExecBinding.EXEC_COMMAND_EXECUTABLE, executable);
             e.getMessage().setHeader(ExecBinding.EXEC_COMMAND_ARGS, List.copyOf(argv.subList(1, argv.size())));
             e.getMessage().setHeader(ExecBinding.EXEC_COMMAND_TIMEOUT, timeout.toMillis());
@@ -67,7 +69,8 @@ public class CommandRunner {
             throw new IllegalStateException("could not run " + executable + ": " + failure.getMessage(), failure);
         }
         ExecResult result = exchange.getMessage().getBody(ExecResult.class);
-        return new CommandResult(argv, result.getExitValue(), read(result.getStdout()), read(result.getStderr()));
+        long cut = result instanceof GracefulExecutor.Result bounded ? bounded.cut() : 0;
+        return new CommandResult(argv, result.getExitValue(), read(result.getStdout()), read(result.getStderr()), cut);
     }
 
     /** The IOException in {@code failure}'s causes that says the file cannot be executed, or null. */
@@ -85,7 +88,7 @@ public class CommandRunner {
             return "";
         }
         try (stream) {
-            byte[] bytes = stream.readNBytes(MAX_OUTPUT);
+            byte[] bytes = stream.readNBytes(MAX_READ);
             return new String(bytes, StandardCharsets.UTF_8);
         } catch (IOException e) {
             return "(output unreadable: " + e.getMessage() + ")";

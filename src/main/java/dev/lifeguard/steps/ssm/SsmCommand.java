@@ -86,13 +86,22 @@ public class SsmCommand implements WaitingStep {
         String instanceId = instanceId(request);
         Settings settings = Settings.of(request);
         if (request.dryRun()) {
-            return StepOutcome.skipped("would run " + settings.document() + " on " + instanceId + " with "
-                    + settings.parameters() + (settings.bucket() == null ? ""
-                    : " (output to s3://" + settings.bucket() + "/" + Objects.toString(settings.prefix(), "") + ")"));
+            return StepOutcome.skipped(wouldSend(settings, instanceId));
         }
         String commandId = send(settings, instanceId);
         Heartbeat heartbeat = request.heartbeat() != null ? request.heartbeat() : Heartbeat.NONE;
         return await(settings, commandId, instanceId, heartbeat);
+    }
+
+    /**
+     * What a dry run reports: the document, the instance and the parameters' names. The rendered
+     * values are left out, because parameters may carry secrets and this text is logged, recorded
+     * in the table and sent in notifications.
+     */
+    static String wouldSend(Settings settings, String instanceId) {
+        return "would send " + settings.document() + " to " + instanceId + " with parameters " + settings.parameters().keySet()
+                + (settings.bucket() == null ? ""
+                : " (output to s3://" + settings.bucket() + "/" + Objects.toString(settings.prefix(), "") + ")");
     }
 
     @Override
@@ -283,9 +292,15 @@ public class SsmCommand implements WaitingStep {
             }
             String prefix = config.string("output-s3-prefix", null);
             Map<String, List<String>> parameters = new LinkedHashMap<>();
-            config.stringLists("parameters").forEach((name, values) ->
-                    parameters.put(name, values.stream().map(template -> Templates.renderChecked(template, request.event(),
-                            request.facts(), Templates.SHELL_SAFE, Templates.SHELL_SAFE_RULE)).toList()));
+            // An error names the parameter and its index, never the template, which may hold a secret.
+            config.stringLists("parameters").forEach((name, templates) -> {
+                List<String> values = new java.util.ArrayList<>();
+                for (int i = 0; i < templates.size(); i++) {
+                    values.add(Templates.renderChecked(templates.get(i), "parameter " + name + "[" + i + "]", request.event(),
+                            request.facts(), Templates.SHELL_SAFE, Templates.SHELL_SAFE_RULE));
+                }
+                parameters.put(name, List.copyOf(values));
+            });
             // The comment shows in the SSM console: by default, who sent the command and for what.
             String comment = config.string("comment", null);
             comment = comment == null ? "lifeguard " + request.event().describe() : request.render(comment);

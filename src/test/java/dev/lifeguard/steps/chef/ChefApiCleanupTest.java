@@ -198,6 +198,56 @@ class ChefApiCleanupTest {
     }
 
     @Test
+    void theValidatorFoundBySearchIsRefusedBeforeAnyDelete() throws Exception {
+        found("web-1", "acme-validator");
+        PermanentStepException error = assertThrows(PermanentStepException.class, () -> step().run(request(settings("env:CHEF_KEY"))));
+        assertEquals("chef-cleanup: refusing to delete the node and client \"acme-validator\": a name ending in '-validator' is"
+                + " the organization's validator client, which new nodes register with; Lifeguard never deletes it", error.getMessage());
+        assertEquals(List.of("POST " + SEARCH + " {\"name\":[\"name\"]}"), verifiedRequests());
+    }
+
+    @Test
+    void theClientLifeguardSignsAsIsNeverDeleted() throws Exception {
+        found("lifeguard");
+        PermanentStepException error = assertThrows(PermanentStepException.class, () -> step().run(request(settings("env:CHEF_KEY"))));
+        assertTrue(error.getMessage().startsWith("chef-cleanup: refusing to delete the node and client \"lifeguard\": it is the"
+                + " client Lifeguard authenticates as (client-name)"), error::getMessage);
+        assertEquals(1, verifiedRequests().size(), "only the search");
+
+        // Named by a template or a cleanup request, it is refused before the server is called, in a dry run too.
+        Map<String, Object> named = new HashMap<>(settings("env:CHEF_KEY"));
+        named.put("node-name", "acme-validator");
+        for (boolean dryRun : new boolean[] {false, true}) {
+            StepRequest request = request(named);
+            PermanentStepException refused = assertThrows(PermanentStepException.class, () -> step().run(
+                    new StepRequest(request.event(), request.facts(), request.config(), dryRun, Heartbeat.NONE)));
+            assertTrue(refused.getMessage().contains("\"acme-validator\": a name ending in '-validator'"), refused::getMessage);
+        }
+        assertEquals(1, verifiedRequests().size(), "nothing more was asked");
+    }
+
+    /** An answer longer than 1 MiB is read only that far, and the step says so. */
+    @Test
+    void aSearchAnswerOverOneMebibyteIsCut() {
+        String huge = "{\"total\":1,\"start\":0,\"rows\":[{\"data\":{\"name\":\"" + "x".repeat(3 * 1024 * 1024) + "\"}}]}";
+        chef.stubFor(post(urlEqualTo(SEARCH)).willReturn(aResponse().withStatus(200).withBody(huge)));
+        IllegalStateException error = assertThrows(IllegalStateException.class, () -> step().run(request(settings("env:CHEF_KEY"))));
+        assertEquals("chef-cleanup: the Chef server's search answer is longer than 1048576 bytes; it was cut there and not read"
+                + " as JSON", error.getMessage());
+    }
+
+    @Test
+    void anErrorAnswerOverOneMebibyteIsCutAndSaysSo() {
+        found("web-1");
+        chef.stubFor(delete(anyUrl()).willReturn(aResponse().withStatus(500).withBody("e".repeat(2 * 1024 * 1024))));
+        IllegalStateException error = assertThrows(IllegalStateException.class, () -> step().run(request(settings("env:CHEF_KEY"))));
+        assertTrue(error.getMessage().startsWith("chef-cleanup: the Chef server answered HTTP 500 to DELETE node web-1: eeee"),
+                error::getMessage);
+        assertTrue(error.getMessage().endsWith("… (answer cut at 1048576 bytes)"), error::getMessage);
+        assertTrue(error.getMessage().length() < 400, error::getMessage);
+    }
+
+    @Test
     void aMissingKeyVariableFailsPermanentlyWithoutCallingTheServer() {
         env.clear();
         PermanentStepException error = assertThrows(PermanentStepException.class, () -> step().run(request(settings("env:CHEF_KEY"))));
@@ -251,6 +301,11 @@ class ChefApiCleanupTest {
             assertTrue(error.getMessage().contains(entry.getValue()), error::getMessage);
             assertFalse(error.getMessage().contains("MIIEsecret"), error::getMessage);
         }
+        Path knife = dir.resolve("knife.yaml");
+        Files.writeString(knife, "default:\n  steps:\n    terminating:\n      - type: chef-cleanup\n        knife: /opt/chef tools/knife\n"
+                + "        config: /srv/chef repo/knife.rb\n        client-name: lifeguard\n");
+        assertEquals("lifeguard", loader.load(knife).fallback().stepsFor("terminating").get(0).config().string("client-name"),
+                "knife takes client-name too: the client it runs as");
         Path good = dir.resolve("good.yaml");
         Files.writeString(good, "default:\n  steps:\n    terminating:\n      - type: chef-cleanup\n        transport: api\n"
                 + "        server-url: https://chef.example.com/organizations/acme\n        client-name: lifeguard\n"

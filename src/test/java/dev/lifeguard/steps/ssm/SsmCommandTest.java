@@ -12,6 +12,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,10 +26,13 @@ import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.lifeguard.event.Envelope;
 import dev.lifeguard.event.Kind;
 import dev.lifeguard.event.LifecycleEvent;
+import dev.lifeguard.steps.Heartbeat;
 import dev.lifeguard.steps.InstanceFacts;
+import dev.lifeguard.steps.PermanentStepException;
 import dev.lifeguard.steps.StepConfig;
 import dev.lifeguard.steps.StepOutcome;
 import dev.lifeguard.steps.StepRequest;
+import dev.lifeguard.steps.Templates;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -173,9 +177,44 @@ class SsmCommandTest {
 
         wireMock.verify(0, anyRequestedFor(anyUrl()));
         assertEquals("SKIPPED", outcome.status());
-        assertEquals("would run AWS-RunShellScript on " + INSTANCE
-                + " with {commands=[nomad node drain -enable -self -y, echo drained " + INSTANCE + "]}", outcome.detail());
+        assertEquals("would send AWS-RunShellScript to " + INSTANCE + " with parameters [commands]", outcome.detail());
         assertTrue(beats.isEmpty() && sleeps.isEmpty());
+    }
+
+    /** Parameters may hold secrets: a dry run's detail is logged, recorded and notified, so it names them only. */
+    @Test
+    void dryRunNamesTheParametersButShowsNoValue() throws Exception {
+        Map<String, Object> config = new LinkedHashMap<>(config(5, 60, 600));
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        parameters.put("commands", List.of("curl -H 'Authorization: Bearer s3cr3t-t0ken' https://deploy.example.com/{instanceId}"));
+        parameters.put("executionTimeout", List.of("3600"));
+        config.put("parameters", parameters);
+        config.put("output-s3-bucket", "drain-logs");
+        config.put("output-s3-prefix", "drains/{instanceId}");
+
+        StepOutcome outcome = step.run(request(config, true));
+
+        assertEquals("would send AWS-RunShellScript to " + INSTANCE + " with parameters [commands, executionTimeout]"
+                + " (output to s3://drain-logs/drains/" + INSTANCE + ")", outcome.detail());
+        assertFalse(outcome.detail().contains("s3cr3t"), outcome.detail());
+        assertFalse(outcome.detail().contains("3600"), outcome.detail());
+        wireMock.verify(0, anyRequestedFor(anyUrl()));
+    }
+
+    @Test
+    void anUnsafeValueInAParameterIsNamedByItsPlaceNotByItsTemplate() {
+        Map<String, Object> config = new LinkedHashMap<>(config(5, 60, 600));
+        config.put("parameters", Map.of("commands", List.of("echo start", "TOKEN=s3cr3t-t0ken /opt/drain {group}")));
+        StepRequest request = new StepRequest(new LifecycleEvent(Kind.TERMINATING, Kind.TERMINATING.eventName(),
+                Envelope.DIRECT, "../../etc", INSTANCE, "hook", "5a1b4c9e-0f1d-4c55-9f7a-3e0d2b1c4a6f", null, null, "m-1", null, null,
+                null, null, null, null), InstanceFacts.unknown(INSTANCE),
+                new StepConfig("drain", config), true, Heartbeat.NONE);
+
+        PermanentStepException error = assertThrows(PermanentStepException.class, () -> step.run(request));
+
+        assertEquals("{group} \"../../etc\" in parameter commands[1] is not allowed there: " + Templates.SHELL_SAFE_RULE,
+                error.getMessage());
+        wireMock.verify(0, anyRequestedFor(anyUrl()));
     }
 
     @Test
