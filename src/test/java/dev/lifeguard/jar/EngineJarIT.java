@@ -9,6 +9,7 @@ import dev.lifeguard.event.LifecycleEvent;
 import dev.lifeguard.local.FleetStandIn;
 import dev.lifeguard.local.LocalAws;
 import dev.lifeguard.local.LocalDynamoDbServer;
+import dev.lifeguard.local.SwitchableProxy;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -110,6 +111,54 @@ class EngineJarIT {
     }
 
     @Test
+    void aReplicaCutOffFromSqsAndDynamoDbMidStepLeavesTheHookToTheReplicaThatTookItOver() throws Exception {
+        String queue = "engine-it-cut-" + UUID.randomUUID().toString().substring(0, 8);
+        String queueUrl = aws.createQueue(queue, 30);
+        aws.createQueue(queue + "-dlq", 30);
+        LifecycleEvent hook = sendHooks(queueUrl, "drain-cut", 1).get(0);
+        fleet.commandDuration(hook.instanceId(), Duration.ofSeconds(25));
+        String minion = hook.groupName() + "-" + hook.instanceId();
+        // The first replica reaches SQS and DynamoDB through proxies that the test cuts (as when
+        // VPC endpoints fail); Auto Scaling, SSM and the Salt master stay reachable.
+        try (SwitchableProxy sqsLink = new SwitchableProxy(URI.create(aws.sqsEndpoint()));
+             SwitchableProxy tableLink = new SwitchableProxy(dynamoDbServer.endpoint())) {
+            Map<String, String> cutOff = Jar.settings(queue, "src/test/resources/profiles/engine-it.yaml",
+                    sqsLink.endpoint(), tableLink.endpoint(), fleet.endpoint(), fleet.endpoint(), fleet.endpoint());
+            cutOff.putAll(fastTakeover());
+            Process first = Jar.start(cutOff, Path.of("."), "cut-first.log");
+            Process second = null;
+            try {
+                Fixtures.awaitUntil("the drain sent and its handle recorded", PATIENCE,
+                        () -> fleet.commandsFor(hook.instanceId()).size() == 1 && waiting(queue, hook, "drain"));
+                sqsLink.down();
+                tableLink.down();
+                second = startJar(queue, "cut-second.log");
+
+                Fixtures.awaitUntil("the hook completed by the replica that took it over", PATIENCE,
+                        () -> "SUCCEEDED".equals(result(queue, hook.idempotencyKey())));
+                assertEquals("2", item(queue, hook.idempotencyKey()).get("attempts").n(), "taken over after the lease lapsed");
+                Fixtures.awaitUntil("the cut-off replica noticing its lapsed lease", PATIENCE,
+                        () -> logOf("cut-first.log").contains("not completing its hook until it is renewed"));
+                // The cut-off replica comes back, finds the claim taken over and lets go without completing.
+                sqsLink.up();
+                tableLink.up();
+                Fixtures.awaitUntil("the cut-off replica letting go", PATIENCE,
+                        () -> logOf("cut-first.log").contains("was taken over by another worker while it was finishing"));
+                assertEquals(1, fleet.commandsFor(hook.instanceId()).size(), "the drain was sent once and resumed");
+                assertEquals(1, FakeTools.callsAbout(minion).size(), "the salt state ran once");
+                assertEquals(1, fleet.completions(hook.actionToken()).size(), "the hook was completed once");
+                assertEquals("CONTINUE", fleet.completions(hook.actionToken()).get(0).result());
+            } finally {
+                first.destroyForcibly();
+                if (second != null) {
+                    second.destroy();
+                    second.waitFor(40, TimeUnit.SECONDS);
+                }
+            }
+        }
+    }
+
+    @Test
     void sigtermLetsARunningStepFinishHandsTheRestBackAndExitsInTime() throws Exception {
         String queue = "engine-it-term-" + UUID.randomUUID().toString().substring(0, 8);
         String queueUrl = aws.createQueue(queue, 30);
@@ -167,12 +216,14 @@ class EngineJarIT {
     private static Process startJar(String queue, String logName) throws IOException {
         Map<String, String> settings = Jar.settings(queue, "src/test/resources/profiles/engine-it.yaml",
                 URI.create(aws.sqsEndpoint()), dynamoDbServer.endpoint(), fleet.endpoint(), fleet.endpoint(), fleet.endpoint());
-        // A dead replica's messages come back within seconds and its leases end within seconds.
-        settings.put("LIFEGUARD_VISIBILITY_SECONDS", "4");
-        settings.put("LIFEGUARD_CLAIM_LEASE_SECONDS", "6");
-        settings.put("LIFEGUARD_HOOK_HEARTBEAT_SECONDS", "2");
-        settings.put("LIFEGUARD_SHUTDOWN_GRACE_SECONDS", "20");
+        settings.putAll(fastTakeover());
         return Jar.start(settings, Path.of("."), logName);
+    }
+
+    /** A dead replica's messages come back within seconds and its leases end within seconds. */
+    private static Map<String, String> fastTakeover() {
+        return Map.of("LIFEGUARD_VISIBILITY_SECONDS", "4", "LIFEGUARD_CLAIM_LEASE_SECONDS", "6",
+                "LIFEGUARD_HOOK_HEARTBEAT_SECONDS", "2", "LIFEGUARD_SHUTDOWN_GRACE_SECONDS", "20");
     }
 
     private static Map<String, AttributeValue> item(String table, String key) {
