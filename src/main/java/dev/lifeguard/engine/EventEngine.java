@@ -461,8 +461,10 @@ public class EventEngine implements StepRuns.Events {
         // Copies that arrived meanwhile share the event's fate; none can attach any more.
         if (Boolean.FALSE.equals(done.getMessage().getHeader("LifeguardRecorded", Boolean.class))) {
             h.copies.forEach(messages::forget);
-        } else if (verdict.retrying()) {
-            h.copies.forEach(copy -> messages.release(copy, claims.lease()));
+        } else if (verdict.retrying() || verdict.refused()) {
+            // A refused event gave its key back: a copy that arrived meanwhile may be the real
+            // event (another hook name or destination for the same action), so it comes back.
+            h.copies.forEach(copy -> messages.release(copy, verdict.refused() ? Duration.ofSeconds(1) : claims.lease()));
         } else {
             recentlyDone.add(h.key());
             h.copies.forEach(messages::delete);

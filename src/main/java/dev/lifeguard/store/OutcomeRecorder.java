@@ -49,8 +49,11 @@ public class OutcomeRecorder {
 
     /**
      * Records how an attempt ended and moves the claim on, in one conditional write: to DONE for
-     * an outcome ({@code SUCCEEDED}, {@code REFUSED}, {@code GAVE_UP}), or to RELEASED for a
-     * {@code RETRYING} attempt so that the redelivery can claim it again.
+     * an outcome ({@code SUCCEEDED}, {@code GAVE_UP}, {@code ALREADY_ENDED}), or to RELEASED for a
+     * {@code RETRYING} attempt so that the redelivery can claim it again. A {@code REFUSED} event
+     * is recorded and released too, without counting an attempt: its message said what AWS did
+     * not confirm, so it must not stand in the way of the real event with the same key (a copy
+     * naming another hook or destination for the same token, group and instance).
      *
      * @param claimed false when the attempt failed before the event could be claimed: then the
      *                outcome is written unless the event is already done
@@ -67,16 +70,21 @@ public class OutcomeRecorder {
         put(values, "lastError", error);
         put(values, "hookResult", hookResult);
         boolean retrying = result.equals(RETRYING);
+        boolean refused = result.equals(REFUSED);
         if (!retrying) {
             put(values, "finishedAt", LifeguardTable.time(clock.instant()));
         }
-        values.put("status", AttributeValue.fromS(retrying ? "RELEASED" : "DONE"));
+        values.put("status", AttributeValue.fromS(retrying || refused ? "RELEASED" : "DONE"));
         try {
             if (claimed) {
-                update(event.idempotencyKey(), values, "REMOVE leaseExpiresAt",
+                Map<String, AttributeValue> condition = new HashMap<>(Map.of(":claimed", AttributeValue.fromS("CLAIMED"),
+                        ":owner", AttributeValue.fromS(owner)));
+                if (refused) {
+                    condition.put(":minusOne", AttributeValue.fromN("-1"));
+                }
+                update(event.idempotencyKey(), values, "REMOVE leaseExpiresAt" + (refused ? " ADD attempts :minusOne" : ""),
                         "#status = :claimed AND #owner = :owner",
-                        Map.of("#status", "status", "#owner", "owner"),
-                        Map.of(":claimed", AttributeValue.fromS("CLAIMED"), ":owner", AttributeValue.fromS(owner)));
+                        Map.of("#status", "status", "#owner", "owner"), condition);
             } else {
                 update(event.idempotencyKey(), values, "", "attribute_not_exists(#status) OR #status <> :done",
                         Map.of("#status", "status"), Map.of(":done", AttributeValue.fromS("DONE")));

@@ -101,6 +101,52 @@ class ForgedEventsTest {
     }
 
     @Test
+    void aCopyClaimingTheWarmPoolForTheSameActionSentFirstNeitherBlocksNorRepeatsTheRealHook() {
+        String id = launch().instanceId();
+        String real = hook("hook-terminating.json", "nomad-forged", id);
+        LifecycleEvent realEvent = Fixtures.parse(real);
+        world.actions.sent(real);
+        String copy = real.replace("\"LifecycleTransition\"", "\"Destination\": \"WarmPool\", \"LifecycleTransition\"");
+        LifecycleEvent copyEvent = Fixtures.parse(copy);
+        assertEquals(realEvent.idempotencyKey(), copyEvent.idempotencyKey(), "the same action: one key");
+
+        sendForged(copy);
+        String reason = awaitOutcome(copyEvent.idempotencyKey(), "REFUSED").get("lastError").s();
+        assertTrue(reason.contains("not Warmed:Pending:Wait"), reason);
+        sendForged(real);
+
+        Map<String, AttributeValue> outcome = awaitOutcome(realEvent.idempotencyKey(), "SUCCEEDED");
+        assertEquals("1", outcome.get("attempts").n(), "the refused copy did not count as an attempt");
+        assertEquals(1, commandsOn(id).size(), "the real hook drained once");
+        assertEquals(1, completions(realEvent.actionToken()), "the real hook was completed once");
+    }
+
+    @Test
+    void aRetryOfAHookThatTimedOutMeanwhileRunsNothingAndIsRecordedAsAlreadyEnded() {
+        String id = launch().instanceId();
+        String body = hook("hook-launching.json", "salt-retried", id);
+        LifecycleEvent event = Fixtures.parse(body);
+        world.actions.sent(body);
+        FakeTools.write("fail-state", "Minion did not return");
+        try {
+            sendForged(body);
+            awaitOutcome(event.idempotencyKey(), "RETRYING");
+            int firstAttempt = FakeTools.callsAbout("salt-retried-" + id).size();
+            // The hook times out before the message comes back.
+            world.actions.expire(event.actionToken());
+            FakeTools.remove("fail-state");
+
+            Map<String, AttributeValue> outcome = awaitOutcome(event.idempotencyKey(), "ALREADY_ENDED");
+            assertEquals("2", outcome.get("attempts").n());
+            assertTrue(outcome.get("lastError").s().contains("Auto Scaling has no live action"), outcome.get("lastError").s());
+            assertEquals(firstAttempt, FakeTools.callsAbout("salt-retried-" + id).size(), "nothing ran again");
+            assertEquals(0, completions(event.actionToken()), "nothing was completed");
+        } finally {
+            FakeTools.remove("fail-state");
+        }
+    }
+
+    @Test
     void aForgedLaunchingHookForASaltAcceptGroupAcceptsNoKey() {
         // A rogue machine presenting the minion id salt-forged-<id>: no such instance in any group.
         String id = "i-0" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
