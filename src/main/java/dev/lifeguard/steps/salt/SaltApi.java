@@ -208,7 +208,7 @@ public class SaltApi {
         Answer answer = send(endpoint, what, call.with(token.value()));
         if (answer.refused()) {
             // A restart of salt-api or the master, or an expiry, explains this as well as a missing
-            // permission does: only a token issued after this refusal can tell them apart.
+            // permission does: only a token issued after this one was refused can tell them apart.
             LOG.info("{} refused its token for {} ({}); logging in again and repeating the request once",
                     endpoint.describe(), what, answer.status());
             token = logins.replacing(endpoint, token);

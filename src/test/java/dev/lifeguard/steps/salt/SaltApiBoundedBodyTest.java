@@ -29,7 +29,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** salt-api's answers are read up to 1 MiB, and cut there with a note, however much is sent. */
-class BoundedBodyTest {
+class SaltApiBoundedBodyTest {
     private static SaltApiStandIn salt;
 
     @BeforeAll
