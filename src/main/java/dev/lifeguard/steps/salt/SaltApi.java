@@ -7,6 +7,7 @@ import dev.lifeguard.steps.Secrets;
 import dev.lifeguard.steps.StepConfig;
 import dev.lifeguard.steps.StepRequest;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -21,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,15 +30,19 @@ import org.slf4j.LoggerFactory;
  * A client of salt-api's rest_cherrypy module, for the Salt steps with {@code transport: api}.
  *
  * <p>Authentication: {@code POST /login} with {@code eauth}, {@code username} and
- * {@code password} returns a token, sent as {@code X-Auth-Token} on every later request until it
- * expires (salt-api's {@code expire}, less a minute); a 401 on a request with a token logs in
- * again once and repeats the request. Tokens are kept per URL, eauth and user, so that the looks
- * at a parked job do not log in each time, and the password is read (from its {@code file:},
+ * {@code password} returns a token, sent as {@code X-Auth-Token} on every later request. Logins
+ * are shared ({@link SaltLogins}): one at a time per URL, eauth and user, and its token is used by
+ * every request until it expires or is refused. The password is read (from its {@code file:},
  * {@code env:} or {@code ssm:} reference) only to log in. Neither the password nor the token is
  * ever logged or put into a message.
  *
- * <p>Failures: 401 and 403 (refused login, missing eauth permission), other 4xx and a reply that
- * is not salt-api's are permanent; 5xx, 408, 429, an unanswered or timed-out request are not.
+ * <p>A refusal (401, or 403) of a request with a token is not yet evidence of a missing
+ * permission: a restart of salt-api or of the master forgets every token, and a token expires. The
+ * token is dropped, a new one obtained (one login for all the requests that held it) and the
+ * request repeated once; only a refusal of that new token, or of the login itself, is a
+ * permission problem, and permanent. Other 4xx are permanent too; 5xx, 408, 429, an answer that
+ * is not JSON, a refused connection and an unanswered or timed-out request are not. An answer is
+ * read up to {@link BoundedBody#LIMIT}.
  */
 public class SaltApi {
     private static final Logger LOG = LoggerFactory.getLogger(SaltApi.class);
@@ -55,9 +59,14 @@ public class SaltApi {
     private final Secrets secrets;
     private final HttpClient http;
     private final Clock clock;
-    private final Map<String, Token> tokens = new ConcurrentHashMap<>();
+    private final SaltLogins logins;
 
-    private record Token(String value, Instant renewAt) {
+    /** An answer: its status and its body, as far as it was read. */
+    private record Answer(int status, BoundedBody.Text body) {
+        /** 401, or 403, which some salt-api setups answer instead to a token they do not (or no longer) accept. */
+        boolean refused() {
+            return status == 401 || status == 403;
+        }
     }
 
     public SaltApi(Secrets secrets) {
@@ -70,9 +79,9 @@ public class SaltApi {
         this.secrets = Objects.requireNonNull(secrets, "secrets");
         this.http = Objects.requireNonNull(http, "http");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.logins = new SaltLogins(this::logIn, clock);
     }
 
-    /** True when the step says {@code transport: api}; false for the default, {@code local}. */
     /** Whether a Salt step parks: only salt-api jobs do; an unknown transport runs, and fails with the reason. */
     static boolean waits(StepRequest request) {
         try {
@@ -82,6 +91,7 @@ public class SaltApi {
         }
     }
 
+    /** True when the step says {@code transport: api}; false for the default, {@code local}. */
     static boolean chosen(StepRequest request) {
         String transport = request.config().string("transport", "local");
         return switch (transport) {
@@ -194,29 +204,27 @@ public class SaltApi {
     }
 
     private JsonNode withToken(Endpoint endpoint, String what, Call call) throws InterruptedException {
-        Token token = tokens.get(endpoint.tokenKey());
-        boolean fresh = false;
-        if (token == null || !clock.instant().isBefore(token.renewAt())) {
-            token = login(endpoint);
-            fresh = true;
+        SaltLogins.Token token = logins.token(endpoint);
+        Answer answer = send(endpoint, what, call.with(token.value()));
+        if (answer.refused()) {
+            // A restart of salt-api or the master, or an expiry, explains this as well as a missing
+            // permission does: only a token issued after this one was refused can tell them apart.
+            LOG.info("{} refused its token for {} ({}); logging in again and repeating the request once",
+                    endpoint.describe(), what, answer.status());
+            token = logins.replacing(endpoint, token);
+            answer = send(endpoint, what, call.with(token.value()));
+            if (answer.refused()) {
+                throw permissionProblem(endpoint, "it refused " + what + " (" + answer.status() + ") again with a token it had"
+                        + " just issued, which no restart or expired token explains; check that external_auth in the master config"
+                        + " gives user '" + endpoint.username() + "' (eauth " + endpoint.eauth() + ") this function: @wheel for keys,"
+                        + " state.* on the minions for states");
+            }
         }
-        HttpResponse<String> response = send(endpoint, what, call.with(token.value()));
-        if (response.statusCode() == 401 && !fresh) {
-            // The token expired or the master restarted: log in again, once.
-            LOG.info("{} refused its token for {}; logging in again", endpoint.describe(), what);
-            tokens.remove(endpoint.tokenKey(), token);
-            token = login(endpoint);
-            response = send(endpoint, what, call.with(token.value()));
-        }
-        if (response.statusCode() == 401) {
-            tokens.remove(endpoint.tokenKey(), token);
-            throw new PermanentStepException(endpoint.describe() + " answered 401 Unauthorized to " + what
-                    + " with a token it had just issued: the user may not run it (external_auth permissions)");
-        }
-        return json(endpoint, what, response);
+        return json(endpoint, what, answer, true);
     }
 
-    private Token login(Endpoint endpoint) throws InterruptedException {
+    /** One {@code POST /login}, for {@link SaltLogins}, which shares it. */
+    private SaltLogins.Issued logIn(Endpoint endpoint) throws InterruptedException {
         String password = secrets.read(endpoint.password());
         String body;
         try {
@@ -224,26 +232,35 @@ public class SaltApi {
         } catch (IOException e) {
             throw new IllegalStateException("cannot write the login request", e);
         }
-        HttpResponse<String> response = send(endpoint, "login", request(endpoint, "/login", null)
+        Answer answer = send(endpoint, "login", request(endpoint, "/login", null)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build());
-        if (response.statusCode() == 401 || response.statusCode() == 403) {
-            throw new PermanentStepException(endpoint.describe() + " refused the login (" + response.statusCode()
-                    + "): check the username, the password at " + endpoint.password() + " and the eauth module");
+        if (answer.refused()) {
+            throw permissionProblem(endpoint, "it refused the login (" + answer.status() + "): check the username '"
+                    + endpoint.username() + "', the password at " + endpoint.password() + ", that eauth " + endpoint.eauth()
+                    + " accepts them on the master, and that external_auth in the master config lists the user under "
+                    + endpoint.eauth());
         }
         // The reply holds the token: it is never quoted in a message.
-        JsonNode reply = json(endpoint, "login", response.statusCode(), response.body(), false);
-        JsonNode first = reply.path("return").path(0);
+        JsonNode first = json(endpoint, "login", answer, false).path("return").path(0);
         String value = first.path("token").asText("");
         if (value.isEmpty()) {
             throw new IllegalStateException(endpoint.describe() + " answered the login without a token");
         }
         Instant expire = first.path("expire").isNumber()
                 ? Instant.ofEpochMilli((long) (first.path("expire").asDouble() * 1000)) : clock.instant().plus(Duration.ofHours(1));
-        Token token = new Token(value, expire.minus(Duration.ofMinutes(1)));
-        tokens.put(endpoint.tokenKey(), token);
-        LOG.debug("{}: logged in, token valid until {}", endpoint.describe(), expire);
-        return token;
+        LOG.info("{}: logged in, token valid until {}", endpoint.describe(), expire);
+        return new SaltLogins.Issued(value, expire);
+    }
+
+    /**
+     * A refusal that nothing but a permission explains: permanent, said plainly with what to check
+     * (an operator finds "permission problem" in the step's error and in this log line).
+     */
+    private static PermanentStepException permissionProblem(Endpoint endpoint, String what) {
+        String message = endpoint.describe() + ": permission problem: " + what;
+        LOG.warn("{}", message);
+        return new PermanentStepException(message);
     }
 
     private static HttpRequest.Builder request(Endpoint endpoint, String path, String token) {
@@ -256,9 +273,10 @@ public class SaltApi {
         return builder;
     }
 
-    private HttpResponse<String> send(Endpoint endpoint, String what, HttpRequest request) throws InterruptedException {
+    private Answer send(Endpoint endpoint, String what, HttpRequest request) throws InterruptedException {
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<InputStream> response = http.send(request, BoundedBody.HANDLER);
+            return new Answer(response.statusCode(), BoundedBody.read(response.body()));
         } catch (HttpTimeoutException e) {
             throw new Unavailable(endpoint.describe() + " did not answer " + what + " within "
                     + endpoint.requestTime().toSeconds() + " s", e);
@@ -267,27 +285,35 @@ public class SaltApi {
         }
     }
 
-    private static JsonNode json(Endpoint endpoint, String what, HttpResponse<String> response) {
-        return json(endpoint, what, response.statusCode(), response.body(), true);
-    }
-
-    private static JsonNode json(Endpoint endpoint, String what, int status, String body, boolean quote) {
-        String said = quote ? ": " + excerpt(body) : "";
-        if (status == 403) {
-            throw new PermanentStepException(endpoint.describe() + " answered 403 Forbidden to " + what
-                    + ": the user may not run it (external_auth permissions)" + said);
-        }
+    /** The answer's JSON; {@code quote}: whether its body may be quoted in a message (not the login's, which holds the token). */
+    private static JsonNode json(Endpoint endpoint, String what, Answer answer, boolean quote) {
+        int status = answer.status();
         if (status >= 500 || status == 408 || status == 429) {
-            throw new Unavailable(endpoint.describe() + " answered " + status + " to " + what + said, null);
+            throw new Unavailable(endpoint.describe() + " answered " + status + " to " + what + said(answer, quote), null);
         }
         if (status != 200) {
-            throw new PermanentStepException(endpoint.describe() + " answered " + status + " to " + what + said);
+            throw new PermanentStepException(endpoint.describe() + " answered " + status + " to " + what + said(answer, quote));
+        }
+        if (answer.body().cut()) {
+            // Not a passing fault: the same question gets the same answer, and a look at a job must not
+            // take it for "still running" until the step's timeout.
+            throw new IllegalStateException(endpoint.describe() + " answered " + what + " with more than 1 MiB, more than"
+                    + " Lifeguard reads" + said(answer, quote));
         }
         try {
-            return JSON.readTree(body);
+            return JSON.readTree(answer.body().text());
         } catch (IOException e) {
-            throw new Unavailable(endpoint.describe() + " answered " + what + " with something that is not JSON" + said, e);
+            throw new Unavailable(endpoint.describe() + " answered " + what + " with something that is not JSON"
+                    + said(answer, quote), e);
         }
+    }
+
+    /** What a message quotes of an answer: its start, or, for one never quoted, only whether it was cut. */
+    private static String said(Answer answer, boolean quote) {
+        if (quote) {
+            return ": " + answer.body().quote();
+        }
+        return answer.body().cut() ? " " + BoundedBody.CUT : "";
     }
 
     /**

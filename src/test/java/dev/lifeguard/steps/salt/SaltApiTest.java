@@ -1,26 +1,30 @@
 package dev.lifeguard.steps.salt;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
-import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static dev.lifeguard.steps.salt.SaltApiStandIn.GROUP;
+import static dev.lifeguard.steps.salt.SaltApiStandIn.INSTANCE;
+import static dev.lifeguard.steps.salt.SaltApiStandIn.JID;
+import static dev.lifeguard.steps.salt.SaltApiStandIn.MINION;
+import static dev.lifeguard.steps.salt.SaltApiStandIn.PASSWORD;
+import static dev.lifeguard.steps.salt.SaltApiStandIn.TOKEN;
+import static dev.lifeguard.steps.salt.SaltApiStandIn.event;
+import static dev.lifeguard.steps.salt.SaltApiStandIn.json;
+import static dev.lifeguard.steps.salt.SaltApiStandIn.wheel;
+import static dev.lifeguard.steps.salt.SaltApiStandIn.wheelReturn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
-import dev.lifeguard.event.Envelope;
-import dev.lifeguard.event.Kind;
 import dev.lifeguard.event.LifecycleEvent;
 import dev.lifeguard.steps.Heartbeat;
 import dev.lifeguard.steps.InstanceFacts;
@@ -34,15 +38,6 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.LogEvent;
-import org.apache.logging.log4j.core.LoggerContext;
-import org.apache.logging.log4j.core.appender.AbstractAppender;
-import org.apache.logging.log4j.core.config.Configurator;
-import org.apache.logging.log4j.core.config.Property;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,58 +50,37 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
- * The Salt steps with {@code transport: api} against a salt-api (rest_cherrypy) stand-in that
- * checks each request exactly: the login body, the token header, and the lowstate chunks, whose
- * target is always a literal one-id list.
+ * The Salt steps with {@code transport: api} against a salt-api stand-in ({@link SaltApiStandIn})
+ * that checks each request exactly. How logins are shared and refusals judged is in
+ * {@link SaltApiLoginsTest}.
  */
 class SaltApiTest {
-    private static final String PASSWORD = "s3cret-Salt-Pa55";
-    private static final String TOKEN = "6d1b722e3f7fc0fa1c4ce6bbdef0b9e1f8a4d9c2";
-    private static final String GROUP = "salt-minions";
-    private static final String INSTANCE = "i-0123456789abcdef0";
-    private static final String MINION = GROUP + "-" + INSTANCE;
-    private static final String JID = "20261201170102123456";
-
-    private static WireMockServer salt;
-    private static final List<String> LOGGED = new CopyOnWriteArrayList<>();
-    private static AbstractAppender capture;
+    private static SaltApiStandIn salt;
+    private static CapturedLog log;
 
     private final Secrets secrets = new Secrets(null, Map.of("SALT_API_PASSWORD", PASSWORD)::get);
 
     @BeforeAll
     static void start() {
-        salt = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
-        salt.start();
-        capture = new AbstractAppender("salt-api-capture", null, null, true, Property.EMPTY_ARRAY) {
-            @Override
-            public void append(LogEvent event) {
-                LOGGED.add(event.getMessage().getFormattedMessage()
-                        + (event.getThrown() == null ? "" : " " + event.getThrown()));
-            }
-        };
-        capture.start();
-        LoggerContext context = (LoggerContext) LogManager.getContext(false);
-        context.getConfiguration().getRootLogger().addAppender(capture, Level.ALL, null);
-        Configurator.setLevel("dev.lifeguard.steps", Level.DEBUG);
-        context.updateLoggers();
+        salt = SaltApiStandIn.start();
+        log = CapturedLog.start("salt-api-test");
     }
 
     @AfterAll
     static void stop() {
-        LoggerContext context = (LoggerContext) LogManager.getContext(false);
-        context.getConfiguration().getRootLogger().removeAppender("salt-api-capture");
-        context.updateLoggers();
+        log.close();
         salt.stop();
     }
 
     @BeforeEach
     void reset() {
-        salt.resetAll();
+        salt.reset();
+        log.clear();
     }
 
     @AfterEach
     void thePasswordAndTheTokenAreNeverLogged() {
-        for (String line : LOGGED) {
+        for (String line : log.lines()) {
             assertFalse(line.contains(PASSWORD), "logged the password: " + line);
             assertFalse(line.contains(TOKEN), "logged the token: " + line);
         }
@@ -123,8 +97,8 @@ class SaltApiTest {
 
         assertEquals("SUCCEEDED", outcome.status(), outcome.detail());
         assertEquals("key " + MINION + " accepted", outcome.detail());
-        salt.verify(1, postRequestedFor(urlEqualTo("/login")));
-        salt.verify(2, postRequestedFor(urlEqualTo("/")).withHeader("X-Auth-Token", equalTo(TOKEN)));
+        salt.wire.verify(1, postRequestedFor(urlEqualTo("/login")));
+        salt.wire.verify(2, postRequestedFor(urlEqualTo("/")).withHeader("X-Auth-Token", equalTo(TOKEN)));
         assertEquals(List.of("/login", "/", "/"), paths());
         assertFalse(outcome.detail().contains(PASSWORD));
     }
@@ -158,11 +132,11 @@ class SaltApiTest {
                         + " \"fun\": \"state.sls\", \"arg\": [\"clean\"]}",
                 "{\"return\": [{\"jid\": \"" + JID + "\", \"minions\": [\"" + MINION + "\"]}]}");
         // The job: not finished on the first look, finished on the second.
-        salt.stubFor(job().inScenario("job").whenScenarioStateIs(Scenario.STARTED)
+        salt.wire.stubFor(job().inScenario("job").whenScenarioStateIs(Scenario.STARTED)
                 .willReturn(json("{\"info\": [{\"jid\": \"" + JID + "\", \"Function\": \"state.sls\", \"Minions\": [\"" + MINION
                         + "\"], \"Result\": {}}], \"return\": [{}]}"))
                 .willSetStateTo("done"));
-        salt.stubFor(job().inScenario("job").whenScenarioStateIs("done")
+        salt.wire.stubFor(job().inScenario("job").whenScenarioStateIs("done")
                 .willReturn(json(finishedJob("true", "true"))));
         StepRequest request = request("salt-state", Map.of("poll-interval", 10));
         SaltState step = new SaltState(null, api());
@@ -179,13 +153,13 @@ class SaltApiTest {
         assertEquals("state.sls on " + MINION + " (jid " + JID + "): 2 states, 1 changed", outcome.detail());
         assertEquals(java.time.Duration.ofSeconds(10), step.checkEvery(request));
         assertEquals(List.of("/login", "/", "/jobs/" + JID, "/login", "/jobs/" + JID), paths());
-        salt.verify(2, getRequestedFor(urlEqualTo("/jobs/" + JID)).withHeader("X-Auth-Token", equalTo(TOKEN)));
+        salt.wire.verify(2, getRequestedFor(urlEqualTo("/jobs/" + JID)).withHeader("X-Auth-Token", equalTo(TOKEN)));
     }
 
     @Test
     void aStateThatFailedFailsTheStepWithItsComment() throws Exception {
         stubLogin();
-        salt.stubFor(job().willReturn(json(finishedJob("true", "false"))));
+        salt.wire.stubFor(job().willReturn(json(finishedJob("true", "false"))));
         StepRequest request = request("salt-state", Map.of());
 
         IllegalStateException error = assertThrows(IllegalStateException.class, () -> new SaltState(null, api()).check(request, JID));
@@ -202,7 +176,7 @@ class SaltApiTest {
         stubLowstate("{\"client\": \"local_async\", \"tgt\": [\"" + MINION + "\"], \"tgt_type\": \"list\","
                         + " \"fun\": \"state.apply\", \"arg\": []}",
                 "{\"return\": [{\"jid\": \"" + JID + "\", \"minions\": [\"" + MINION + "\"]}]}");
-        salt.stubFor(job().willReturn(json(finishedJob("true", "true"))));
+        salt.wire.stubFor(job().willReturn(json(finishedJob("true", "true"))));
         StepRequest request = request("salt-accept", Map.of());
         SaltAcceptKey step = new SaltAcceptKey(null, api());
 
@@ -251,56 +225,9 @@ class SaltApiTest {
     }
 
     @Test
-    void aRefusedLoginIsPermanentAndNamesTheCauseButNotThePassword() {
-        salt.stubFor(post(urlEqualTo("/login")).willReturn(aResponse().withStatus(401)
-                .withBody("<html>Could not authenticate using provided credentials</html>")));
-
-        PermanentStepException error = assertThrows(PermanentStepException.class,
-                () -> new SaltDeleteKey(null, api()).run(request("salt-delete-key", Map.of())));
-
-        assertTrue(error.getMessage().contains("refused the login (401)"), error::getMessage);
-        assertTrue(error.getMessage().contains("env:SALT_API_PASSWORD"), error::getMessage);
-        assertFalse(error.getMessage().contains(PASSWORD));
-        assertEquals(List.of("/login"), paths());
-    }
-
-    @Test
-    void anExpiredTokenIsRenewedOnceThenA401IsPermanent() throws Exception {
-        stubLogin();
-        stubLowstate(wheel("key.name_match", "\"" + MINION + "\""), wheelReturn("{}"));
-        SaltApi api = api();
-        new SaltDeleteKey(null, api).run(request("salt-delete-key", Map.of()));
-        // The master forgot the token: one new login, then the same answer means no permission.
-        salt.stubFor(post(urlEqualTo("/")).atPriority(1).willReturn(aResponse().withStatus(401)));
-
-        PermanentStepException error = assertThrows(PermanentStepException.class,
-                () -> new SaltDeleteKey(null, api).run(request("salt-delete-key", Map.of())));
-
-        assertTrue(error.getMessage().contains("401 Unauthorized to wheel key.name_match with a token it had just issued"),
-                error::getMessage);
-        assertEquals(List.of("/login", "/", "/", "/login", "/"), paths());
-        // The log is looked at (after each test, for the password and the token): it holds the renewal.
-        assertTrue(LOGGED.stream().anyMatch(line -> line.contains("refused its token for wheel key.name_match; logging in again")), LOGGED::toString);
-    }
-
-    @Test
-    void a403IsPermanentAndA5xxIsNot() {
-        stubLogin();
-        salt.stubFor(post(urlEqualTo("/")).willReturn(aResponse().withStatus(403)));
-        PermanentStepException denied = assertThrows(PermanentStepException.class,
-                () -> new SaltDeleteKey(null, api()).run(request("salt-delete-key", Map.of())));
-        assertTrue(denied.getMessage().contains("403 Forbidden to wheel key.name_match"), denied::getMessage);
-
-        salt.stubFor(post(urlEqualTo("/")).willReturn(aResponse().withStatus(503).withBody("Service Unavailable")));
-        IllegalStateException unavailable = assertThrows(IllegalStateException.class,
-                () -> new SaltDeleteKey(null, api()).run(request("salt-delete-key", Map.of())));
-        assertTrue(unavailable.getMessage().contains("answered 503"), unavailable::getMessage);
-    }
-
-    @Test
     void aLookThatFindsSaltApiDownKeepsWaiting() throws Exception {
         stubLogin();
-        salt.stubFor(job().willReturn(aResponse().withStatus(502)));
+        salt.wire.stubFor(job().willReturn(aResponse().withStatus(502)));
 
         assertNull(new SaltState(null, api()).check(request("salt-state", Map.of()), JID));
     }
@@ -375,12 +302,12 @@ class SaltApiTest {
     void secretsComeFromAFileTheEnvironmentOrSsmParameterStore(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("password");
         Files.writeString(file, PASSWORD + "\n");
-        salt.stubFor(post(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo("AmazonSSM.GetParameter"))
+        salt.wire.stubFor(post(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo("AmazonSSM.GetParameter"))
                 .withRequestBody(equalToJson("{\"Name\": \"/lifeguard/salt-api\", \"WithDecryption\": true}"))
                 .willReturn(aResponse().withHeader("Content-Type", "application/x-amz-json-1.1")
                         .withBody("{\"Parameter\": {\"Name\": \"/lifeguard/salt-api\", \"Type\": \"SecureString\", \"Value\": \""
                                 + PASSWORD + "\", \"Version\": 1}}")));
-        SsmClient ssm = SsmClient.builder().endpointOverride(java.net.URI.create(salt.baseUrl())).region(Region.US_EAST_1)
+        SsmClient ssm = SsmClient.builder().endpointOverride(java.net.URI.create(salt.wire.baseUrl())).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("t", "t"))).build();
         Secrets secrets = new Secrets(ssm, Map.of("SALT_API_PASSWORD", PASSWORD)::get);
 
@@ -391,7 +318,7 @@ class SaltApiTest {
         assertThrows(PermanentStepException.class, () -> secrets.read("file:" + dir.resolve("missing")));
         IllegalArgumentException clear = assertThrows(IllegalArgumentException.class, () -> secrets.read(PASSWORD));
         assertFalse(clear.getMessage().contains(PASSWORD));
-        salt.verify(1, postRequestedFor(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo("AmazonSSM.GetParameter")));
+        salt.wire.verify(1, postRequestedFor(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo("AmazonSSM.GetParameter")));
     }
 
     @Test
@@ -415,78 +342,37 @@ class SaltApiTest {
         assertEquals(List.of(), paths());
     }
 
-    // ---------------------------------------------------------------- the stand-in
+    // ---------------------------------------------------------------- shorthands
 
     private SaltApi api() {
         return new SaltApi(secrets);
     }
 
     private static void stubLogin() {
-        salt.stubFor(post(urlEqualTo("/login"))
-                .withHeader("Content-Type", equalTo("application/json"))
-                .withHeader("X-Auth-Token", absent())
-                .withRequestBody(equalToJson("{\"username\": \"lifeguard\", \"password\": \"" + PASSWORD + "\", \"eauth\": \"pam\"}"))
-                .willReturn(json("{\"return\": [{\"token\": \"" + TOKEN + "\", \"expire\": 4102444800.5, \"start\": 1764608000.5,"
-                        + " \"user\": \"lifeguard\", \"eauth\": \"pam\", \"perms\": [\"@wheel\", \".*\"]}]}")));
+        salt.stubLogin();
     }
 
-    /** A lowstate request answered only when its body is exactly {@code [chunk]} and it carries the token. */
     private static void stubLowstate(String chunk, String reply) {
-        salt.stubFor(post(urlEqualTo("/"))
-                .withHeader("X-Auth-Token", equalTo(TOKEN))
-                .withHeader("Content-Type", equalTo("application/json"))
-                .withHeader("Accept", equalTo("application/json"))
-                .withRequestBody(equalToJson("[" + chunk + "]"))
-                .willReturn(json(reply)));
+        salt.stubLowstate(chunk, reply);
     }
 
     private static MappingBuilder job() {
-        return get(urlEqualTo("/jobs/" + JID)).withHeader("X-Auth-Token", equalTo(TOKEN));
-    }
-
-    private static String wheel(String fun, String match) {
-        return "{\"client\": \"wheel\", \"fun\": \"" + fun + "\", \"match\": " + match + "}";
-    }
-
-    private static String wheelReturn(String value) {
-        return "{\"return\": [{\"tag\": \"salt/wheel/20261201170102000000\", \"data\": {\"fun\": \"wheel.key\", \"jid\": \"20261201170102000000\","
-                + " \"user\": \"lifeguard\", \"_stamp\": \"2026-12-01T17:01:02.000000\", \"return\": " + value + ", \"success\": true}}]}";
+        return SaltApiStandIn.job(JID);
     }
 
     private static String finishedJob(String first, String second) {
-        String states = "{\"file_|-motd_|-/etc/motd_|-managed\": {\"__id__\": \"motd\", \"result\": " + first + ", \"comment\": \"File updated\","
-                + " \"changes\": {\"diff\": \"...\"}}, \"cmd_|-purge_cache_|-rm -rf /var/cache/app_|-run\": {\"__id__\": \"purge_cache\","
-                + " \"result\": " + second + ", \"comment\": \"Command \\\"rm\\\" run" + ("true".equals(second) ? "" : " failed") + "\", \"changes\": {}}}";
-        return "{\"info\": [{\"jid\": \"" + JID + "\", \"Function\": \"state.sls\", \"Minions\": [\"" + MINION + "\"], \"Result\": {\""
-                + MINION + "\": {\"return\": " + states + ", \"retcode\": " + ("true".equals(second) ? 0 : 2) + ", \"success\": true}}}],"
-                + " \"return\": [{\"" + MINION + "\": " + states + "}]}";
+        return SaltApiStandIn.finishedJob(MINION, JID, first, second);
     }
 
-    private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder json(String body) {
-        return aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(body);
-    }
-
-    /** The paths salt-api was asked, in order; a request no stub matched fails the test there. */
     private static List<String> paths() {
-        List<com.github.tomakehurst.wiremock.stubbing.ServeEvent> events = new java.util.ArrayList<>(salt.getAllServeEvents());
-        java.util.Collections.reverse(events);
-        events.forEach(e -> assertTrue(e.getWasMatched(), "no stub matched " + e.getRequest()));
-        return events.stream().map(e -> e.getRequest().getUrl()).toList();
+        return salt.paths();
     }
 
     private static Map<String, Object> settings() {
-        return Map.of("transport", "api", "url", salt.baseUrl(), "eauth", "pam", "username", "lifeguard",
-                "password", "env:SALT_API_PASSWORD");
+        return salt.settings();
     }
 
     private static StepRequest request(String type, Map<String, Object> extra) {
-        Map<String, Object> config = new HashMap<>(settings());
-        config.putAll(extra);
-        return new StepRequest(event(GROUP, INSTANCE), InstanceFacts.unknown(INSTANCE), new StepConfig(type, config), false, Heartbeat.NONE);
-    }
-
-    private static LifecycleEvent event(String group, String instanceId) {
-        return new LifecycleEvent(Kind.LAUNCHING, Kind.LAUNCHING.eventName(), Envelope.DIRECT, group, instanceId, "hook",
-                UUID.randomUUID().toString(), null, null, "m-1", null, null, null, null, null, null);
+        return salt.request(type, extra);
     }
 }
