@@ -3,6 +3,7 @@ package dev.lifeguard.engine;
 import dev.lifeguard.aws.LifecycleActions;
 import dev.lifeguard.aws.Outages;
 import dev.lifeguard.metrics.LifeguardMetrics;
+import dev.lifeguard.event.Identifiers;
 import dev.lifeguard.event.LifecycleEvent;
 import dev.lifeguard.log.EventContext;
 import java.time.Clock;
@@ -133,7 +134,7 @@ final class Heartbeats {
                         .orElse(maxGap);
             } catch (RuntimeException e) {
                 LOG.warn("Could not read the heartbeat timeout of hook {} of group {} ({}); beating every {} s",
-                        hook.hookName(), hook.groupName(), StepFailures.describe(e), maxGap.toSeconds());
+                        hook.hookName(), Identifiers.forLog(hook.groupName()), StepFailures.describe(e), maxGap.toSeconds());
                 return maxGap;
             }
         });
