@@ -423,6 +423,11 @@ public final class Bench {
             row.put("peak RSS", fmt(p.peakRssMb()) + " MB");
             row.put("SSM commands per hook (max)", Integer.toString(commandsMax));
             row.put("API calls per hook", fmt(calls / (double) n));
+            // What confirming each hook with Auto Scaling costs: batched look-ups; the confirming
+            // heartbeat is one of the heartbeats the hook gets anyway, counted with them.
+            row.put("DescribeAutoScalingInstances calls", fleet.calls("DescribeAutoScalingInstances")
+                    + " (" + fmt2(fleet.calls("DescribeAutoScalingInstances") / (double) n) + " per hook)");
+            row.put("heartbeats per hook", fmt(fleet.calls("RecordLifecycleActionHeartbeat") / (double) n));
             say("%s: %s", scenario, row);
 
             if (doubles > 0) {
