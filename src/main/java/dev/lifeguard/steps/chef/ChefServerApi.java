@@ -22,8 +22,9 @@ import java.util.List;
 /**
  * The three Chef Infra Server API calls chef-cleanup makes, each signed (see {@link ChefSigner}):
  * a partial search for the nodes with an EC2 instance id, and the deletion of a node and of a
- * client. 401 and 403 fail permanently with the server's reason; 408, 429, 5xx and timeouts are
- * worth a retry. At most {@link #MAX_BODY} bytes of an answer are read; a longer one is cut
+ * client. 403 fails permanently with the server's reason; a 401 is worth a retry, since a key
+ * rotated between reading it and signing with it (the next attempt reads it afresh) or a server
+ * restarting explains it as well as a wrong key does; so are 408, 429, 5xx and timeouts. At most {@link #MAX_BODY} bytes of an answer are read; a longer one is cut
  * there and the connection let go, so a server cannot fill the memory.
  */
 final class ChefServerApi {
@@ -128,8 +129,10 @@ final class ChefServerApi {
         int status = response.statusCode();
         String reason = excerpt(response.body()) + (response.cut() ? " (answer cut at " + MAX_BODY + " bytes)" : "");
         if (status == 401) {
-            return new PermanentStepException(step + ": the Chef server refused to authenticate client " + client
-                    + " (HTTP 401; wrong key or client name, or a clock more than 15 minutes off) for " + what + ": " + reason);
+            // Only evidence makes a failure permanent: the attempts run out on a key that is truly wrong.
+            return new IllegalStateException(step + ": the Chef server refused to authenticate client " + client
+                    + " (HTTP 401; wrong key or client name, a key rotated meanwhile, or a clock more than 15 minutes off)"
+                    + " for " + what + ": " + reason);
         }
         if (status == 403) {
             return new PermanentStepException(step + ": Chef client " + client + " may not " + what + " (HTTP 403; grant it"
