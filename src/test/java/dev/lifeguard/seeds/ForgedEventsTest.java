@@ -58,15 +58,15 @@ class ForgedEventsTest {
 
     @Test
     void aForgedTerminatingHookForALiveInstanceRunsNothing() {
-        String id = launch().instanceId();
+        String id = world.launch().instanceId();
         world.actions.place(id, "nomad-forged", "InService");
-        String forged = hook("hook-terminating.json", "nomad-forged", id);
+        String forged = MotoWorld.hook("hook-terminating.json", "nomad-forged", id);
         LifecycleEvent event = Fixtures.parse(forged);
         double before = refusals("not-waiting");
 
         sendForged(forged);
 
-        Map<String, AttributeValue> outcome = awaitOutcome(event.idempotencyKey(), "REFUSED");
+        Map<String, AttributeValue> outcome = world.awaitOutcome("forged", event.idempotencyKey(), "REFUSED");
         String reason = outcome.get("lastError").s();
         assertTrue(reason.contains("instance " + id + " is InService in its group, not Terminating:Wait"), reason);
         assertDeadLetteredOnce(id, reason);
@@ -77,8 +77,8 @@ class ForgedEventsTest {
 
     @Test
     void aForgedTokenForAnInstanceWaitingOnItsRealHookIsRefusedAndTheRealHookRunsOnce() {
-        String id = launch().instanceId();
-        String real = hook("hook-terminating.json", "nomad-forged", id);
+        String id = world.launch().instanceId();
+        String real = MotoWorld.hook("hook-terminating.json", "nomad-forged", id);
         LifecycleEvent realEvent = Fixtures.parse(real);
         world.actions.sent(real);
         // The attacker knows the group, hook and instance, not the token.
@@ -87,12 +87,12 @@ class ForgedEventsTest {
         double before = refusals("not-active");
 
         sendForged(forged);
-        String reason = awaitOutcome(forgedEvent.idempotencyKey(), "REFUSED").get("lastError").s();
+        String reason = world.awaitOutcome("forged", forgedEvent.idempotencyKey(), "REFUSED").get("lastError").s();
         assertTrue(reason.contains("Auto Scaling has no live action for this token"), reason);
         assertEquals(List.of(), commandsOn(id), "the forged hook sent no drain");
 
         sendForged(real);
-        awaitOutcome(realEvent.idempotencyKey(), "SUCCEEDED");
+        world.awaitOutcome("forged", realEvent.idempotencyKey(), "SUCCEEDED");
         assertEquals(1, commandsOn(id).size(), "the real hook drained once");
         assertEquals(1, completions(realEvent.actionToken()), "the real hook was completed once");
         assertEquals(0, completions(forgedEvent.actionToken()));
@@ -102,8 +102,8 @@ class ForgedEventsTest {
 
     @Test
     void aCopyClaimingTheWarmPoolForTheSameActionSentFirstNeitherBlocksNorRepeatsTheRealHook() {
-        String id = launch().instanceId();
-        String real = hook("hook-terminating.json", "nomad-forged", id);
+        String id = world.launch().instanceId();
+        String real = MotoWorld.hook("hook-terminating.json", "nomad-forged", id);
         LifecycleEvent realEvent = Fixtures.parse(real);
         world.actions.sent(real);
         String copy = real.replace("\"LifecycleTransition\"", "\"Destination\": \"WarmPool\", \"LifecycleTransition\"");
@@ -111,11 +111,11 @@ class ForgedEventsTest {
         assertEquals(realEvent.idempotencyKey(), copyEvent.idempotencyKey(), "the same action: one key");
 
         sendForged(copy);
-        String reason = awaitOutcome(copyEvent.idempotencyKey(), "REFUSED").get("lastError").s();
+        String reason = world.awaitOutcome("forged", copyEvent.idempotencyKey(), "REFUSED").get("lastError").s();
         assertTrue(reason.contains("not Warmed:Pending:Wait"), reason);
         sendForged(real);
 
-        Map<String, AttributeValue> outcome = awaitOutcome(realEvent.idempotencyKey(), "SUCCEEDED");
+        Map<String, AttributeValue> outcome = world.awaitOutcome("forged", realEvent.idempotencyKey(), "SUCCEEDED");
         assertEquals("1", outcome.get("attempts").n(), "the refused copy did not count as an attempt");
         assertEquals(1, commandsOn(id).size(), "the real hook drained once");
         assertEquals(1, completions(realEvent.actionToken()), "the real hook was completed once");
@@ -123,20 +123,20 @@ class ForgedEventsTest {
 
     @Test
     void aRetryOfAHookThatTimedOutMeanwhileRunsNothingAndIsRecordedAsAlreadyEnded() {
-        String id = launch().instanceId();
-        String body = hook("hook-launching.json", "salt-retried", id);
+        String id = world.launch().instanceId();
+        String body = MotoWorld.hook("hook-launching.json", "salt-retried", id);
         LifecycleEvent event = Fixtures.parse(body);
         world.actions.sent(body);
         FakeTools.write("fail-state", "Minion did not return");
         try {
             sendForged(body);
-            awaitOutcome(event.idempotencyKey(), "RETRYING");
+            world.awaitOutcome("forged", event.idempotencyKey(), "RETRYING");
             int firstAttempt = FakeTools.callsAbout("salt-retried-" + id).size();
             // The hook times out before the message comes back.
             world.actions.expire(event.actionToken());
             FakeTools.remove("fail-state");
 
-            Map<String, AttributeValue> outcome = awaitOutcome(event.idempotencyKey(), "ALREADY_ENDED");
+            Map<String, AttributeValue> outcome = world.awaitOutcome("forged", event.idempotencyKey(), "ALREADY_ENDED");
             assertEquals("2", outcome.get("attempts").n());
             assertTrue(outcome.get("lastError").s().contains("Auto Scaling has no live action"), outcome.get("lastError").s());
             assertEquals(firstAttempt, FakeTools.callsAbout("salt-retried-" + id).size(), "nothing ran again");
@@ -150,12 +150,12 @@ class ForgedEventsTest {
     void aForgedLaunchingHookForASaltAcceptGroupAcceptsNoKey() {
         // A rogue machine presenting the minion id salt-forged-<id>: no such instance in any group.
         String id = "i-0" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-        String forged = hook("hook-launching.json", "salt-forged", id);
+        String forged = MotoWorld.hook("hook-launching.json", "salt-forged", id);
         LifecycleEvent event = Fixtures.parse(forged);
 
         sendForged(forged);
 
-        String reason = awaitOutcome(event.idempotencyKey(), "REFUSED").get("lastError").s();
+        String reason = world.awaitOutcome("forged", event.idempotencyKey(), "REFUSED").get("lastError").s();
         assertTrue(reason.contains("instance " + id + " is in no Auto Scaling group"), reason);
         assertEquals(List.of(), FakeTools.callsAbout("salt-forged-" + id), "salt-key never ran");
         assertEquals(0, completions(event.actionToken()));
@@ -164,22 +164,22 @@ class ForgedEventsTest {
 
     @Test
     void aCopyOfARealTokenNamingAnotherInstanceNeitherRunsNorGetsInTheRealHooksWay() {
-        String realId = launch().instanceId();
-        String otherId = launch().instanceId();
-        String real = hook("hook-terminating.json", "nomad-copies", realId);
+        String realId = world.launch().instanceId();
+        String otherId = world.launch().instanceId();
+        String real = MotoWorld.hook("hook-terminating.json", "nomad-copies", realId);
         LifecycleEvent realEvent = Fixtures.parse(real);
         world.actions.sent(real);
         // The worst case: the other instance waits in the same group on its own hook.
-        world.actions.sent(hook("hook-terminating.json", "nomad-copies", otherId));
+        world.actions.sent(MotoWorld.hook("hook-terminating.json", "nomad-copies", otherId));
         String copy = real.replace(realId, otherId);
         LifecycleEvent copyEvent = Fixtures.parse(copy);
         assertTrue(!copyEvent.idempotencyKey().equals(realEvent.idempotencyKey()), "the copy is its own event");
 
         sendForged(copy);
-        String reason = awaitOutcome(copyEvent.idempotencyKey(), "REFUSED").get("lastError").s();
+        String reason = world.awaitOutcome("forged", copyEvent.idempotencyKey(), "REFUSED").get("lastError").s();
         sendForged(real);
 
-        awaitOutcome(realEvent.idempotencyKey(), "SUCCEEDED");
+        world.awaitOutcome("forged", realEvent.idempotencyKey(), "SUCCEEDED");
         assertTrue(reason.contains("Auto Scaling has no live action for this token"), reason);
         assertEquals(List.of(), commandsOn(otherId), "nothing ran on the other instance");
         assertEquals(1, commandsOn(realId).size(), "the real hook drained once");
@@ -189,10 +189,10 @@ class ForgedEventsTest {
 
     @Test
     void aCleanupRequestWithADeadIdAndALiveNodeNameAndAddressTouchesNothing() {
-        Instance live = launch();
+        Instance live = world.launch();
         String address = live.privateIpAddress();
         String node = live.privateDnsName();
-        record("A", "web-" + live.instanceId() + ".mop.example.com.", address);
+        world.record("A", "web-" + live.instanceId() + ".mop.example.com.", address);
         String deadId = "i-0" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         String request = "{\"Event\":\"lifeguard:CLEANUP\",\"RequestId\":\"" + UUID.randomUUID() + "\",\"EC2InstanceId\":\"" + deadId
                 + "\",\"NodeName\":\"" + node + "\",\"IpAddress\":\"" + address + "\"}";
@@ -201,22 +201,22 @@ class ForgedEventsTest {
 
         sendForged(request);
 
-        String reason = awaitOutcome(event.idempotencyKey(), "REFUSED").get("lastError").s();
+        String reason = world.awaitOutcome("forged", event.idempotencyKey(), "REFUSED").get("lastError").s();
         assertTrue(reason.contains("address " + address + " belongs to live instance " + live.instanceId()), reason);
         assertTrue(reason.contains("name " + node + " belongs to live instance " + live.instanceId()), reason);
         assertEquals(List.of(), FakeTools.callsAbout(node), "knife never ran");
-        assertTrue(recordNames().contains("web-" + live.instanceId() + ".mop.example.com."), "the live instance's record stays");
+        assertTrue(world.recordNames().contains("web-" + live.instanceId() + ".mop.example.com."), "the live instance's record stays");
         assertDeadLetteredOnce(deadId, reason);
         assertEquals(before + 1, refusals("identifier-alive"));
     }
 
     @Test
     void aReplayedTerminationWhoseAddressNowBelongsToALiveInstanceTouchesNothing() {
-        Instance gone = launch();
+        Instance gone = world.launch();
         String address = gone.privateIpAddress();
         String launched = notification("notification-launch.json", "mop-replay", gone.instanceId());
         sendForged(launched);
-        awaitOutcome(Fixtures.parse(launched).idempotencyKey(), "SUCCEEDED"); // its address is learnt
+        world.awaitOutcome("forged", Fixtures.parse(launched).idempotencyKey(), "SUCCEEDED"); // its address is learnt
         String terminated = notification("notification-terminate.json", "mop-replay", gone.instanceId());
         world.ec2.terminateInstances(r -> r.instanceIds(gone.instanceId()));
         // Weeks later the address belongs to another instance, which has a record of its own.
@@ -224,14 +224,14 @@ class ForgedEventsTest {
         Instance holder = world.ec2.runInstances(r -> r.imageId(image).minCount(1).maxCount(1).privateIpAddress(address))
                 .instances().get(0);
         assertEquals(address, holder.privateIpAddress(), "the stand-in reuses the address");
-        record("A", "new-" + holder.instanceId() + ".mop.example.com.", address);
+        world.record("A", "new-" + holder.instanceId() + ".mop.example.com.", address);
 
         sendForged(terminated);
 
         LifecycleEvent event = Fixtures.parse(terminated);
-        String reason = awaitOutcome(event.idempotencyKey(), "REFUSED").get("lastError").s();
+        String reason = world.awaitOutcome("forged", event.idempotencyKey(), "REFUSED").get("lastError").s();
         assertTrue(reason.contains("address " + address + " belongs to live instance " + holder.instanceId()), reason);
-        assertTrue(recordNames().contains("new-" + holder.instanceId() + ".mop.example.com."), "the new holder's record stays");
+        assertTrue(world.recordNames().contains("new-" + holder.instanceId() + ".mop.example.com."), "the new holder's record stays");
         assertTrue(FakeTools.calls().stream().noneMatch(call -> call.contains("ec2_instance_id:" + gone.instanceId())),
                 "knife never ran");
         assertDeadLetteredOnce(gone.instanceId(), reason);
@@ -252,22 +252,6 @@ class ForgedEventsTest {
         return world.ssm.listCommandsPaginator(r -> r.maxResults(50)).commands().stream()
                 .filter(c -> c.comment() != null && c.comment().contains(" instance=" + instanceId + " "))
                 .toList();
-    }
-
-    private Instance launch() {
-        String image = world.ec2.describeImages(r -> r.owners("amazon")).images().get(0).imageId();
-        return world.ec2.runInstances(r -> r.imageId(image).minCount(1).maxCount(1)).instances().get(0);
-    }
-
-    private void record(String type, String name, String value) {
-        world.route53.changeResourceRecordSets(r -> r.hostedZoneId(world.zoneId).changeBatch(b -> b.changes(c -> c
-                .action(ChangeAction.CREATE)
-                .resourceRecordSet(s -> s.name(name).type(RRType.fromValue(type)).ttl(60L).resourceRecords(v -> v.value(value))))));
-    }
-
-    private List<String> recordNames() {
-        return world.route53.listResourceRecordSets(r -> r.hostedZoneId(world.zoneId)).resourceRecordSets().stream()
-                .map(ResourceRecordSet::name).toList();
     }
 
     private long completions(String token) {
@@ -298,25 +282,7 @@ class ForgedEventsTest {
         assertTrue(attribute.contains(reason.replaceFirst("^refused: ", "")), attribute);
     }
 
-    private static String hook(String fixture, String group, String instanceId) {
-        LifecycleEvent original = Fixtures.parse(Fixtures.read(fixture));
-        return Fixtures.fresh(Fixtures.read(fixture))
-                .replace(original.groupName(), group)
-                .replace(original.instanceId(), instanceId);
-    }
-
     private static String notification(String fixture, String group, String instanceId) {
-        return hook(fixture, group, instanceId);
-    }
-
-    private Map<String, AttributeValue> awaitOutcome(String key, String result) {
-        Map<String, AttributeValue>[] item = new Map[1];
-        Fixtures.awaitUntil(key + " recorded as " + result, PATIENCE, () -> {
-            item[0] = world.dynamoDb.getItem(r -> r.tableName("forged").consistentRead(true)
-                    .key(Map.of("pk", AttributeValue.fromS(key)))).item();
-            return item[0].containsKey("result") && item[0].get("result").s().equals(result)
-                    && item[0].containsKey("status") && !item[0].get("status").s().equals("CLAIMED");
-        });
-        return item[0];
+        return MotoWorld.hook(fixture, group, instanceId);
     }
 }

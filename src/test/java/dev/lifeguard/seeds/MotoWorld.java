@@ -7,6 +7,15 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.lifeguard.Fixtures;
+import dev.lifeguard.event.LifecycleEvent;
+import java.time.Duration;
+import java.util.List;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.route53.model.ChangeAction;
+import software.amazon.awssdk.services.route53.model.RRType;
+import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
 import dev.lifeguard.local.LiveActions;
 import dev.lifeguard.local.LocalAutoScaling;
 import dev.lifeguard.local.MotoServer;
@@ -41,6 +50,7 @@ final class MotoWorld {
     static final String DEAD_LETTER_QUEUE = "seeds-dlq";
     static final String TOPIC = "asg-notifications";
     static final Path PROFILES = Path.of("target/seeds-profiles.yaml");
+    static final Duration PATIENCE = Duration.ofSeconds(45);
 
     private static MotoWorld world;
 
@@ -94,6 +104,50 @@ final class MotoWorld {
             }));
         }
         return world;
+    }
+
+    // --- the world over its APIs, for the tests that use it ---
+
+    /** A running instance, with the private address moto gives it. */
+    Instance launch() {
+        String image = ec2.describeImages(r -> r.owners("amazon")).images().get(0).imageId();
+        return ec2.runInstances(r -> r.imageId(image).minCount(1).maxCount(1)).instances().get(0);
+    }
+
+    void terminate(String instanceId) {
+        ec2.terminateInstances(r -> r.instanceIds(instanceId));
+    }
+
+    /** Creates a record in the world's hosted zone. */
+    void record(String type, String name, String value) {
+        route53.changeResourceRecordSets(r -> r.hostedZoneId(zoneId).changeBatch(b -> b.changes(c -> c
+                .action(ChangeAction.CREATE)
+                .resourceRecordSet(s -> s.name(name).type(RRType.fromValue(type)).ttl(60L).resourceRecords(v -> v.value(value))))));
+    }
+
+    List<String> recordNames() {
+        return route53.listResourceRecordSets(r -> r.hostedZoneId(zoneId)).resourceRecordSets().stream()
+                .map(ResourceRecordSet::name).toList();
+    }
+
+    /** A fixture turned into a fresh event (new token and request id) for the given group and instance. */
+    static String hook(String fixture, String group, String instanceId) {
+        LifecycleEvent original = Fixtures.parse(Fixtures.read(fixture));
+        return Fixtures.fresh(Fixtures.read(fixture))
+                .replace(original.groupName(), group)
+                .replace(original.instanceId(), instanceId);
+    }
+
+    /** Waits until the event's item in {@code table} has {@code result} and is no longer claimed. */
+    Map<String, AttributeValue> awaitOutcome(String table, String key, String result) {
+        Map<String, AttributeValue>[] item = new Map[1];
+        Fixtures.awaitUntil(key + " recorded as " + result, PATIENCE, () -> {
+            item[0] = dynamoDb.getItem(r -> r.tableName(table).consistentRead(true)
+                    .key(Map.of("pk", AttributeValue.fromS(key)))).item();
+            return item[0].containsKey("result") && item[0].get("result").s().equals(result)
+                    && item[0].containsKey("status") && !item[0].get("status").s().equals("CLAIMED");
+        });
+        return item[0];
     }
 
     /** Binds the world's clients before Lifeguard's configuration builds its own. */

@@ -64,30 +64,30 @@ class SeedWorkflowsTest {
 
     @Test
     void seed000LambdaMopDeletesTheChefNodeAndDnsRecordsOfATerminatedInstance() {
-        Instance instance = launch();
+        Instance instance = world.launch();
         String id = instance.instanceId();
         String node = "web-" + id.substring(2) + ".example.com";
         FakeTools.write("chef-nodes", id + " " + node + "\n");
-        record("A", id + ".mop.example.com.", "10.9.9.9");
-        record("A", "ip-" + id + ".mop.example.com.", instance.privateIpAddress());
-        record("A", "keep-" + id + ".mop.example.com.", "10.1.1.1");
+        world.record("A", id + ".mop.example.com.", "10.9.9.9");
+        world.record("A", "ip-" + id + ".mop.example.com.", instance.privateIpAddress());
+        world.record("A", "keep-" + id + ".mop.example.com.", "10.1.1.1");
 
         // While the instance lives, a launch notification teaches Lifeguard its address...
         String launched = notification("notification-launch.json", "mop-web", id);
         publish(launched);
-        awaitOutcome(Fixtures.parse(launched).idempotencyKey(), "SUCCEEDED");
+        world.awaitOutcome("seeds", Fixtures.parse(launched).idempotencyKey(), "SUCCEEDED");
         terminate(id);
         // ...which the cleanup after termination needs, since EC2 has forgotten it by then.
         String terminated = notification("notification-terminate.json", "mop-web", id);
         publish(terminated);
 
-        Map<String, AttributeValue> outcome = awaitOutcome(Fixtures.parse(terminated).idempotencyKey(), "SUCCEEDED");
+        Map<String, AttributeValue> outcome = world.awaitOutcome("seeds", Fixtures.parse(terminated).idempotencyKey(), "SUCCEEDED");
         assertEquals(List.of(
                 List.of("knife", "search", "node", "ec2_instance_id:" + id, "-i", "-F", "json", "-c", "/etc/chef/knife.rb"),
                 List.of("knife", "node", "delete", node, "-y", "-c", "/etc/chef/knife.rb"),
                 List.of("knife", "client", "delete", node, "-y", "-c", "/etc/chef/knife.rb")),
                 knifeCallsFor(id, node));
-        List<String> names = recordNames();
+        List<String> names = world.recordNames();
         assertFalse(names.contains(id + ".mop.example.com."), "the record named after the instance is gone");
         assertFalse(names.contains("ip-" + id + ".mop.example.com."), "the record pointing at its private IP is gone");
         assertTrue(names.contains("keep-" + id + ".mop.example.com."), "unrelated records stay");
@@ -98,30 +98,30 @@ class SeedWorkflowsTest {
 
     @Test
     void seed000CleanupRequestIsRefusedWhileTheInstanceRunsAndHonouredAfter() {
-        Instance instance = launch();
+        Instance instance = world.launch();
         String node = "boot-" + instance.instanceId().substring(2) + ".example.com";
         String request = "{\"Event\":\"lambda_mop:DELETE\",\"RequestId\":\"" + UUID.randomUUID() + "\",\"NodeName\":\"" + node
                 + "\",\"IpAddress\":\"" + instance.privateIpAddress() + "\"}";
         publish(request);
-        Map<String, AttributeValue> refused = awaitOutcome(Fixtures.parse(request).idempotencyKey(), "REFUSED");
+        Map<String, AttributeValue> refused = world.awaitOutcome("seeds", Fixtures.parse(request).idempotencyKey(), "REFUSED");
         assertTrue(refused.get("lastError").s().contains(instance.instanceId()), refused.get("lastError").s());
         assertTrue(FakeTools.callsAbout(node).isEmpty(), "nothing runs against a live instance");
 
         terminate(instance.instanceId());
         String again = request.replaceFirst("\"RequestId\":\"[^\"]+\"", "\"RequestId\":\"" + UUID.randomUUID() + "\"");
         publish(again);
-        awaitOutcome(Fixtures.parse(again).idempotencyKey(), "SUCCEEDED");
+        world.awaitOutcome("seeds", Fixtures.parse(again).idempotencyKey(), "SUCCEEDED");
         assertTrue(FakeTools.callsAbout(node).contains(List.of("knife", "node", "delete", node, "-y", "-c", "/etc/chef/knife.rb")));
     }
 
     @Test
     void seed001NomadDrainRunsThroughSsmThenTheHookCompletes() {
-        String id = launch().instanceId();
-        String body = hook("hook-terminating.json", "nomad-clients", id);
+        String id = world.launch().instanceId();
+        String body = MotoWorld.hook("hook-terminating.json", "nomad-clients", id);
         LifecycleEvent event = Fixtures.parse(body);
         send(body);
 
-        Map<String, AttributeValue> outcome = awaitOutcome(event.idempotencyKey(), "SUCCEEDED");
+        Map<String, AttributeValue> outcome = world.awaitOutcome("seeds", event.idempotencyKey(), "SUCCEEDED");
         Command command = commandFor(id);
         assertEquals("AWS-RunShellScript", command.documentName());
         assertEquals(List.of("nomad node drain -enable -self -y",
@@ -136,7 +136,7 @@ class SeedWorkflowsTest {
         String id = "i-" + UUID.randomUUID().toString().replace("-", "").substring(0, 17);
         String body = notification("sns-terminate.json", "cloudreach-asg", id);
         publishRaw(body);
-        awaitOutcome(Fixtures.parse(body).idempotencyKey(), "SUCCEEDED");
+        world.awaitOutcome("seeds", Fixtures.parse(body).idempotencyKey(), "SUCCEEDED");
         assertEquals(List.of(List.of("knife", "node", "delete", id, "-y"), List.of("knife", "client", "delete", id, "-y")),
                 FakeTools.callsAbout(id));
     }
@@ -147,18 +147,18 @@ class SeedWorkflowsTest {
         FakeTools.write("chef-gone", id + "\n");
         String body = notification("notification-terminate.json", "cloudreach-asg", id);
         publish(body);
-        Map<String, AttributeValue> outcome = awaitOutcome(Fixtures.parse(body).idempotencyKey(), "SUCCEEDED");
+        Map<String, AttributeValue> outcome = world.awaitOutcome("seeds", Fixtures.parse(body).idempotencyKey(), "SUCCEEDED");
         assertTrue(outcome.get("steps").s().contains("chef-cleanup ALREADY_DONE"), outcome.get("steps").s());
     }
 
     @Test
     void seed003EventBridgeLifecycleActionUploadsLogsThroughSsmThenCompletes() {
-        String id = launch().instanceId();
-        String body = hook("eventbridge-terminate-lifecycle-action.json", "logs-asg", id);
+        String id = world.launch().instanceId();
+        String body = MotoWorld.hook("eventbridge-terminate-lifecycle-action.json", "logs-asg", id);
         LifecycleEvent event = Fixtures.parse(body);
         send(body);
 
-        awaitOutcome(event.idempotencyKey(), "SUCCEEDED");
+        world.awaitOutcome("seeds", event.idempotencyKey(), "SUCCEEDED");
         Command command = commandFor(id);
         assertEquals("seed-003-logs", command.outputS3BucketName());
         assertEquals("tar -cvf /tmp/data-" + id + ".tar /tmp/testforSSMAutomation.txt", command.parameters().get("commands").get(0));
@@ -167,22 +167,22 @@ class SeedWorkflowsTest {
 
     @Test
     void seed004SaltAcceptsTheKeyRunsHighstateCleansAndDeletesTheKey() {
-        String id = launch().instanceId();
+        String id = world.launch().instanceId();
         String minion = "salt-minions-" + id;
 
-        String launching = hook("hook-launching.json", "salt-minions", id);
+        String launching = MotoWorld.hook("hook-launching.json", "salt-minions", id);
         send(launching);
-        awaitOutcome(Fixtures.parse(launching).idempotencyKey(), "SUCCEEDED");
+        world.awaitOutcome("seeds", Fixtures.parse(launching).idempotencyKey(), "SUCCEEDED");
         assertEquals("CONTINUE", onlyCompletion(Fixtures.parse(launching)).get("LifecycleActionResult"));
 
-        String terminating = hook("hook-terminating.json", "salt-minions", id);
+        String terminating = MotoWorld.hook("hook-terminating.json", "salt-minions", id);
         send(terminating);
-        awaitOutcome(Fixtures.parse(terminating).idempotencyKey(), "SUCCEEDED");
+        world.awaitOutcome("seeds", Fixtures.parse(terminating).idempotencyKey(), "SUCCEEDED");
         terminate(id);
 
         String terminated = notification("notification-terminate.json", "salt-minions", id);
         send(terminated);
-        awaitOutcome(Fixtures.parse(terminated).idempotencyKey(), "SUCCEEDED");
+        world.awaitOutcome("seeds", Fixtures.parse(terminated).idempotencyKey(), "SUCCEEDED");
 
         assertEquals(List.of(
                 List.of("salt-key", "-a", minion, "-y"),
@@ -193,13 +193,13 @@ class SeedWorkflowsTest {
 
     @Test
     void seed004AFailingHighstateAbandonsTheLaunchOnTheLastAttempt() {
-        String id = launch().instanceId();
+        String id = world.launch().instanceId();
         FakeTools.write("fail-state", "Pillar render error: Rendering SLS 'base' failed");
-        String launching = hook("hook-launching.json", "salt-minions", id);
+        String launching = MotoWorld.hook("hook-launching.json", "salt-minions", id);
         LifecycleEvent event = Fixtures.parse(launching);
         send(launching);
 
-        Map<String, AttributeValue> outcome = awaitOutcome(event.idempotencyKey(), "GAVE_UP");
+        Map<String, AttributeValue> outcome = world.awaitOutcome("seeds", event.idempotencyKey(), "GAVE_UP");
         assertEquals("3", outcome.get("attempts").n());
         assertTrue(outcome.get("lastError").s().contains("Pillar render error"), outcome.get("lastError").s());
         assertEquals("ABANDON", onlyCompletion(event).get("LifecycleActionResult"));
@@ -207,10 +207,10 @@ class SeedWorkflowsTest {
 
     @Test
     void aGroupNameWithShellMetacharactersIsAcceptedButTheSaltStepRefusesItAsATarget() {
-        String id = launch().instanceId();
+        String id = world.launch().instanceId();
         // AWS allows ';' in a group name, so the hook is a valid event and must be completed; the
         // salt-* profile's minion id would carry it, so the step refuses before salt-key runs.
-        String body = hook("hook-launching.json", "salt-minions;reboot", id);
+        String body = MotoWorld.hook("hook-launching.json", "salt-minions;reboot", id);
         LifecycleEvent event = Fixtures.parse(body);
         assertEquals("salt-minions;reboot", event.groupName());
         send(body);
@@ -230,24 +230,8 @@ class SeedWorkflowsTest {
 
     // --- the world, over its APIs ---
 
-    private Instance launch() {
-        String image = world.ec2.describeImages(r -> r.owners("amazon")).images().get(0).imageId();
-        return world.ec2.runInstances(r -> r.imageId(image).minCount(1).maxCount(1)).instances().get(0);
-    }
-
     private void terminate(String instanceId) {
         world.ec2.terminateInstances(r -> r.instanceIds(instanceId));
-    }
-
-    private void record(String type, String name, String value) {
-        world.route53.changeResourceRecordSets(r -> r.hostedZoneId(world.zoneId).changeBatch(b -> b.changes(c -> c
-                .action(ChangeAction.CREATE)
-                .resourceRecordSet(s -> s.name(name).type(RRType.fromValue(type)).ttl(60L).resourceRecords(v -> v.value(value))))));
-    }
-
-    private List<String> recordNames() {
-        return world.route53.listResourceRecordSets(r -> r.hostedZoneId(world.zoneId)).resourceRecordSets().stream()
-                .map(ResourceRecordSet::name).toList();
     }
 
     private Command commandFor(String instanceId) {
@@ -260,16 +244,8 @@ class SeedWorkflowsTest {
                 .toList();
     }
 
-    /** A fixture turned into a fresh hook for the given group and instance. */
-    private static String hook(String fixture, String group, String instanceId) {
-        LifecycleEvent original = Fixtures.parse(Fixtures.read(fixture));
-        return Fixtures.fresh(Fixtures.read(fixture))
-                .replace(original.groupName(), group)
-                .replace(original.instanceId(), instanceId);
-    }
-
     private static String notification(String fixture, String group, String instanceId) {
-        return hook(fixture, group, instanceId);
+        return MotoWorld.hook(fixture, group, instanceId);
     }
 
     private void send(String body) {
@@ -294,17 +270,6 @@ class SeedWorkflowsTest {
                 .withRequestBody(containing("LifecycleActionToken=" + event.actionToken())));
         assertEquals(1, completions.size(), "exactly one completion for " + event.describe());
         return Fixtures.form(completions.get(0));
-    }
-
-    private Map<String, AttributeValue> awaitOutcome(String key, String result) {
-        Map<String, AttributeValue>[] item = new Map[1];
-        Fixtures.awaitUntil(key + " recorded as " + result, PATIENCE, () -> {
-            item[0] = world.dynamoDb.getItem(r -> r.tableName("seeds").consistentRead(true)
-                    .key(Map.of("pk", AttributeValue.fromS(key)))).item();
-            return item[0].containsKey("result") && item[0].get("result").s().equals(result)
-                    && item[0].containsKey("status") && !item[0].get("status").s().equals("CLAIMED");
-        });
-        return item[0];
     }
 
     private String awaitDeadLetterReason(String mentioning) {
