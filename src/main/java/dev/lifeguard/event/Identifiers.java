@@ -166,22 +166,7 @@ public final class Identifiers {
      * can neither break a log line nor pass for the text around it.
      */
     public static String quote(String value) {
-        if (value == null) {
-            return "missing";
-        }
-        int codePoints = value.codePointCount(0, value.length());
-        String shown = codePoints > 80 ? value.substring(0, value.offsetByCodePoints(0, 80)) : value;
-        StringBuilder out = new StringBuilder("\"");
-        shown.codePoints().forEach(c -> {
-            if (c == '"' || c == '\\') {
-                out.append('\\').appendCodePoint(c);
-            } else if (isInvisible(c)) {
-                out.append(String.format("\\u%04x", c));
-            } else {
-                out.appendCodePoint(c);
-            }
-        });
-        return out.append(codePoints > 80 ? "…" : "").append('"').toString();
+        return quoted(value, false);
     }
 
     /**
@@ -197,6 +182,11 @@ public final class Identifiers {
         if (value != null && !value.isEmpty() && value.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != '"' && c != '\\')) {
             return value;
         }
+        return quoted(value, true);
+    }
+
+    /** @param shortEscapes CR, LF and tab as {@code \r}, {@code \n}, {@code \t} rather than backslash-u escapes */
+    private static String quoted(String value, boolean shortEscapes) {
         if (value == null) {
             return "missing";
         }
@@ -204,18 +194,14 @@ public final class Identifiers {
         String shown = codePoints > 80 ? value.substring(0, value.offsetByCodePoints(0, 80)) : value;
         StringBuilder out = new StringBuilder("\"");
         shown.codePoints().forEach(c -> {
-            switch (c) {
-                case '\r' -> out.append("\\r");
-                case '\n' -> out.append("\\n");
-                case '\t' -> out.append("\\t");
-                case '"', '\\' -> out.append('\\').appendCodePoint(c);
-                default -> {
-                    if (isInvisible(c)) {
-                        out.append(String.format("\\u%04x", c));
-                    } else {
-                        out.appendCodePoint(c);
-                    }
-                }
+            if (shortEscapes && (c == '\r' || c == '\n' || c == '\t')) {
+                out.append(c == '\r' ? "\\r" : c == '\n' ? "\\n" : "\\t");
+            } else if (c == '"' || c == '\\') {
+                out.append('\\').appendCodePoint(c);
+            } else if (isInvisible(c)) {
+                out.append(String.format("\\u%04x", c));
+            } else {
+                out.appendCodePoint(c);
             }
         });
         return out.append(codePoints > 80 ? "…" : "").append('"').toString();
