@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -49,22 +48,10 @@ public class AutoScalingInstances implements AutoCloseable {
 
     /**
      * The instance's group and lifecycle state, or empty when it is in no Auto Scaling group (or
-     * does not exist). Blocks until the batch it joined has been answered.
-     *
-     * @throws software.amazon.awssdk.core.exception.SdkException when Auto Scaling could not be asked
+     * does not exist), once the batch this look-up joins is answered; a second look-up of the same
+     * id shares the first one's answer. Fails with the SDK's exception when Auto Scaling could not
+     * be asked.
      */
-    public Optional<Membership> describe(String instanceId) {
-        try {
-            return lookUp(instanceId).join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException cause) {
-                throw cause;
-            }
-            throw e;
-        }
-    }
-
-    /** Joins the next batch; a second look-up of the same id shares the first one's answer. */
     public CompletableFuture<Optional<Membership>> lookUp(String instanceId) {
         synchronized (waiting) {
             CompletableFuture<Optional<Membership>> future = waiting.computeIfAbsent(instanceId, id -> new CompletableFuture<>());

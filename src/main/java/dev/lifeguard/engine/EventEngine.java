@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -256,26 +257,45 @@ public class EventEngine implements StepRuns.Events {
         if (h.ended.get()) {
             return;
         }
-        LifecycleEvent event = h.event;
-        if (event.isHook()) {
+        if (h.event.isHook()) {
             Instant asked = clock.instant();
-            HookConfirmation.Answer answer;
-            try {
-                answer = confirmation.confirm(event);
-            } catch (RuntimeException e) {
-                long delay = Math.min(30, 1L << Math.min(5, h.confirmTries++));
-                metrics.retried("confirm");
-                Outages.warnUnlessOutage(LOG, e, "Could not confirm {} with Auto Scaling ({}); asking again in {} s",
-                        event.describe(), StepFailures.describe(e), delay);
-                scheduler.schedule(() -> work.execute(EventContext.wrap(event, () -> proceed(h))), delay, TimeUnit.SECONDS);
-                return;
-            }
-            if (!answer.confirmed()) {
-                refuse(h, answer.refusal(), answer.reason());
-                return;
-            }
-            heartbeats.hold(h.key(), event, asked);
+            confirmation.confirm(h.event, work).whenComplete((answer, error) -> EventContext.wrap(h.event, () -> {
+                try {
+                    confirmed(h, answer, error, asked);
+                } catch (RuntimeException e) {
+                    bugs.report(LOG, "Confirming " + h.event.describe() + " hit a bug", e);
+                }
+            }).run());
+            return;
         }
+        queue(h);
+    }
+
+    private void confirmed(HeldEvent h, HookConfirmation.Answer answer, Throwable error, Instant asked) {
+        if (h.ended.get()) {
+            return;
+        }
+        if (error != null) {
+            Throwable cause = error instanceof CompletionException && error.getCause() != null
+                    ? error.getCause() : error;
+            long delay = Math.min(30, 1L << Math.min(5, h.confirmTries++));
+            metrics.retried("confirm");
+            Outages.warnUnlessOutage(LOG, cause, "Could not confirm {} with Auto Scaling ({}); asking again in {} s",
+                    h.event.describe(), StepFailures.describe(cause), delay);
+            scheduler.schedule(() -> work.execute(EventContext.wrap(h.event, () -> proceed(h))), delay, TimeUnit.SECONDS);
+            return;
+        }
+        if (!answer.confirmed()) {
+            refuse(h, answer.refusal(), answer.reason());
+            return;
+        }
+        heartbeats.hold(h.key(), h.event, asked);
+        queue(h);
+    }
+
+    /** Takes the event's place in line for a slot of its group, or ends it at once when it has no steps. */
+    private void queue(HeldEvent h) {
+        LifecycleEvent event = h.event;
         if (h.specs.isEmpty()) {
             // While the instance exists, its addresses are learnt for the group's later cleanup.
             if (h.useFacts && Preflight.learnsFacts(event.kind())) {

@@ -7,6 +7,8 @@ import dev.lifeguard.event.Kind;
 import dev.lifeguard.event.LifecycleEvent;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * Asks Auto Scaling whether a lifecycle hook message describes a live action before any of its
@@ -45,9 +47,16 @@ public final class HookConfirmation {
         this.actions = actions;
     }
 
-    Answer confirm(LifecycleEvent hook) {
+    /**
+     * Asks both questions without holding a thread while the look-up waits for its batch: the
+     * answer is worked out, and the heartbeat sent, on {@code executor}.
+     */
+    CompletableFuture<Answer> confirm(LifecycleEvent hook, Executor executor) {
+        return instances.lookUp(hook.instanceId()).thenApplyAsync(found -> answer(hook, found), executor);
+    }
+
+    private Answer answer(LifecycleEvent hook, Optional<AutoScalingInstances.Membership> found) {
         String instance = hook.instanceId();
-        Optional<AutoScalingInstances.Membership> found = instances.describe(instance);
         if (found.isEmpty()) {
             return new Answer(Refusal.NOT_IN_GROUP, "instance " + instance + " is in no Auto Scaling group");
         }
