@@ -75,6 +75,7 @@ class FleetStandInTest {
 
     @Test
     void completionsAndHeartbeatsAreRecordedPerToken() {
+        fleet.actions().begin("web servers", "drain", "i-0123456789abcdef0", "t-1", "Terminating:Wait");
         autoScaling.recordLifecycleActionHeartbeat(r -> r.autoScalingGroupName("web servers").lifecycleHookName("drain")
                 .instanceId("i-0123456789abcdef0").lifecycleActionToken("t-1"));
         complete("t-1", "CONTINUE");
@@ -92,6 +93,7 @@ class FleetStandInTest {
     @Test
     void aSecondCompletionIsRefusedWhenAskedButStillCounted() {
         fleet.rejectRepeatedCompletions(true);
+        fleet.actions().begin("web servers", "drain", "i-0123456789abcdef0", "t-2", "Terminating:Wait");
         complete("t-2", "CONTINUE");
         AutoScalingException e = assertThrows(AutoScalingException.class, () -> complete("t-2", "ABANDON"));
         assertEquals("ValidationError", e.awsErrorDetails().errorCode());
@@ -100,6 +102,22 @@ class FleetStandInTest {
         assertEquals(2, fleet.completions("t-2").size());
         assertFalse(fleet.completions("t-2").get(1).accepted());
         assertEquals(2, fleet.calls("CompleteLifecycleAction"));
+    }
+
+    @Test
+    void onlyALiveActionWithMatchingGroupHookAndInstanceIsAccepted() {
+        fleet.actions().begin("web servers", "drain", "i-0123456789abcdef0", "t-4", "Terminating:Wait");
+        for (String instance : new String[] {"i-0fedcba9876543210", "i-0123456789abcdef0"}) {
+            String token = instance.equals("i-0123456789abcdef0") ? "t-never-issued" : "t-4";
+            AutoScalingException e = assertThrows(AutoScalingException.class, () -> autoScaling.recordLifecycleActionHeartbeat(r -> r
+                    .autoScalingGroupName("web servers").lifecycleHookName("drain").instanceId(instance).lifecycleActionToken(token)));
+            assertEquals("ValidationError", e.awsErrorDetails().errorCode());
+        }
+        assertEquals("Terminating:Wait", autoScaling.describeAutoScalingInstances(r -> r.instanceIds("i-0123456789abcdef0"))
+                .autoScalingInstances().get(0).lifecycleState());
+        complete("t-4", "CONTINUE");
+        assertEquals("Terminating:Proceed", autoScaling.describeAutoScalingInstances(r -> r.instanceIds("i-0123456789abcdef0"))
+                .autoScalingInstances().get(0).lifecycleState(), "a completed action moves its instance on");
     }
 
     @Test
