@@ -21,7 +21,7 @@ import org.slf4j.MDC;
  * operators fill freely, is never put here.
  */
 public final class EventContext implements AutoCloseable {
-    /** The event's idempotency key, the key of its item in the table ({@code hook#<token>}, ...). */
+    /** The event's idempotency key, the key of its item in the table ({@code hook#<instance>#<digest>}, ...). */
     public static final String EVENT_ID = "eventId";
     public static final String GROUP = "group";
     public static final String INSTANCE = "instance";
