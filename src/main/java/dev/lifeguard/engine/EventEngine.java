@@ -289,7 +289,10 @@ public class EventEngine implements StepRuns.Events {
             refuse(h, answer.refusal(), answer.reason());
             return;
         }
-        heartbeats.hold(h.key(), h.event, asked);
+        if (!h.specs.isEmpty()) {
+            // Kept alive while its steps wait for a slot and run; a hook without steps ends at once.
+            heartbeats.hold(h.key(), h.event, asked);
+        }
         queue(h);
     }
 

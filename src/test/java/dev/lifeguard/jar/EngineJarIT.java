@@ -128,8 +128,10 @@ class EngineJarIT {
             Process first = Jar.start(cutOff, Path.of("."), "cut-first.log");
             Process second = null;
             try {
-                Fixtures.awaitUntil("the drain sent and its handle recorded", PATIENCE,
-                        () -> fleet.commandsFor(hook.instanceId()).size() == 1 && waiting(queue, hook, "drain"));
+                // Mid-step: the salt state ended and recorded, the drain sent and its handle recorded.
+                Fixtures.awaitUntil("the salt state recorded, the drain sent and its handle recorded", PATIENCE,
+                        () -> fleet.commandsFor(hook.instanceId()).size() == 1 && waiting(queue, hook, "drain")
+                                && recorded(queue, hook, "clean", "SUCCEEDED"));
                 sqsLink.down();
                 tableLink.down();
                 second = startJar(queue, "cut-second.log");
@@ -240,9 +242,14 @@ class EngineJarIT {
 
     /** True when the step is parked with its handle on the event's claim. */
     private static boolean waiting(String table, LifecycleEvent hook, String step) {
+        return recorded(table, hook, step, "WAITING");
+    }
+
+    /** True when the event's claim records the step with this status. */
+    private static boolean recorded(String table, LifecycleEvent hook, String step, String status) {
         Map<String, AttributeValue> item = item(table, hook.idempotencyKey());
         AttributeValue state = item.get("stepState");
-        return state != null && state.m().containsKey(step) && "WAITING".equals(state.m().get(step).m().get("status").s());
+        return state != null && state.m().containsKey(step) && status.equals(state.m().get(step).m().get("status").s());
     }
 
     private static String result(String table, String key) {

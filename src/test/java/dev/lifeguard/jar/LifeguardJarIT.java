@@ -145,6 +145,7 @@ class LifeguardJarIT {
 
     private static int completions(String token) {
         return autoScaling.findAll(postRequestedFor(urlEqualTo("/"))
+                .withRequestBody(containing("Action=CompleteLifecycleAction"))
                 .withRequestBody(containing("LifecycleActionToken=" + token))).size();
     }
 
