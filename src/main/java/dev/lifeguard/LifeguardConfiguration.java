@@ -139,8 +139,10 @@ public class LifeguardConfiguration implements CamelConfiguration {
         // Called last by routes/finish.camel.yaml: notifications never change an event's result.
         registry.bind("notifications", new Notifier(profiles, camelContext.createProducerTemplate(), metrics, clock));
 
-        // Hooks arriving together are confirmed with one DescribeAutoScalingInstances call (up to 50 ids).
-        AutoScalingInstances autoScalingInstances = new AutoScalingInstances(autoScaling, Duration.ofMillis(20));
+        // Hooks arriving together are confirmed with one DescribeAutoScalingInstances call (up to 50
+        // ids). A burst arrives at a few hundred messages a second, so gathering for 200 ms fills
+        // most calls; a hook waits that long at most before its first step, nothing next to its timeout.
+        AutoScalingInstances autoScalingInstances = new AutoScalingInstances(autoScaling, Duration.ofMillis(200));
         EventEngine engine = new EventEngine(new EventEngine.Needs(profiles, steps, ec2Instances(ec2), autoScalingInstances,
                 new InstanceFactsStore(dynamoDb, settings.table(), settings.retention(), clock),
                 new Claims(dynamoDb, settings.table(), worker, Duration.ofSeconds(settings.claimLeaseSeconds()),
