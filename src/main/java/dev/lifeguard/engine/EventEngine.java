@@ -462,6 +462,10 @@ public class EventEngine implements StepRuns.Events {
             // DynamoDB or Auto Scaling did not answer: the event stays held (hidden, leased,
             // heartbeated) and is finished again shortly; a hook already completed is not completed twice.
             String completed = done.getMessage().getHeader("LifeguardHookResult", String.class);
+            if (completed != null) {
+                // Auto Scaling has let the hook go: heartbeats would only be refused from now on.
+                heartbeats.release(h.key());
+            }
             Verdict again = completed != null && verdict.completedWith() == null ? verdict.completed(completed) : verdict;
             long delay = Math.min(30, 1L << Math.min(5, h.finishTries++));
             metrics.retried("finish");

@@ -116,7 +116,7 @@ class EngineJarIT {
         String queueUrl = aws.createQueue(queue, 30);
         aws.createQueue(queue + "-dlq", 30);
         LifecycleEvent hook = sendHooks(queueUrl, "drain-cut", 1).get(0);
-        fleet.commandDuration(hook.instanceId(), Duration.ofSeconds(25));
+        fleet.commandDuration(hook.instanceId(), Duration.ofSeconds(15));
         String minion = hook.groupName() + "-" + hook.instanceId();
         // The first replica reaches SQS and DynamoDB through proxies that the test cuts (as when
         // VPC endpoints fail); Auto Scaling, SSM and the Salt master stay reachable.

@@ -37,14 +37,14 @@ import software.amazon.awssdk.services.route53.model.ChangeAction;
 import software.amazon.awssdk.services.route53.model.RRType;
 
 /**
- * A dependency that stops answering for 30 s while hooks are in the middle of their drains: the
+ * A dependency that stops answering for 20 s while hooks are in the middle of their drains: the
  * jar stays up, backs off, logs the outage in a few lines, resumes by itself, and completes every
  * hook exactly once without running a step twice. Each stand-in sits behind a TCP proxy the test
- * switches off ({@code -Doutage.seconds=N} shortens the outage for a quick look).
+ * switches off ({@code -Doutage.seconds=N} sets another length: longer for a closer look).
  */
 class OutageIT {
     private static final Path LOGS = Path.of("target", "jar-it");
-    private static final Duration OUTAGE = Duration.ofSeconds(Long.getLong("outage.seconds", 30));
+    private static final Duration OUTAGE = Duration.ofSeconds(Long.getLong("outage.seconds", 20));
     private static final int HOOKS = 8;
     private static final int ARRIVING = 4;
 
@@ -97,7 +97,7 @@ class OutageIT {
         }
     }
 
-    @ParameterizedTest(name = "{0} down for 30 s while hooks drain and more arrive")
+    @ParameterizedTest(name = "{0} down while hooks drain and more arrive")
     @ValueSource(strings = {"sqs", "dynamodb", "autoscaling", "ssm", "ec2", "route53"})
     void anOutageIsSurvivedWithNothingLostOrDoubled(String service) throws Exception {
         String queue = "outage-" + service + "-" + UUID.randomUUID().toString().substring(0, 6);
