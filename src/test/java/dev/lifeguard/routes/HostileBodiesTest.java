@@ -47,7 +47,7 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
             "lifeguard.poll.wait-seconds=1",
         })
 class HostileBodiesTest {
-    private static final int BODIES = 4_000;
+    private static final int BODIES = 2_000;
     private static final long SEED = 20261201L;
     private static final Pattern SAFE_ARGUMENT = Pattern.compile("[A-Za-z0-9._/-]+");
 
