@@ -104,7 +104,8 @@ public class EventEngine implements StepRuns.Events {
 
     /** What the engine works with, built by the configuration. */
     public record Needs(ProfileStore profiles, Map<String, Step> steps, Ec2Instances ec2,
-                        AutoScalingInstances autoScalingInstances, InstanceFactsStore facts, Claims claims, SqsMessages messages, LifecycleActions lifecycleActions, ProducerTemplate producer,
+                        AutoScalingInstances autoScalingInstances, InstanceFactsStore facts, Claims claims,
+                        SqsMessages messages, LifecycleActions lifecycleActions, ProducerTemplate producer,
                         Function<LifecycleEvent, String> failureResult, int stepThreads, int maxAttempts, boolean dryRun,
                         Duration heartbeatGap, Clock clock, LifeguardMetrics metrics) {
     }
@@ -323,8 +324,7 @@ public class EventEngine implements StepRuns.Events {
      * retry) a hook Auto Scaling no longer knows has ended meanwhile; see {@link #verdict}.
      */
     private void refuse(HeldEvent h, Refusal refusal, String reason) {
-        boolean endedMeanwhile = h.event.isHook() && h.attempt > 1;
-        if (endedMeanwhile) {
+        if (endedMeanwhile(h)) {
             LOG.info("{} has already ended in Auto Scaling ({}); nothing runs", h.event.describe(), reason);
         } else {
             LOG.warn("Refusing {}: {}", h.event.describe(), reason);
@@ -408,11 +408,19 @@ public class EventEngine implements StepRuns.Events {
         work.execute(EventContext.wrap(h.event, () -> finish(h, verdict)));
     }
 
+    /**
+     * A hook refused on a later attempt was real once (an earlier attempt confirmed it): another
+     * replica completed it, or it timed out. A refused attempt does not count, so a forged copy
+     * refused before never makes the real hook's first attempt look like a later one.
+     */
+    private static boolean endedMeanwhile(HeldEvent h) {
+        return h.event.isHook() && h.attempt > 1;
+    }
+
     private Verdict verdict(HeldEvent h, StepsReport report) {
         LifecycleEvent event = h.event;
         if (report.refused()) {
-            if (event.isHook() && h.attempt > 1) {
-                // An earlier attempt (another replica's, perhaps) completed it, or it timed out.
+            if (endedMeanwhile(h)) {
                 return new Verdict(event, h.inbound, OutcomeRecorder.ALREADY_ENDED, report, null,
                         "already ended: " + report.refusedReason(), true);
             }
@@ -435,17 +443,13 @@ public class EventEngine implements StepRuns.Events {
         if (h.lost) {
             LOG.warn("The claim on {} was taken over by another worker while it was finishing; leaving it to that worker"
                     + " without completing it here", h.event.describe());
-            messages.forget(h.inbound.receiptHandle());
-            h.copies.forEach(messages::forget);
-            let(h);
+            leave(h);
             return;
         }
         if (verdict.completesHook() && lapsed(h)) {
             if (!accepting) {
                 // Shutting down with a lapsed claim: the message comes back to whoever holds the event.
-                messages.forget(h.inbound.receiptHandle());
-                h.copies.forEach(messages::forget);
-                let(h);
+                leave(h);
                 return;
             }
             logLapse(h, "completing its hook");
@@ -474,13 +478,12 @@ public class EventEngine implements StepRuns.Events {
             scheduler.schedule(() -> work.execute(EventContext.wrap(h.event, () -> finish(h, again))), delay, TimeUnit.SECONDS);
             return;
         }
-        let(h);
         if (done.getException() != null) {
             // Shutting down: the message comes back to another worker, the recorded steps are not run again.
-            messages.forget(h.inbound.receiptHandle());
-            h.copies.forEach(messages::forget);
+            leave(h);
             return;
         }
+        let(h);
         // The one INFO line of an event: what it was, how it ended, what its steps did.
         String hookResult = done.getMessage().getHeader("LifeguardHookResult", String.class);
         LOG.info("{}: {}{} (attempt {}) — {}", h.event.describe(), verdict.result(),
@@ -516,9 +519,7 @@ public class EventEngine implements StepRuns.Events {
         LOG.warn("The claim on {} was taken over by another worker; stopping here without completing it", h.event.describe());
         h.cancelRunning();
         leaveSlot(h);
-        messages.forget(h.inbound.receiptHandle());
-        h.copies.forEach(messages::forget);
-        let(h);
+        leave(h);
     }
 
     /** Frees the group slot an event holds, or its place in the line for one. */
@@ -545,6 +546,13 @@ public class EventEngine implements StepRuns.Events {
             LOG.warn("The claim on {} could not be renewed for {} s (DynamoDB unreachable?); not {} until it is renewed,"
                     + " or left to the worker that took it over", h.event.describe(), claims.lease().toSeconds(), what);
         }
+    }
+
+    /** Lets go of the event without touching its messages: they come back when their visibility runs out. */
+    private void leave(HeldEvent h) {
+        messages.forget(h.inbound.receiptHandle());
+        h.copies.forEach(messages::forget);
+        let(h);
     }
 
     private void let(HeldEvent h) {

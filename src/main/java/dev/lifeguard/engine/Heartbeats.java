@@ -68,7 +68,8 @@ final class Heartbeats {
      * naming another instance is another event, and its end never stops the real hook's beats.
      */
     void hold(String key, LifecycleEvent hook, Instant beaten) {
-        held.putIfAbsent(key, new Beat(key, hook, gap(hook), beaten.plus(gap(hook))));
+        Duration gap = gap(hook);
+        held.putIfAbsent(key, new Beat(key, hook, gap, beaten.plus(gap)));
     }
 
     void release(String key) {

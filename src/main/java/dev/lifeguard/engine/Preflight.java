@@ -87,10 +87,6 @@ public final class Preflight {
     }
 
     /**
-     * Live instances answering to any name or address the steps may act on: the message's own
-     * node name and address, and the addresses and names learnt for its instance.
-     */
-    /**
      * Why cleanup on someone's say-so must not go ahead, or null: the instance lives, or a live
      * instance answers to a name or address the steps would use. Also what {@code plan --describe} shows.
      */
@@ -107,6 +103,11 @@ public final class Preflight {
         return null;
     }
 
+    /**
+     * Live instances answering to any name or address the steps may act on: the message's own
+     * node name and address, and the addresses and names learnt for its instance (which is not
+     * alive itself, or it was refused already).
+     */
     private static List<Ec2Instances.Match> liveMatches(LifecycleEvent event, InstanceFacts known, Ec2Instances ec2) {
         Set<String> addresses = new LinkedHashSet<>();
         Set<String> names = new LinkedHashSet<>();
@@ -121,9 +122,7 @@ public final class Preflight {
         if (addresses.isEmpty() && names.isEmpty()) {
             return List.of();
         }
-        return ec2.liveMatches(addresses, names).stream()
-                .filter(match -> !match.instanceId().equals(event.instanceId()))
-                .toList();
+        return ec2.liveMatches(addresses, names);
     }
 
     private static void add(Set<String> values, String value) {

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -180,7 +181,7 @@ public class ChefCleanup implements Step {
      */
     static List<String> spared(String step, List<String> names, String self) {
         for (String name : names) {
-            if (name.toLowerCase(java.util.Locale.ROOT).endsWith(VALIDATOR_SUFFIX)) {
+            if (name.toLowerCase(Locale.ROOT).endsWith(VALIDATOR_SUFFIX)) {
                 throw new PermanentStepException(step + ": refusing to delete the node and client " + Identifiers.quote(name)
                         + ": a name ending in '" + VALIDATOR_SUFFIX + "' is the organization's validator client, which new"
                         + " nodes register with; Lifeguard never deletes it");

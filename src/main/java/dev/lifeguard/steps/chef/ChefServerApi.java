@@ -2,6 +2,7 @@ package dev.lifeguard.steps.chef;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lifeguard.steps.BoundedBody;
 import dev.lifeguard.steps.PermanentStepException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,16 +25,15 @@ import java.util.List;
  * a partial search for the nodes with an EC2 instance id, and the deletion of a node and of a
  * client. 403 fails permanently with the server's reason; a 401 is worth a retry, since a key
  * rotated between reading it and signing with it (the next attempt reads it afresh) or a server
- * restarting explains it as well as a wrong key does; so are 408, 429, 5xx and timeouts. At most {@link #MAX_BODY} bytes of an answer are read; a longer one is cut
- * there and the connection let go, so a server cannot fill the memory.
+ * restarting explains it as well as a wrong key does; so are 408, 429, 5xx and timeouts. An
+ * answer is read up to {@link BoundedBody#LIMIT}; a longer one is cut there and the connection
+ * let go, so a server cannot fill the memory.
  */
 final class ChefServerApi {
     static final String SERVER_API_VERSION = "1";
     static final String CHEF_VERSION = "18.0.0";
     /** A partial search returns only the node's name instead of the whole node object. */
     private static final byte[] NAME_ONLY = "{\"name\":[\"name\"]}".getBytes(StandardCharsets.UTF_8);
-    /** The most of one answer that is read: 1 MiB. */
-    static final int MAX_BODY = 1024 * 1024;
 
     private final HttpClient http;
     private final URI server;
@@ -62,7 +62,7 @@ final class ChefServerApi {
         }
         if (response.cut()) {
             // A partial search names each node in a few dozen bytes: an answer this long is no such list.
-            throw new IllegalStateException(step + ": the Chef server's search answer is longer than " + MAX_BODY
+            throw new IllegalStateException(step + ": the Chef server's search answer is longer than " + BoundedBody.LIMIT
                     + " bytes; it was cut there and not read as JSON");
         }
         try {
@@ -88,8 +88,15 @@ final class ChefServerApi {
         throw failure("DELETE " + kind + " " + name, response);
     }
 
-    /** An answer: its status and at most {@link #MAX_BODY} bytes of its body; {@code cut} when there was more. */
-    record Reply(int statusCode, String body, boolean cut) {
+    /** An answer: its status and at most {@link BoundedBody#LIMIT} bytes of its body. */
+    record Reply(int statusCode, BoundedBody.Text text) {
+        String body() {
+            return text.text();
+        }
+
+        boolean cut() {
+            return text.cut();
+        }
     }
 
     private Reply send(String method, String path, String query, byte[] body) {
@@ -108,13 +115,8 @@ final class ChefServerApi {
         }
         ChefSigner.headers(key, client, method, fullPath, body, clock.instant(), SERVER_API_VERSION).forEach(request::header);
         try {
-            HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-            // Closing the stream before its end lets go of the rest of the body.
-            try (InputStream in = response.body()) {
-                byte[] kept = in.readNBytes(MAX_BODY);
-                boolean cut = in.read() != -1;
-                return new Reply(response.statusCode(), new String(kept, StandardCharsets.UTF_8), cut);
-            }
+            HttpResponse<InputStream> response = http.send(request.build(), BoundedBody.HANDLER);
+            return new Reply(response.statusCode(), BoundedBody.read(response.body()));
         } catch (HttpTimeoutException e) {
             throw new IllegalStateException(step + ": " + method + " " + fullPath + " on " + server.getHost() + " timed out");
         } catch (IOException e) {
@@ -127,7 +129,7 @@ final class ChefServerApi {
 
     private RuntimeException failure(String what, Reply response) {
         int status = response.statusCode();
-        String reason = excerpt(response.body()) + (response.cut() ? " (answer cut at " + MAX_BODY + " bytes)" : "");
+        String reason = excerpt(response.body()) + (response.cut() ? " " + BoundedBody.CUT : "");
         if (status == 401) {
             // Only evidence makes a failure permanent: the attempts run out on a key that is truly wrong.
             return new IllegalStateException(step + ": the Chef server refused to authenticate client " + client

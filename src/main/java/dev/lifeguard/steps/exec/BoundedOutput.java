@@ -2,6 +2,7 @@ package dev.lifeguard.steps.exec;
 
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * A program's standard output or error, kept within a bound while the program writes: the first
@@ -85,7 +86,7 @@ public final class BoundedOutput extends OutputStream {
         long cut = cut();
         if (cut == 0) {
             // Nothing dropped: one piece, so a character split between head and tail stays whole.
-            byte[] all = java.util.Arrays.copyOf(head, headLength + kept);
+            byte[] all = Arrays.copyOf(head, headLength + kept);
             System.arraycopy(end, 0, all, headLength, kept);
             return new String(all, StandardCharsets.UTF_8);
         }

@@ -11,10 +11,6 @@ import java.util.List;
  */
 public record CommandResult(List<String> argv, int exitCode, String stdout, String stderr, long cut) {
 
-    public CommandResult(List<String> argv, int exitCode, String stdout, String stderr) {
-        this(argv, exitCode, stdout, stderr, 0);
-    }
-
     public boolean succeeded() {
         return exitCode == 0;
     }

@@ -2,6 +2,7 @@ package dev.lifeguard.steps.salt;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lifeguard.steps.BoundedBody;
 import dev.lifeguard.steps.PermanentStepException;
 import dev.lifeguard.steps.Secrets;
 import dev.lifeguard.steps.StepConfig;
@@ -308,10 +309,16 @@ public class SaltApi {
         }
     }
 
+    /** For a message: the start of a body, ending with the note when it was cut. */
+    static String quote(BoundedBody.Text body) {
+        String start = excerpt(body.text());
+        return body.cut() ? start.replaceFirst("…$", "") + BoundedBody.CUT : start;
+    }
+
     /** What a message quotes of an answer: its start, or, for one never quoted, only whether it was cut. */
     private static String said(Answer answer, boolean quote) {
         if (quote) {
-            return ": " + answer.body().quote();
+            return ": " + quote(answer.body());
         }
         return answer.body().cut() ? " " + BoundedBody.CUT : "";
     }

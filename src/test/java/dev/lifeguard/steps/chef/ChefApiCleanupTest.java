@@ -245,7 +245,7 @@ class ChefApiCleanupTest {
         IllegalStateException error = assertThrows(IllegalStateException.class, () -> step().run(request(settings("env:CHEF_KEY"))));
         assertTrue(error.getMessage().startsWith("chef-cleanup: the Chef server answered HTTP 500 to DELETE node web-1: eeee"),
                 error::getMessage);
-        assertTrue(error.getMessage().endsWith("… (answer cut at 1048576 bytes)"), error::getMessage);
+        assertTrue(error.getMessage().endsWith("… (response cut at 1 MiB)"), error::getMessage);
         assertTrue(error.getMessage().length() < 400, error::getMessage);
     }
 
