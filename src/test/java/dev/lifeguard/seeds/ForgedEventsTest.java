@@ -93,6 +93,7 @@ class ForgedEventsTest {
 
         sendForged(real);
         world.awaitOutcome("forged", realEvent.idempotencyKey(), "SUCCEEDED");
+        world.assertConfirmedBeforeCompletion(realEvent);
         assertEquals(1, commandsOn(id).size(), "the real hook drained once");
         assertEquals(1, completions(realEvent.actionToken()), "the real hook was completed once");
         assertEquals(0, completions(forgedEvent.actionToken()));
@@ -116,6 +117,7 @@ class ForgedEventsTest {
         sendForged(real);
 
         Map<String, AttributeValue> outcome = world.awaitOutcome("forged", realEvent.idempotencyKey(), "SUCCEEDED");
+        world.assertConfirmedBeforeCompletion(realEvent);
         assertEquals("1", outcome.get("attempts").n(), "the refused copy did not count as an attempt");
         assertEquals(1, commandsOn(id).size(), "the real hook drained once");
         assertEquals(1, completions(realEvent.actionToken()), "the real hook was completed once");
@@ -180,11 +182,48 @@ class ForgedEventsTest {
         sendForged(real);
 
         world.awaitOutcome("forged", realEvent.idempotencyKey(), "SUCCEEDED");
+        world.assertConfirmedBeforeCompletion(realEvent);
         assertTrue(reason.contains("Auto Scaling has no live action for this token"), reason);
         assertEquals(List.of(), commandsOn(otherId), "nothing ran on the other instance");
         assertEquals(1, commandsOn(realId).size(), "the real hook drained once");
         assertEquals(1, completions(realEvent.actionToken()), "the real hook was completed once, by the real event");
         assertDeadLetteredOnce(otherId, reason);
+    }
+
+    @Test
+    void aForgedTerminatingHookForASaltGroupRunsNoStateOnALiveMinion() {
+        // salt-* terminating runs state.sls clean on the minion: only once Auto Scaling confirms
+        // the instance waits in Terminating:Wait on that token (SeedWorkflowsTest seed004).
+        String id = world.launch().instanceId();
+        world.actions.place(id, "salt-forged", "InService");
+        String forged = MotoWorld.hook("hook-terminating.json", "salt-forged", id);
+        LifecycleEvent event = Fixtures.parse(forged);
+
+        sendForged(forged);
+
+        String reason = world.awaitOutcome("forged", event.idempotencyKey(), "REFUSED").get("lastError").s();
+        assertTrue(reason.contains("is InService in its group, not Terminating:Wait"), reason);
+        assertEquals(List.of(), FakeTools.callsAbout("salt-forged-" + id), "no salt state ran");
+        assertEquals(0, completions(event.actionToken()));
+        assertDeadLetteredOnce(id, reason);
+    }
+
+    @Test
+    void aForgedTerminateNotificationForALiveInstanceDeletesNoSaltKey() {
+        // salt-* terminated deletes the minion's key: only once EC2 says the instance is gone
+        // (SeedWorkflowsTest seed004 terminates it first).
+        Instance live = world.launch();
+        String forged = notification("notification-terminate.json", "salt-forged", live.instanceId());
+        LifecycleEvent event = Fixtures.parse(forged);
+        double before = refusals("instance-alive");
+
+        sendForged(forged);
+
+        String reason = world.awaitOutcome("forged", event.idempotencyKey(), "REFUSED").get("lastError").s();
+        assertTrue(reason.contains("instance " + live.instanceId() + " is still ") && reason.contains(" in EC2"), reason);
+        assertEquals(List.of(), FakeTools.callsAbout("salt-forged-" + live.instanceId()), "salt-key -d never ran");
+        assertDeadLetteredOnce(live.instanceId(), reason);
+        assertEquals(before + 1, refusals("instance-alive"));
     }
 
     @Test

@@ -1,21 +1,13 @@
 package dev.lifeguard.seeds;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.containing;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.lifeguard.Fixtures;
 import dev.lifeguard.event.LifecycleEvent;
-import java.time.Duration;
-import java.util.List;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.ec2.model.Instance;
-import software.amazon.awssdk.services.route53.model.ChangeAction;
-import software.amazon.awssdk.services.route53.model.RRType;
-import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
 import dev.lifeguard.local.LiveActions;
 import dev.lifeguard.local.LocalAutoScaling;
 import dev.lifeguard.local.MotoServer;
@@ -23,6 +15,9 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Date;
+import java.util.List;
 import java.util.Map;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -32,8 +27,13 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Instance;
 import software.amazon.awssdk.services.route53.Route53Client;
+import software.amazon.awssdk.services.route53.model.ChangeAction;
+import software.amazon.awssdk.services.route53.model.RRType;
+import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
@@ -136,6 +136,34 @@ final class MotoWorld {
         return Fixtures.fresh(Fixtures.read(fixture))
                 .replace(original.groupName(), group)
                 .replace(original.instanceId(), instanceId);
+    }
+
+    /**
+     * What Auto Scaling confirmed before the hook's steps ran and it was completed: the instance
+     * was looked up (DescribeAutoScalingInstances naming it) and the hook's own token, group, hook
+     * and instance were accepted in a heartbeat, both before the one accepted completion.
+     */
+    void assertConfirmedBeforeCompletion(LifecycleEvent hook) {
+        List<LoggedRequest> calls = autoScaling.findAll(postRequestedFor(urlEqualTo("/")));
+        Date completed = calls.stream().filter(c -> isCall(c, "CompleteLifecycleAction", hook))
+                .map(LoggedRequest::getLoggedDate).min(Date::compareTo)
+                .orElseThrow(() -> new AssertionError(hook.describe() + " was never completed"));
+        Date lookedUp = calls.stream().filter(c -> Fixtures.form(c).get("Action").equals("DescribeAutoScalingInstances")
+                        && Fixtures.form(c).containsValue(hook.instanceId()))
+                .map(LoggedRequest::getLoggedDate).min(Date::compareTo)
+                .orElseThrow(() -> new AssertionError(hook.instanceId() + " was never looked up in Auto Scaling"));
+        Date beaten = calls.stream().filter(c -> isCall(c, "RecordLifecycleActionHeartbeat", hook))
+                .map(LoggedRequest::getLoggedDate).min(Date::compareTo)
+                .orElseThrow(() -> new AssertionError(hook.describe() + " was never confirmed with a heartbeat"));
+        assertFalse(lookedUp.after(completed), "looked up before it was completed");
+        assertFalse(beaten.after(completed), "its token confirmed before it was completed");
+    }
+
+    private static boolean isCall(LoggedRequest call, String action, LifecycleEvent hook) {
+        Map<String, String> form = Fixtures.form(call);
+        return action.equals(form.get("Action")) && hook.actionToken().equals(form.get("LifecycleActionToken"))
+                && hook.instanceId().equals(form.get("InstanceId")) && hook.groupName().equals(form.get("AutoScalingGroupName"))
+                && hook.hookName().equals(form.get("LifecycleHookName"));
     }
 
     /** Waits until the event's item in {@code table} has {@code result} and is no longer claimed. */

@@ -129,6 +129,8 @@ class SeedWorkflowsTest {
                 command.parameters().get("commands"));
         assertEquals("CONTINUE", onlyCompletion(event).get("LifecycleActionResult"));
         assertTrue(outcome.get("steps").s().contains("nomad-drain SUCCEEDED"), outcome.get("steps").s());
+        // The drain ran because Auto Scaling confirmed the hook (ForgedEventsTest: a forged one sends none).
+        world.assertConfirmedBeforeCompletion(event);
     }
 
     @Test
@@ -163,6 +165,7 @@ class SeedWorkflowsTest {
         assertEquals("seed-003-logs", command.outputS3BucketName());
         assertEquals("tar -cvf /tmp/data-" + id + ".tar /tmp/testforSSMAutomation.txt", command.parameters().get("commands").get(0));
         assertEquals("CONTINUE", onlyCompletion(event).get("LifecycleActionResult"));
+        world.assertConfirmedBeforeCompletion(event);
     }
 
     @Test
@@ -189,6 +192,10 @@ class SeedWorkflowsTest {
                 List.of("salt", minion, "state.highstate", "--out", "json"),
                 List.of("salt", minion, "state.sls", "clean", "--out", "json"),
                 List.of("salt-key", "-d", minion, "-y")), FakeTools.callsAbout(minion));
+        // What AWS confirmed first: each hook with Auto Scaling; before the key was deleted, EC2
+        // that the instance had terminated (ForgedEventsTest: forged ones of each run nothing).
+        world.assertConfirmedBeforeCompletion(Fixtures.parse(launching));
+        world.assertConfirmedBeforeCompletion(Fixtures.parse(terminating));
     }
 
     @Test
