@@ -25,6 +25,7 @@ import dev.lifeguard.steps.Step;
 import dev.lifeguard.steps.Toolbox;
 import dev.lifeguard.steps.exec.CommandRunner;
 import dev.lifeguard.store.Claims;
+import dev.lifeguard.store.CommandWaits;
 import dev.lifeguard.store.InstanceFactsStore;
 import dev.lifeguard.store.LifeguardTable;
 import dev.lifeguard.store.OutcomeRecorder;
@@ -149,8 +150,11 @@ public class LifeguardConfiguration implements CamelConfiguration {
                         settings.retention(), clock),
                 messages, lifecycleActions, camelContext.createProducerTemplate(), failures::failureResult,
                 settings.stepThreads(), settings.maxAttempts(), settings.dryRun(),
-                Duration.ofSeconds(settings.heartbeatSeconds()), clock, metrics));
+                Duration.ofSeconds(settings.heartbeatSeconds()), clock, metrics,
+                new EventEngine.PushedStatuses(settings.ssmStatusEvents(), Duration.ofSeconds(settings.ssmLookSeconds()),
+                        new CommandWaits(dynamoDb, settings.table(), settings.retention(), clock), outcomes)));
         registry.bind("engine", engine);
+        registry.bind("commandStatuses", engine.commandStatuses());
         camelContext.getManagementStrategy().addEventNotifier(new GracefulShutdown(polling::stop, engine,
                 Duration.ofSeconds(settings.shutdownGraceSeconds())));
 

@@ -26,7 +26,9 @@ public record Settings(
         int consumers,
         int intakeThreads,
         int retentionDays,
-        boolean metricsGroupLabel) {
+        boolean metricsGroupLabel,
+        boolean ssmStatusEvents,
+        int ssmLookSeconds) {
 
     /** DynamoDB's own rule for table names. */
     private static final java.util.regex.Pattern TABLE_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_.-]{3,255}");
@@ -57,7 +59,9 @@ public record Settings(
                 positive(lookup, "lifeguard.consumers", 2),
                 positive(lookup, "lifeguard.intake.threads", 8),
                 positive(lookup, "lifeguard.table.retention-days", 30),
-                bool(lookup, "lifeguard.metrics.group-label"));
+                bool(lookup, "lifeguard.metrics.group-label"),
+                bool(lookup, "lifeguard.ssm.status-events"),
+                positive(lookup, "lifeguard.ssm.look-seconds", 300));
     }
 
     /**

@@ -17,6 +17,7 @@ import dev.lifeguard.steps.StepResult;
 import dev.lifeguard.steps.StepsReport;
 import dev.lifeguard.steps.WaitingStep;
 import dev.lifeguard.store.Claims;
+import dev.lifeguard.store.CommandWaits;
 import dev.lifeguard.store.OutcomeRecorder;
 import dev.lifeguard.store.InstanceFactsStore;
 import java.time.Clock;
@@ -87,6 +88,7 @@ public class EventEngine implements StepRuns.Events {
 
     private final Map<String, HeldEvent> held = new ConcurrentHashMap<>();
     private final StepRuns runs;
+    private final CommandStatuses commandStatuses;
     private final Bugs bugs;
     private final GroupLimits limits = new GroupLimits();
     /** Keys of events finished here lately: a later copy is a duplicate, known without a DynamoDB read. */
@@ -107,7 +109,15 @@ public class EventEngine implements StepRuns.Events {
                         AutoScalingInstances autoScalingInstances, InstanceFactsStore facts, Claims claims,
                         SqsMessages messages, LifecycleActions lifecycleActions, ProducerTemplate producer,
                         Function<LifecycleEvent, String> failureResult, int stepThreads, int maxAttempts, boolean dryRun,
-                        Duration heartbeatGap, Clock clock, LifeguardMetrics metrics) {
+                        Duration heartbeatGap, Clock clock, LifeguardMetrics metrics, PushedStatuses pushed) {
+    }
+
+    /**
+     * Whether SSM's status events reach the queue ({@code lifeguard.ssm.status-events}), how often a
+     * command is looked at all the same, where the claim waiting on each command is recorded, and
+     * where a status event for a command no claim waits on is recorded as ignored.
+     */
+    public record PushedStatuses(boolean on, Duration lookEvery, CommandWaits waits, OutcomeRecorder outcomes) {
     }
 
     public EventEngine(Needs needs) {
@@ -129,7 +139,10 @@ public class EventEngine implements StepRuns.Events {
         this.maxAttempts = needs.maxAttempts();
         this.clock = needs.clock();
         this.bugs = new Bugs(clock);
-        this.runs = new StepRuns(needs.steps(), claims, stepThreads, work, scheduler, needs.dryRun(), clock, this, metrics);
+        PushedStatuses pushed = needs.pushed();
+        this.runs = new StepRuns(needs.steps(), claims, stepThreads, work, scheduler, needs.dryRun(), clock, this, metrics,
+                new StepRuns.StatusEvents(pushed.on(), pushed.lookEvery(), pushed.waits()));
+        this.commandStatuses = new CommandStatuses(runs, pushed.waits(), claims, pushed.outcomes(), pushed.on());
         metrics.watch(this::holding, this::parkedSteps);
         scheduler.scheduleWithFixedDelay(this::everySecond, 1, 1, TimeUnit.SECONDS);
         scheduler.scheduleWithFixedDelay(messages::deleteQueued, 100, 100, TimeUnit.MILLISECONDS);
@@ -587,10 +600,15 @@ public class EventEngine implements StepRuns.Events {
             work.execute(EventContext.wrap(h.event, () -> {
                 try {
                     Instant until = clock.instant().plus(claims.lease());
-                    if (!claims.renew(h.key())) {
+                    Claims.Renewal renewal = claims.renewal(h.key());
+                    if (!renewal.ours()) {
                         lose(h);
                     } else {
                         h.leaseRenewed(until);
+                        // Another replica heard that a command of this event may have ended.
+                        if (!renewal.pushed().isEmpty()) {
+                            runs.lookNow(h, renewal.pushed());
+                        }
                     }
                 } catch (RuntimeException e) {
                     // Retried at the next third of the lease; two more chances before it runs out.
@@ -639,6 +657,11 @@ public class EventEngine implements StepRuns.Events {
         scheduler.shutdownNow();
         work.shutdown();
         stepThreads.shutdownNow();
+    }
+
+    /** Where SSM's status events are taken (routes/command-status.camel.yaml). */
+    public CommandStatuses commandStatuses() {
+        return commandStatuses;
     }
 
     /** In-flight figures, for logs and tests. */

@@ -14,12 +14,15 @@ final class Parked {
     final String handle;
     final long startedAt;
     final Instant deadline;
+    /** Handle and instance, when status events can end this wait; null when it is only looked at. */
+    final String waitKey;
     volatile Instant nextCheck;
     volatile String lastStatus = "not yet visible";
     final AtomicBoolean checking = new AtomicBoolean();
 
     Parked(HeldEvent held, int index, WaitingStep step, StepRequest request, String handle, long startedAt,
-           Instant deadline, Instant nextCheck) {
+           Instant deadline, Instant nextCheck, String waitKey) {
+        this.waitKey = waitKey;
         this.held = held;
         this.index = index;
         this.step = step;

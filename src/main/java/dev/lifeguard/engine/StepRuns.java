@@ -12,6 +12,7 @@ import dev.lifeguard.steps.StepResult;
 import dev.lifeguard.steps.StepsReport;
 import dev.lifeguard.steps.WaitingStep;
 import dev.lifeguard.store.Claims;
+import dev.lifeguard.store.CommandWaits;
 import dev.lifeguard.store.StepRecord;
 import java.time.Clock;
 import java.time.Duration;
@@ -55,12 +56,27 @@ final class StepRuns {
     private final Clock clock;
     private final Events events;
     private final Set<Parked> parked = ConcurrentHashMap.newKeySet();
+    /** Parked waits that status events can end, by {@link #waitKey handle and instance}. */
+    private final Map<String, Parked> byWait = new ConcurrentHashMap<>();
+    private final StatusEvents statusEvents;
+
+    /**
+     * Whether a waiting step's service pushes its status (SSM's EventBridge events reach the
+     * queue), and then how often it is looked at all the same: a lost event delays an end by at
+     * most that long. {@code waits} records which claim waits on which command, for a status
+     * event that reaches another replica.
+     */
+    record StatusEvents(boolean on, Duration lookEvery, CommandWaits waits) {
+        static final StatusEvents OFF = new StatusEvents(false, null, null);
+    }
 
     private final LifeguardMetrics metrics;
 
     StepRuns(Map<String, Step> steps, Claims claims, ExecutorService stepThreads, ExecutorService work,
-             ScheduledExecutorService scheduler, boolean dryRun, Clock clock, Events events, LifeguardMetrics metrics) {
+             ScheduledExecutorService scheduler, boolean dryRun, Clock clock, Events events, LifeguardMetrics metrics,
+             StatusEvents statusEvents) {
         this.metrics = metrics;
+        this.statusEvents = statusEvents;
         this.steps = Map.copyOf(steps);
         this.claims = claims;
         this.stepThreads = stepThreads;
@@ -80,7 +96,43 @@ final class StepRuns {
 
     /** Forgets the parked steps of an event that was let go. */
     void forget(HeldEvent h) {
-        parked.removeIf(p -> p.held == h);
+        parked.stream().filter(p -> p.held == h).forEach(this::unpark);
+    }
+
+    /**
+     * A status event says the command {@code handle} on {@code instanceId} may have ended: its
+     * wait, if parked here, is looked at now. False when no wait here is on it.
+     */
+    boolean lookNow(String handle, String instanceId) {
+        Parked p = byWait.get(waitKey(handle, instanceId));
+        if (p == null) {
+            return false;
+        }
+        lookSoon(p);
+        return true;
+    }
+
+    /** Another replica heard that these steps of the event may have ended: they are looked at now. */
+    void lookNow(HeldEvent h, Set<String> stepNames) {
+        parked.stream().filter(p -> p.held == h && stepNames.contains(p.held.specs.get(p.index).name())).forEach(this::lookSoon);
+    }
+
+    private void lookSoon(Parked p) {
+        p.nextCheck = clock.instant();
+        if (!p.held.ended.get() && p.checking.compareAndSet(false, true)) {
+            work.execute(EventContext.wrap(p.held.event, p.held.specs.get(p.index).name(), () -> look(p)));
+        }
+    }
+
+    private static String waitKey(String handle, String instanceId) {
+        return handle + "#" + instanceId;
+    }
+
+    private void unpark(Parked p) {
+        parked.remove(p);
+        if (p.waitKey != null) {
+            byWait.remove(p.waitKey, p);
+        }
     }
 
     int parkedCount() {
@@ -157,12 +209,41 @@ final class StepRuns {
             Outages.warnUnlessOutage(LOG, e, "Could not record the handle {} of step {} for {}: {}", handle, spec.name(),
                     h.event.describe(), StepFailures.describe(e));
         }
+        String instance = statusEvents.on() ? step.statusEventInstance(request) : null;
+        if (instance != null) {
+            // A status event that reaches another replica finds this claim from the command.
+            try {
+                statusEvents.waits().save(handle, instance, new CommandWaits.Wait(h.key(), spec.name()));
+            } catch (RuntimeException e) {
+                Outages.warnUnlessOutage(LOG, e, "Could not record which claim waits on command {} ({}); a status event"
+                        + " reaching another replica is then ignored, and the wait ends at its next look", handle, StepFailures.describe(e));
+            }
+        }
         park(h, index, step, request, handle, startedAt);
     }
 
     private void park(HeldEvent h, int index, WaitingStep step, StepRequest request, String handle, long startedAt) {
         Instant deadline = Instant.ofEpochMilli(startedAt).plus(h.specs.get(index).timeout());
-        parked.add(new Parked(h, index, step, request, handle, startedAt, deadline, clock.instant().plusSeconds(1)));
+        String instance = statusEvents.on() ? step.statusEventInstance(request) : null;
+        String key = instance == null ? null : waitKey(handle, instance);
+        // Pushed statuses end the wait; looking is the fallback, at its slower pace from the start.
+        Instant first = key == null ? clock.instant().plusSeconds(1) : earliest(clock.instant().plus(statusEvents.lookEvery()), deadline);
+        Parked p = new Parked(h, index, step, request, handle, startedAt, deadline, first, key);
+        parked.add(p);
+        if (key != null) {
+            byWait.put(key, p);
+        }
+    }
+
+    /** How long until the next look: the step's own pace, or the fallback pace when its statuses are pushed. */
+    private Instant nextLook(Parked p) {
+        Duration every = p.waitKey != null ? statusEvents.lookEvery() : p.step.checkEvery(p.request);
+        // Always one look at the step's timeout: a command that just ended is not a timeout.
+        return earliest(clock.instant().plus(every), p.deadline);
+    }
+
+    private static Instant earliest(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
     }
 
     /** Looks at the parked steps that are due, on the work threads; called every second. */
@@ -170,7 +251,7 @@ final class StepRuns {
         Instant now = clock.instant();
         for (Parked p : parked) {
             if (p.held.ended.get()) {
-                parked.remove(p);
+                unpark(p);
             } else if (!p.nextCheck.isAfter(now) && p.checking.compareAndSet(false, true)) {
                 work.execute(EventContext.wrap(p.held.event, p.held.specs.get(p.index).name(), () -> look(p)));
             }
@@ -182,22 +263,22 @@ final class StepRuns {
         try {
             StepOutcome outcome = p.step.check(p.request, p.handle);
             if (outcome != null) {
-                parked.remove(p);
+                unpark(p);
                 stepEnded(p.held, p.index, StepResult.of(spec.name(), spec.type(), outcome, clock.millis() - p.startedAt), true);
                 return;
             }
             if (!clock.instant().isBefore(p.deadline)) {
-                parked.remove(p);
+                unpark(p);
                 Exception timedOut = p.step.timedOut(p.request, p.handle, p.lastStatus);
                 stepEnded(p.held, p.index, StepResult.failed(spec.name(), spec.type(), clock.millis() - p.startedAt,
                         timedOut.getMessage(), false), true);
                 return;
             }
             p.lastStatus = "in progress";
-            p.nextCheck = clock.instant().plus(p.step.checkEvery(p.request));
+            p.nextCheck = nextLook(p);
         } catch (Exception e) {
             if (StepFailures.isPermanent(e) || !isLookFailure(e)) {
-                parked.remove(p);
+                unpark(p);
                 stepEnded(p.held, p.index, StepResult.failed(spec.name(), spec.type(), clock.millis() - p.startedAt,
                         StepFailures.describe(e), StepFailures.isPermanent(e)), true);
                 return;

@@ -34,7 +34,26 @@ public class EventParser {
      * @param sqsMessageId the SQS MessageId, the fallback id when the body carries none
      */
     public LifecycleEvent parse(String body, String sqsMessageId) {
+        if (read(body, sqsMessageId) instanceof LifecycleEvent event) {
+            return event;
+        }
+        throw new RefusedMessageException("an SSM command status, not an Auto Scaling event");
+    }
+
+    /**
+     * What the intake queue can carry: a {@link LifecycleEvent}, or a {@link CommandStatus} (SSM's
+     * EventBridge event for a command Lifeguard may be waiting on).
+     */
+    public Object read(String body, String sqsMessageId) {
         JsonNode root = readObject(body, "message body");
+        if (EventBridgeEvent.matches(root) && CommandStatus.SOURCE.equals(Json.optionalText(root, "source"))) {
+            CommandStatus status = CommandStatus.fromEventBridge(root);
+            if (status != null) {
+                return status;
+            }
+            return IgnoredEvent.fromEventBridge(Json.requiredText(root, "detail-type"), objectDetail(root),
+                    Identifiers.requestId("EventBridge id", Json.requiredText(root, "id")), Json.optionalText(root, "time"));
+        }
         if (SnsEnvelope.matches(root)) {
             return parsePayload(SnsEnvelope.unwrap(root, mapper), Envelope.SNS, SnsEnvelope.messageId(root));
         }
@@ -64,6 +83,14 @@ public class EventParser {
         }
         throw new RefusedMessageException(
                 "unknown message shape: no LifecycleTransition, Event, SNS envelope or EventBridge detail-type");
+    }
+
+    private static JsonNode objectDetail(JsonNode root) {
+        JsonNode detail = root.get("detail");
+        if (detail == null || !detail.isObject()) {
+            throw new RefusedMessageException("EventBridge detail is missing or not an object");
+        }
+        return detail;
     }
 
     private static LifecycleEvent testNotification(JsonNode payload, Envelope envelope, String messageId) {

@@ -31,6 +31,12 @@ public final class Identifiers {
     private static final Pattern EVENT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 :_.()/-]{0,127}");
     private static final Pattern AUTOSCALING_EVENT = Pattern.compile("autoscaling:[A-Z0-9_]{1,64}");
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:]{2,39}");
+    /** SSM's CommandId: a UUID, 36 characters. */
+    private static final Pattern COMMAND_ID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    /** SSM's DocumentName pattern, plus ':' and '/' for a shared document given by ARN. */
+    private static final Pattern DOCUMENT_NAME = Pattern.compile("[A-Za-z0-9_.:/-]{3,128}");
+    /** An SSM command invocation status: a word such as Success, InProgress, TimedOut. */
+    private static final Pattern COMMAND_STATUS = Pattern.compile("[A-Za-z]{1,32}");
 
     private Identifiers() {
     }
@@ -130,6 +136,18 @@ public final class Identifiers {
 
     public static String requestId(String field, String value) {
         return require(field, value, REQUEST_ID, "an id of letters, digits, '_' and '-'");
+    }
+
+    public static String commandId(String field, String value) {
+        return require(field, value, COMMAND_ID, "an SSM command id (a UUID)");
+    }
+
+    public static String documentName(String field, String value) {
+        return require(field, value, DOCUMENT_NAME, "an SSM document name");
+    }
+
+    public static String commandStatus(String field, String value) {
+        return require(field, value, COMMAND_STATUS, "an SSM command status");
     }
 
     public static String nodeName(String field, String value) {

@@ -89,6 +89,15 @@ public final class LifeguardMetrics {
                 Tags.of("reason", reason)).increment();
     }
 
+    /**
+     * {@code lifeguard_command_statuses_total{outcome}}: SSM status events, by what became of them
+     * (looked-at, noted, under-way, ended-already, ignored).
+     */
+    public void commandStatus(String outcome) {
+        counter("lifeguard.command.statuses", "SSM command status events taken from the queue, by what became of them",
+                Tags.of("outcome", outcome)).increment();
+    }
+
     /** {@code lifeguard_takeovers_total}: claims taken over from a worker whose lease ran out. */
     public void tookOver() {
         counter("lifeguard.takeovers", "Claims taken over from a worker whose lease ran out", Tags.empty()).increment();

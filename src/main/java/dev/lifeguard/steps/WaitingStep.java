@@ -27,6 +27,15 @@ public interface WaitingStep extends Step {
     /** How long to wait between two looks. */
     Duration checkEvery(StepRequest request);
 
+    /**
+     * The instance named by the status events its service publishes when the work changes status
+     * (SSM's "EC2 Command Invocation Status-change Notification"), so that such an event finds this
+     * wait by handle and instance; null for work that is only looked at (a salt job).
+     */
+    default String statusEventInstance(StepRequest request) {
+        return null;
+    }
+
     /** The step's time is up: stop the work if it can be stopped, and say why the step failed. */
     Exception timedOut(StepRequest request, String handle, String lastStatus);
 }

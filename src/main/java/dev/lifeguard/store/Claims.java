@@ -154,8 +154,54 @@ public class Claims {
 
     /** Extends our lease; false when the claim is no longer ours (it expired and was taken over). */
     public boolean renew(String key) {
-        return ours(key, "SET leaseExpiresAt = :lease", Map.of(
+        return renewal(key).ours();
+    }
+
+    /**
+     * What a renewal found: whether the claim is still ours, and which of its parked steps another
+     * replica heard may have ended ({@link #notePushed}) since the last renewal.
+     */
+    public record Renewal(boolean ours, java.util.Set<String> pushed) {
+    }
+
+    /**
+     * Extends our lease and, in the same write, takes the names of the steps whose commands
+     * another replica heard about, so each note is acted on once.
+     */
+    public Renewal renewal(String key) {
+        Map<String, AttributeValue> values = withOwnership(Map.of(
                 ":lease", n(clock.instant().getEpochSecond() + lease.toSeconds())));
+        try {
+            Map<String, AttributeValue> old = dynamoDb.updateItem(r -> r.tableName(table)
+                    .key(key(key))
+                    .updateExpression("SET updatedAt = :nowText, expiresAt = :expires, leaseExpiresAt = :lease REMOVE pushedSteps")
+                    .conditionExpression("#status = :claimed AND #owner = :owner")
+                    .expressionAttributeNames(Map.of("#status", "status", "#owner", "owner"))
+                    .expressionAttributeValues(values)
+                    .returnValues(ReturnValue.UPDATED_OLD)).attributes();
+            AttributeValue pushed = old == null ? null : old.get("pushedSteps");
+            return new Renewal(true, pushed == null || !pushed.hasSs() ? java.util.Set.of() : java.util.Set.copyOf(pushed.ss()));
+        } catch (ConditionalCheckFailedException e) {
+            return new Renewal(false, java.util.Set.of());
+        }
+    }
+
+    /**
+     * Notes on a claim held elsewhere that a step's command may have ended: the holder looks at it
+     * when it next renews its lease. False when the event is no longer in progress.
+     */
+    public boolean notePushed(String key, String step) {
+        try {
+            dynamoDb.updateItem(r -> r.tableName(table)
+                    .key(key(key))
+                    .updateExpression("ADD pushedSteps :step")
+                    .conditionExpression("#status = :claimed")
+                    .expressionAttributeNames(Map.of("#status", "status"))
+                    .expressionAttributeValues(Map.of(":claimed", s(CLAIMED), ":step", AttributeValue.fromSs(java.util.List.of(step)))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
     }
 
     /** Keeps one step's state on the claim (and renews the lease); false when the claim is no longer ours. */
@@ -192,12 +238,18 @@ public class Claims {
         return ours(key, update, values, Map.of());
     }
 
-    private boolean ours(String key, String update, Map<String, AttributeValue> values, Map<String, String> names) {
+    /** The values every write of our own claim uses: its condition, and the times it moves on. */
+    private Map<String, AttributeValue> withOwnership(Map<String, AttributeValue> values) {
         Map<String, AttributeValue> all = new HashMap<>(values);
         all.put(":claimed", s(CLAIMED));
         all.put(":owner", s(owner));
         all.put(":nowText", s(LifeguardTable.time(clock.instant())));
         all.put(":expires", LifeguardTable.expiresAt(clock, retention));
+        return all;
+    }
+
+    private boolean ours(String key, String update, Map<String, AttributeValue> values, Map<String, String> names) {
+        Map<String, AttributeValue> all = withOwnership(values);
         Map<String, String> allNames = new HashMap<>(names);
         allNames.put("#status", "status");
         allNames.put("#owner", "owner");

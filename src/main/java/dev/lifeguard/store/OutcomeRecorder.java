@@ -1,5 +1,6 @@
 package dev.lifeguard.store;
 
+import dev.lifeguard.event.CommandStatus;
 import dev.lifeguard.event.LifecycleEvent;
 import dev.lifeguard.steps.StepsReport;
 import java.time.Clock;
@@ -124,6 +125,25 @@ public class OutcomeRecorder {
         put(values, "finishedAt", LifeguardTable.time(clock.instant()));
         values.put("status", AttributeValue.fromS("DONE"));
         update(event.idempotencyKey(), values, "", null, Map.of(), Map.of());
+    }
+
+    /**
+     * Records an SSM status event for a command no claim waits on (another tool's command with
+     * the same document), in one write, as done: result {@code IGNORED}. It is kept under its
+     * own key and carries no instance or group, so it never shows in an instance's history.
+     */
+    public void ignored(CommandStatus status) {
+        Map<String, AttributeValue> values = new LinkedHashMap<>();
+        put(values, "kind", "COMMAND_STATUS");
+        put(values, "eventName", CommandStatus.DETAIL_TYPE);
+        put(values, "commandId", status.commandId());
+        put(values, "commandInstanceId", status.instanceId());
+        put(values, "document", status.documentName());
+        put(values, "commandStatus", status.status());
+        put(values, "result", IGNORED);
+        put(values, "finishedAt", LifeguardTable.time(clock.instant()));
+        values.put("status", AttributeValue.fromS("DONE"));
+        update(status.idempotencyKey(), values, "", null, Map.of(), Map.of());
     }
 
     /** The refused message is in the dead-letter queue. */

@@ -19,6 +19,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -73,6 +74,16 @@ public final class FleetStandIn implements AutoCloseable {
     private volatile String lastError;
 
     private volatile Duration commandDuration = Duration.ofSeconds(30);
+    /** Where SSM's status events go when a command ends (the intake queue), or null for none. */
+    private volatile java.util.function.Consumer<String> statusEvents;
+    private volatile double loseStatusEvents;
+    private final Set<String> statusEventsLost = ConcurrentHashMap.newKeySet();
+    private final Set<String> statusEventsSent = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.ScheduledExecutorService ends = Executors.newScheduledThreadPool(2, r -> {
+        Thread t = new Thread(r, "fleet-stand-in-ssm-events");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile int heartbeatTimeoutSeconds = 3600;
     private volatile double throttleHeartbeats;
     private volatile boolean rejectRepeatedCompletions;
@@ -136,6 +147,72 @@ public final class FleetStandIn implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Publishes SSM's EventBridge event "EC2 Command Invocation Status-change Notification" for
+     * every command as it ends, as the deploy template's rule does, to {@code publish} (which sends
+     * it to the intake queue); {@code lose} (0 to 1) is the share of events dropped on the way,
+     * chosen at random per command.
+     */
+    public FleetStandIn publishStatusEvents(java.util.function.Consumer<String> publish, double lose) {
+        this.statusEvents = publish;
+        this.loseStatusEvents = lose;
+        return this;
+    }
+
+    /** Command ids whose end was published as a status event. */
+    public Set<String> statusEventsSent() {
+        return Set.copyOf(statusEventsSent);
+    }
+
+    /** Command ids whose status event was dropped on purpose ({@link #publishStatusEvents}). */
+    public Set<String> statusEventsLost() {
+        return Set.copyOf(statusEventsLost);
+    }
+
+    /** An SSM status event as EventBridge delivers it, for a command on an instance. */
+    public static String statusEvent(String commandId, String instanceId, String document, String status) {
+        ObjectNode event = JSON.createObjectNode();
+        event.put("version", "0");
+        event.put("id", UUID.randomUUID().toString());
+        event.put("detail-type", "EC2 Command Invocation Status-change Notification");
+        event.put("source", "aws.ssm");
+        event.put("account", "123456789012");
+        event.put("time", java.time.Instant.now().toString());
+        event.put("region", "us-east-1");
+        event.putArray("resources").add("arn:aws:ec2:us-east-1:123456789012:instance/" + instanceId);
+        ObjectNode detail = event.putObject("detail");
+        detail.put("command-id", commandId);
+        detail.put("document-name", document);
+        detail.put("instance-id", instanceId);
+        detail.put("requested-date-time", java.time.Instant.now().toString());
+        detail.put("status", status);
+        return event.toString();
+    }
+
+    private void scheduleStatusEvents(String commandId, List<String> instances, String document) {
+        java.util.function.Consumer<String> publish = statusEvents;
+        if (publish == null) {
+            return;
+        }
+        for (String instance : instances) {
+            Duration duration = durationPerInstance.getOrDefault(instance, commandDuration);
+            ends.schedule(() -> {
+                if (ThreadLocalRandom.current().nextDouble() < loseStatusEvents) {
+                    statusEventsLost.add(commandId);
+                    return;
+                }
+                String status = cancelled.containsKey(commandId) ? "Cancelled" : finalStatusPerInstance.getOrDefault(instance, "Success");
+                try {
+                    publish.accept(statusEvent(commandId, instance, document, status));
+                    statusEventsSent.add(commandId);
+                } catch (RuntimeException e) {
+                    errors.incrementAndGet();
+                    lastError = "could not publish the status event of " + commandId + ": " + e;
+                }
+            }, duration.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+    }
+
     /** HeartbeatTimeout that DescribeLifecycleHooks reports (default 3600). */
     public FleetStandIn heartbeatTimeoutSeconds(int seconds) {
         this.heartbeatTimeoutSeconds = seconds;
@@ -167,6 +244,8 @@ public final class FleetStandIn implements AutoCloseable {
         commands.clear();
         callsPerCommand.clear();
         cancelled.clear();
+        statusEventsLost.clear();
+        statusEventsSent.clear();
         errors.set(0);
         lastError = null;
     }
@@ -262,6 +341,7 @@ public final class FleetStandIn implements AutoCloseable {
     public void close() {
         server.stop(0);
         executor.shutdownNow();
+        ends.shutdownNow();
     }
 
     // ---- protocol ----
@@ -464,6 +544,7 @@ public final class FleetStandIn implements AutoCloseable {
         String document = request.path("DocumentName").asText();
         commands.put(commandId, new Command(commandId, List.copyOf(instances), document, Collections.unmodifiableMap(parameters), now));
         callsPerCommand.computeIfAbsent(commandId, k -> new LongAdder()).increment();
+        scheduleStatusEvents(commandId, instances, document);
         ObjectNode command = JSON.createObjectNode();
         command.put("CommandId", commandId);
         command.put("DocumentName", document);

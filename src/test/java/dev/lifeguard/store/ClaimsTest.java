@@ -76,6 +76,29 @@ class ClaimsTest {
     }
 
     @Test
+    void aCommandStatusHeardByAnotherReplicaReachesTheHolderAtItsNextRenewalOnce() {
+        workerA.claim(event);
+        CommandWaits waits = new CommandWaits(dynamoDb, TABLE, RETENTION, clock);
+        String commandId = java.util.UUID.randomUUID().toString();
+        waits.save(commandId, event.instanceId(), new CommandWaits.Wait(key, "drain"));
+
+        // Replica B hears the status event: it finds the claim from the command and notes it there.
+        CommandWaits.Wait wait = waits.find(commandId, event.instanceId()).orElseThrow();
+        assertEquals(new CommandWaits.Wait(key, "drain"), wait);
+        assertTrue(workerB.notePushed(wait.claimKey(), wait.step()));
+        assertTrue(waits.find(commandId, "i-0123456789abcdef0").isEmpty(), "another instance's command is not this wait");
+
+        assertEquals(new Claims.Renewal(true, java.util.Set.of("drain")), workerA.renewal(key));
+        assertEquals(new Claims.Renewal(true, java.util.Set.of()), workerA.renewal(key), "a note is taken once");
+        assertEquals(new Claims.Renewal(false, java.util.Set.of()), workerB.renewal(key), "B does not hold the claim");
+
+        assertTrue(outcomes("worker-a").finish(event, OutcomeRecorder.SUCCEEDED, StepsReport.of("on-terminating", List.of()),
+                "CONTINUE", null, true));
+        assertFalse(workerB.notePushed(key, "drain"), "a finished event is not noted");
+        assertFalse(item().containsKey("pushedSteps"), () -> "nothing is noted on a finished event: " + item());
+    }
+
+    @Test
     void anExpiredClaimIsTakenOverWithTheStepsItRecordedAndTheDeadOwnerCannotFinishIt() {
         workerA.claim(event);
         assertTrue(workerA.recordStep(key, "clean", new StepRecord("SUCCEEDED", "2 states", null, 1_000)));

@@ -130,6 +130,11 @@ public class SsmCommand implements WaitingStep {
     }
 
     @Override
+    public String statusEventInstance(StepRequest request) {
+        return instanceId(request);
+    }
+
+    @Override
     public Exception timedOut(StepRequest request, String commandId, String lastStatus) {
         return timedOut(Settings.of(request), commandId, instanceId(request), lastStatus);
     }
