@@ -1,42 +1,77 @@
 package dev.lifeguard.aws;
 
 import dev.lifeguard.steps.InstanceFacts;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
-import software.amazon.awssdk.services.ec2.model.Ec2Exception;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.Instance;
 
 /**
  * EC2 DescribeInstances: an instance's addresses while it exists, and whether something is
- * still alive before Lifeguard cleans up after it.
+ * still alive before Lifeguard cleans up after it. Instances are described in batches: look-ups
+ * asked for within a few tens of milliseconds share one call of up to 1,000 ids
+ * ({@link BatchedLookUps}), so a thousand events arriving together cost a few calls, not a
+ * thousand at EC2's rate of some 20 a second.
  */
-public class Ec2Instances {
+public class Ec2Instances implements AutoCloseable {
     /** States in which an instance exists and may serve again: never clean up after these. */
     static final Set<String> ALIVE = Set.of("pending", "running", "stopping", "stopped");
+    /** The most values one filter of DescribeInstances takes. */
+    static final int MAX_IDS = 1000;
+    /** Long enough for events arriving together to share a call; nothing next to a hook's timeout. */
+    static final Duration WINDOW = Duration.ofMillis(50);
 
     private final Ec2Client ec2;
+    private final BatchedLookUps<InstanceFacts> lookUps;
 
     public Ec2Instances(Ec2Client ec2) {
         this.ec2 = ec2;
+        this.lookUps = new BatchedLookUps<>("DescribeInstances", WINDOW, MAX_IDS, this::describeAll);
     }
 
+    /** The instance as EC2 describes it now, or empty when EC2 does not know it; waits for its batch. */
     public Optional<InstanceFacts> describe(String instanceId) {
         try {
-            return ec2.describeInstancesPaginator(r -> r.instanceIds(instanceId)).reservations().stream()
-                    .flatMap(reservation -> reservation.instances().stream())
-                    .filter(instance -> instanceId.equals(instance.instanceId()))
-                    .findFirst()
-                    .map(Ec2Instances::facts);
-        } catch (Ec2Exception e) {
-            if ("InvalidInstanceID.NotFound".equals(e.awsErrorDetails().errorCode())) {
-                return Optional.empty();
-            }
-            throw e;
+            return lookUp(instanceId).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
         }
+    }
+
+    /** The same, without waiting: answered when the batch this look-up joins is. */
+    public CompletableFuture<Optional<InstanceFacts>> lookUp(String instanceId) {
+        return lookUps.lookUp(instanceId);
+    }
+
+    /** DescribeInstances calls made for look-ups by id so far. */
+    public int calls() {
+        return lookUps.calls();
+    }
+
+    /**
+     * One call for many ids. They go in the {@code instance-id} filter, not as InstanceIds, which
+     * fails the whole call when one id does not exist; an id EC2 does not know is simply absent.
+     */
+    private Map<String, InstanceFacts> describeAll(List<String> ids) {
+        Map<String, InstanceFacts> found = new HashMap<>();
+        ec2.describeInstancesPaginator(r -> r.filters(filter("instance-id", ids))).reservations().stream()
+                .flatMap(reservation -> reservation.instances().stream())
+                .filter(instance -> ids.contains(instance.instanceId()))
+                .forEach(instance -> found.put(instance.instanceId(), facts(instance)));
+        return found;
+    }
+
+    @Override
+    public void close() {
+        lookUps.close();
     }
 
     /** A live instance that answers to one of the identifiers asked about. */

@@ -79,7 +79,7 @@ public class EventEngine implements StepRuns.Events {
     private final SqsMessages messages;
     private final Heartbeats heartbeats;
     private final ExecutorService stepThreads;
-    private final ExecutorService work;
+    private final UrgentFirst work;
     private final ScheduledExecutorService scheduler;
     private final ProducerTemplate producer;
     private final Function<LifecycleEvent, String> failureResult;
@@ -130,7 +130,7 @@ public class EventEngine implements StepRuns.Events {
         // state when it stops; the engine decides, after the shutdown grace.
         this.stepThreads = Executors.newFixedThreadPool(needs.stepThreads(), named("lifeguard-step"));
         // Finishing events (two calls each), heartbeats, looks at parked steps, lease renewals.
-        this.work = Executors.newFixedThreadPool(WORK_THREADS, named("lifeguard-work"));
+        this.work = new UrgentFirst(WORK_THREADS, named("lifeguard-work"), needs.clock());
         this.scheduler = Executors.newSingleThreadScheduledExecutor(named("lifeguard-scheduler"));
         this.metrics = needs.metrics();
         this.heartbeats = new Heartbeats(needs.lifecycleActions(), needs.heartbeatGap(), work, needs.clock(), metrics);
@@ -273,7 +273,9 @@ public class EventEngine implements StepRuns.Events {
         }
         if (h.event.isHook()) {
             Instant asked = clock.instant();
-            confirmation.confirm(h.event, work).whenComplete((answer, error) -> EventContext.wrap(h.event, () -> {
+            // The confirmation is the hook's first heartbeat: due one pace after its message was sent.
+            Instant sent = h.inbound.sentAt() != null ? h.inbound.sentAt() : asked;
+            confirmation.confirm(h.event, work.dueAt(sent.plus(heartbeats.gap(h.event)))).whenComplete((answer, error) -> EventContext.wrap(h.event, () -> {
                 try {
                     confirmed(h, answer, error, asked);
                 } catch (RuntimeException e) {
@@ -313,11 +315,13 @@ public class EventEngine implements StepRuns.Events {
     /** Takes the event's place in line for a slot of its group, or ends it at once when it has no steps. */
     private void queue(HeldEvent h) {
         LifecycleEvent event = h.event;
+        // Asked now, together with the events accepted beside it, rather than one by one later.
+        h.described = preflight.describeAhead(event, h.useFacts);
         if (h.specs.isEmpty()) {
             // While the instance exists, its addresses are learnt for the group's later cleanup.
             if (h.useFacts && Preflight.learnsFacts(event.kind())) {
                 try {
-                    preflight.check(event, true);
+                    preflight.check(event, true, h.described);
                 } catch (RuntimeException e) {
                     LOG.warn("Could not learn the addresses of {}: {}", event.describe(), StepFailures.describe(e));
                 }
@@ -383,7 +387,7 @@ public class EventEngine implements StepRuns.Events {
         }
         String route = h.event.kind().route();
         try {
-            Preflight.Result pre = preflight.check(h.event, h.useFacts);
+            Preflight.Result pre = preflight.check(h.event, h.useFacts, h.described);
             if (pre.refusal() != null) {
                 refuse(h, pre.refusal(), pre.reason());
                 return;

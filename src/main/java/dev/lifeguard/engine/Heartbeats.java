@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +29,7 @@ final class Heartbeats {
 
     private final LifecycleActions lifecycleActions;
     private final Duration maxGap;
-    private final ExecutorService senders;
+    private final UrgentFirst senders;
     private final Clock clock;
     private final Map<String, Duration> gaps = new ConcurrentHashMap<>();
     private final Map<String, Beat> held = new ConcurrentHashMap<>();
@@ -54,7 +53,7 @@ final class Heartbeats {
 
     private final LifeguardMetrics metrics;
 
-    Heartbeats(LifecycleActions lifecycleActions, Duration maxGap, ExecutorService senders, Clock clock, LifeguardMetrics metrics) {
+    Heartbeats(LifecycleActions lifecycleActions, Duration maxGap, UrgentFirst senders, Clock clock, LifeguardMetrics metrics) {
         this.metrics = metrics;
         this.lifecycleActions = lifecycleActions;
         this.maxGap = maxGap;
@@ -87,7 +86,7 @@ final class Heartbeats {
             if (beat.due.isAfter(now) || !beat.sending.compareAndSet(false, true)) {
                 continue;
             }
-            senders.execute(EventContext.wrap(beat.event, () -> send(beat)));
+            senders.execute(EventContext.wrap(beat.event, () -> send(beat)), beat.due);
         }
     }
 
@@ -126,7 +125,8 @@ final class Heartbeats {
         }
     }
 
-    private Duration gap(LifecycleEvent hook) {
+    /** How often this hook is beaten: a third of its heartbeat timeout, never less often than the setting. */
+    Duration gap(LifecycleEvent hook) {
         return gaps.computeIfAbsent(hook.groupName() + "\n" + hook.hookName(), key -> {
             try {
                 return lifecycleActions.heartbeatTimeout(hook.groupName(), hook.hookName())

@@ -36,6 +36,8 @@ final class HeldEvent {
 
     volatile List<StepSpec> specs = List.of();
     volatile InstanceFacts facts;
+    /** EC2's answer about the instance, asked as soon as the event was accepted; null when not needed. */
+    volatile java.util.concurrent.CompletableFuture<java.util.Optional<InstanceFacts>> described;
     volatile int limit;
     volatile boolean useFacts;
     volatile Runnable startWhenFree;

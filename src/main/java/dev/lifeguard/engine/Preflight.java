@@ -9,6 +9,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
 
 /**
@@ -53,13 +55,26 @@ public final class Preflight {
         return CHECK_ALIVE_FIRST.contains(kind);
     }
 
-    /** @param useFacts whether the group's steps use an instance's addresses (see Profile#usesInstanceFacts) */
-    Result check(LifecycleEvent event, boolean useFacts) {
+    /**
+     * Asks EC2 about the instance ahead of {@link #check}, when the check will want its addresses
+     * while it exists: look-ups of events arriving together then share calls, instead of going out
+     * one by one as each event's steps start. Null when there is nothing to ask ahead.
+     */
+    CompletableFuture<Optional<InstanceFacts>> describeAhead(LifecycleEvent event, boolean useFacts) {
+        return useFacts && LEARN_FACTS.contains(event.kind()) && event.instanceId() != null ? ec2.lookUp(event.instanceId()) : null;
+    }
+
+    /**
+     * @param useFacts  whether the group's steps use an instance's addresses (see Profile#usesInstanceFacts)
+     * @param described what {@link #describeAhead} asked, or null to ask now
+     */
+    Result check(LifecycleEvent event, boolean useFacts, CompletableFuture<Optional<InstanceFacts>> described) {
         boolean checkAlive = CHECK_ALIVE_FIRST.contains(event.kind());
         if (!useFacts && !checkAlive) {
             return new Result(event.instanceId() == null ? null : InstanceFacts.unknown(event.instanceId()));
         }
-        Optional<InstanceFacts> live = event.instanceId() == null ? Optional.empty() : ec2.describe(event.instanceId());
+        Optional<InstanceFacts> live = event.instanceId() == null ? Optional.empty()
+                : described != null ? answer(described) : ec2.describe(event.instanceId());
         InstanceFacts known = useFacts ? known(event, live)
                 : live.orElse(event.instanceId() == null ? null : InstanceFacts.unknown(event.instanceId()));
         if (checkAlive) {
@@ -69,6 +84,14 @@ public final class Preflight {
             }
         }
         return new Result(known);
+    }
+
+    private static Optional<InstanceFacts> answer(CompletableFuture<Optional<InstanceFacts>> described) {
+        try {
+            return described.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
     }
 
     /**

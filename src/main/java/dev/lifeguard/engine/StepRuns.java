@@ -50,7 +50,7 @@ final class StepRuns {
     private final Map<String, Step> steps;
     private final Claims claims;
     private final ExecutorService stepThreads;
-    private final ExecutorService work;
+    private final java.util.concurrent.Executor work;
     private final ScheduledExecutorService scheduler;
     private final boolean dryRun;
     private final Clock clock;
@@ -72,7 +72,7 @@ final class StepRuns {
 
     private final LifeguardMetrics metrics;
 
-    StepRuns(Map<String, Step> steps, Claims claims, ExecutorService stepThreads, ExecutorService work,
+    StepRuns(Map<String, Step> steps, Claims claims, ExecutorService stepThreads, java.util.concurrent.Executor work,
              ScheduledExecutorService scheduler, boolean dryRun, Clock clock, Events events, LifeguardMetrics metrics,
              StatusEvents statusEvents) {
         this.metrics = metrics;

@@ -78,6 +78,23 @@ class AutoScalingInstancesTest {
     }
 
     @Test
+    void throttlingIsWaitedOutOnceForTheWholeBatchAndNeverFailsALookUp() {
+        fleet.reset();
+        fleet.actions().place("i-0123456789abcdef2", "web", "Terminating:Wait");
+        fleet.actions().place("i-0123456789abcdef3", "web", "Terminating:Wait");
+        // The client does not retry: every throttled answer reaches the batch, which backs off itself.
+        fleet.throttleNext("DescribeAutoScalingInstances", 3);
+        try (AutoScalingInstances instances = new AutoScalingInstances(autoScaling, Duration.ofMillis(10))) {
+            CompletableFuture<Optional<AutoScalingInstances.Membership>> a = instances.lookUp("i-0123456789abcdef2");
+            CompletableFuture<Optional<AutoScalingInstances.Membership>> b = instances.lookUp("i-0123456789abcdef3");
+            assertEquals("Terminating:Wait", a.join().orElseThrow().lifecycleState());
+            assertEquals("Terminating:Wait", b.join().orElseThrow().lifecycleState());
+            assertEquals(4, instances.calls(), "three throttled calls for both look-ups, then one answer");
+        }
+        assertEquals(4, fleet.calls("DescribeAutoScalingInstances"));
+    }
+
+    @Test
     void whenAutoScalingCannotBeAskedEveryLookUpOfTheBatchFails() {
         // Nothing listens there: the look-ups fail, they are never answered "in no group".
         try (AutoScalingClient unreachable = client(URI.create("http://127.0.0.1:9"));

@@ -41,7 +41,7 @@ import java.util.concurrent.atomic.LongAdder;
  *       started there are live. Faults: throttled heartbeats.</li>
  *   <li>SSM (JSON 1.1): SendCommand, GetCommandInvocation (InProgress until the command's duration
  *       has passed, then Success or the configured final status), CancelCommand.</li>
- *   <li>EC2 (query protocol): DescribeInstances by instance id: every instance is running, with a
+ *   <li>EC2 (query protocol): DescribeInstances by instance ids or the instance-id filter: every instance is running, with a
  *       private address derived from its id.</li>
  * </ul>
  * Times are epoch milliseconds. Every action's calls are counted.
@@ -86,6 +86,7 @@ public final class FleetStandIn implements AutoCloseable {
     });
     private volatile int heartbeatTimeoutSeconds = 3600;
     private volatile double throttleHeartbeats;
+    private final Map<String, java.util.concurrent.atomic.AtomicInteger> throttleNext = new ConcurrentHashMap<>();
     private volatile boolean rejectRepeatedCompletions;
 
     private FleetStandIn(int threads) throws IOException {
@@ -222,6 +223,12 @@ public final class FleetStandIn implements AutoCloseable {
     /** Fraction (0 to 1) of heartbeats answered with Throttling; 1 throttles every one. */
     public FleetStandIn throttleHeartbeats(double fraction) {
         this.throttleHeartbeats = fraction;
+        return this;
+    }
+
+    /** Answers the next {@code calls} calls of a query-protocol action (DescribeAutoScalingInstances, DescribeInstances) with Throttling. */
+    public FleetStandIn throttleNext(String action, int calls) {
+        throttleNext.put(action, new java.util.concurrent.atomic.AtomicInteger(calls));
         return this;
     }
 
@@ -409,6 +416,15 @@ public final class FleetStandIn implements AutoCloseable {
     private Reply query(Map<String, String> params) {
         String action = params.getOrDefault("Action", "");
         count(action.isEmpty() ? "(none)" : action);
+        java.util.concurrent.atomic.AtomicInteger throttled = throttleNext.get(action);
+        if (throttled != null && throttled.getAndDecrement() > 0) {
+            // Each service throttles in its own words: EC2's RequestLimitExceeded in EC2's error shape.
+            return action.equals("DescribeInstances")
+                    ? new Reply(503, "text/xml", "<Response><Errors><Error><Code>RequestLimitExceeded</Code>"
+                            + "<Message>Request limit exceeded.</Message></Error></Errors><RequestID>" + UUID.randomUUID()
+                            + "</RequestID></Response>")
+                    : autoScalingError(400, "Throttling", "Rate exceeded");
+        }
         return switch (action) {
             case "CompleteLifecycleAction" -> completeLifecycleAction(params);
             case "RecordLifecycleActionHeartbeat" -> heartbeat(params);
@@ -497,9 +513,16 @@ public final class FleetStandIn implements AutoCloseable {
         return "10." + (hash % 250 + 1) + "." + (hash / 250 % 250) + "." + (hash / 62500 % 250 + 1);
     }
 
+    /** By InstanceIds, or by the instance-id filter, as Lifeguard asks in batches. */
     private Reply describeInstances(Map<String, String> p) {
         StringBuilder items = new StringBuilder();
-        for (String id : list(p, "InstanceId")) {
+        List<String> ids = new ArrayList<>(list(p, "InstanceId"));
+        for (int f = 1; p.containsKey("Filter." + f + ".Name"); f++) {
+            if ("instance-id".equals(p.get("Filter." + f + ".Name"))) {
+                ids.addAll(list(p, "Filter." + f + ".Value"));
+            }
+        }
+        for (String id : ids) {
             String ip = privateIp(id);
             items.append("<item><reservationId>r-").append(Integer.toHexString(id.hashCode()))
                     .append("</reservationId><ownerId>123456789012</ownerId><groupSet/><instancesSet><item>")

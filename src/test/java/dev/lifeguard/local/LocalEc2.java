@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  */
 final class LocalEc2 implements ResponseDefinitionTransformerV2 {
     static final String NAME = "local-ec2-describe-instances";
-    private static final Pattern INSTANCE_ID = Pattern.compile("(?:^|&)InstanceId\\.1=(i-[0-9a-f]+)");
+    /** Asked by id, or (as Lifeguard does, in batches) through the instance-id filter. */
+    private static final Pattern INSTANCE_ID = Pattern.compile("(?:^|&)(?:InstanceId\\.\\d+|Filter\\.1\\.Value\\.\\d+)=(i-[0-9a-f]+)");
 
     @Override
     public String getName() {
@@ -32,17 +33,17 @@ final class LocalEc2 implements ResponseDefinitionTransformerV2 {
     public ResponseDefinition transform(ServeEvent serveEvent) {
         String form = URLDecoder.decode(serveEvent.getRequest().getBodyAsString(), StandardCharsets.UTF_8);
         Matcher id = INSTANCE_ID.matcher(form);
-        String instances = "";
-        if (id.find()) {
+        StringBuilder instances = new StringBuilder();
+        while (id.find()) {
             String instanceId = id.group(1);
             int hash = Math.abs(instanceId.hashCode());
             String ip = "10.0." + (hash % 250 + 1) + "." + (hash / 250 % 250 + 1);
-            instances = "<item><reservationId>r-local</reservationId><ownerId>000000000000</ownerId><instancesSet><item>"
+            instances.append("<item><reservationId>r-local</reservationId><ownerId>000000000000</ownerId><instancesSet><item>"
                     + "<instanceId>" + instanceId + "</instanceId>"
                     + "<instanceState><code>48</code><name>terminated</name></instanceState>"
                     + "<privateIpAddress>" + ip + "</privateIpAddress>"
                     + "<privateDnsName>ip-" + ip.replace('.', '-') + ".ec2.internal</privateDnsName>"
-                    + "</item></instancesSet></item>";
+                    + "</item></instancesSet></item>");
         }
         return new com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder()
                 .withStatus(200)
