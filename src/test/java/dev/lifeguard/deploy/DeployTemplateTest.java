@@ -89,10 +89,36 @@ class DeployTemplateTest {
         Map<String, Object> policy = template.properties("QueuePolicy");
         assertEquals(List.of(Map.of("Ref", "Queue")), policy.get("Queues"));
         List<Object> statements = DeployTemplate.list(DeployTemplate.map(policy.get("PolicyDocument")).get("Statement"));
-        assertEquals(2, statements.size());
+        assertEquals(3, statements.size());
         assertStatementUnder(statements.get(0), "UseSns", "sns.amazonaws.com", Map.of("Ref", "Topic"));
         assertStatementUnder(statements.get(1), "UseEventBridge", "events.amazonaws.com",
                 Map.of("Fn::GetAtt", List.of("AutoScalingEvents", "Arn")));
+        assertStatementUnder(statements.get(2), "HasSsmDocuments", "events.amazonaws.com",
+                Map.of("Fn::GetAtt", List.of("SsmCommandStatuses", "Arn")));
+    }
+
+    /**
+     * SSM's status events reach the queue only for the documents Lifeguard may send, only when they
+     * may be an end, and the service is told they come (LIFEGUARD_SSM_STATUS_EVENTS).
+     */
+    private static String text() {
+        try {
+            return java.nio.file.Files.readString(DeployTemplate.FILE);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void ssmCommandEndsOfLifeguardsDocumentsReachTheQueueAndTheServiceExpectsThem() {
+        assertEquals("HasSsmDocuments", template.resource("SsmCommandStatuses").get("Condition"));
+        Map<String, Object> pattern = DeployTemplate.map(template.properties("SsmCommandStatuses").get("EventPattern"));
+        assertEquals(List.of("aws.ssm"), pattern.get("source"));
+        assertEquals(List.of("EC2 Command Invocation Status-change Notification"), pattern.get("detail-type"));
+        Map<String, Object> detail = DeployTemplate.map(pattern.get("detail"));
+        assertEquals(Map.of("Ref", "SsmDocuments"), detail.get("document-name"));
+        assertEquals(List.of(Map.of("anything-but", List.of("Pending", "InProgress", "Delayed", "Cancelling"))), detail.get("status"));
+        assertTrue(text().contains("{Name: LIFEGUARD_SSM_STATUS_EVENTS, Value: !If [HasSsmDocuments, \"true\", \"false\"]}"));
     }
 
     /**
@@ -112,7 +138,9 @@ class DeployTemplateTest {
                 "TaskRole ecs-tasks.amazonaws.com", Map.of("ArnLike", ecsOfThisAccount),
                 "TaskExecutionRole ecs-tasks.amazonaws.com", Map.of("ArnLike", ecsOfThisAccount),
                 "QueuePolicy sns.amazonaws.com", Map.of("ArnEquals", Map.of("Ref", "Topic")),
-                "QueuePolicy events.amazonaws.com", Map.of("ArnEquals", Map.of("Fn::GetAtt", List.of("AutoScalingEvents", "Arn")))),
+                "QueuePolicy events.amazonaws.com", Map.of("ArnEquals", Map.of("Fn::GetAtt", List.of("AutoScalingEvents", "Arn"))),
+                "QueuePolicy events.amazonaws.com (SsmCommandStatuses)",
+                Map.of("ArnEquals", Map.of("Fn::GetAtt", List.of("SsmCommandStatuses", "Arn")))),
                 sourceArns);
         // The hook role's source is the group whose hooks it publishes, the group the hooks name.
         assertEquals(Map.of("Ref", "AutoScalingGroupName"), template.properties("LaunchingHook").get("AutoScalingGroupName"));
@@ -135,7 +163,13 @@ class DeployTemplateTest {
                     }
                 });
                 assertEquals(1, byArn.size(), resource + ": " + service + " needs one aws:SourceArn condition: " + condition);
-                assertEquals(null, sourceArns.put(resource + " " + service, byArn), resource + " " + service);
+                String key = resource + " " + service;
+                // A second grant to the same service in one policy is told apart by the resource it trusts.
+                if (sourceArns.containsKey(key) && byArn.values().iterator().next() instanceof Map<?, ?> arn
+                        && arn.get("Fn::GetAtt") instanceof List<?> att) {
+                    key += " (" + att.get(0) + ")";
+                }
+                assertEquals(null, sourceArns.put(key, byArn), key);
                 return;
             }
             map.values().forEach(value -> servicePrincipalStatements(value, resource, sourceArns));
