@@ -273,9 +273,10 @@ public class EventEngine implements StepRuns.Events {
         }
         if (h.event.isHook()) {
             Instant asked = clock.instant();
-            // The confirmation is the hook's first heartbeat: due one pace after its message was sent.
+            // The confirmation is the hook's first heartbeat: it goes before every task due after its
+            // message was sent, so hooks claimed late in a burst are not confirmed later still.
             Instant sent = h.inbound.sentAt() != null ? h.inbound.sentAt() : asked;
-            confirmation.confirm(h.event, work.dueAt(sent.plus(heartbeats.gap(h.event)))).whenComplete((answer, error) -> EventContext.wrap(h.event, () -> {
+            confirmation.confirm(h.event, work.dueAt(sent), () -> describeAhead(h)).whenComplete((answer, error) -> EventContext.wrap(h.event, () -> {
                 try {
                     confirmed(h, answer, error, asked);
                 } catch (RuntimeException e) {
@@ -315,8 +316,7 @@ public class EventEngine implements StepRuns.Events {
     /** Takes the event's place in line for a slot of its group, or ends it at once when it has no steps. */
     private void queue(HeldEvent h) {
         LifecycleEvent event = h.event;
-        // Asked now, together with the events accepted beside it, rather than one by one later.
-        h.described = preflight.describeAhead(event, h.useFacts);
+        describeAhead(h);
         if (h.specs.isEmpty()) {
             // While the instance exists, its addresses are learnt for the group's later cleanup.
             if (h.useFacts && Preflight.learnsFacts(event.kind())) {
@@ -334,6 +334,16 @@ public class EventEngine implements StepRuns.Events {
             stepThreads.execute(EventContext.wrap(event, () -> begin(h)));
         };
         limits.enter(event.groupName(), event.kind().profileKey(), h.limit, h.startWhenFree);
+    }
+
+    /**
+     * Asks EC2 about the instance now, together with the events accepted beside it, rather than one
+     * by one as their steps start; once per event.
+     */
+    private void describeAhead(HeldEvent h) {
+        if (h.described == null) {
+            h.described = preflight.describeAhead(h.event, h.useFacts);
+        }
     }
 
     /**
@@ -473,6 +483,10 @@ public class EventEngine implements StepRuns.Events {
             scheduler.schedule(() -> work.execute(EventContext.wrap(h.event, () -> finish(h, verdict))), 1, TimeUnit.SECONDS);
             return;
         }
+        boolean completing = verdict.completesHook() && verdict.completedWith() == null;
+        if (completing) {
+            heartbeats.pause(h.key());
+        }
         Exchange done = producer.send(finishEndpoint(), exchange -> {
             exchange.getMessage().setBody(verdict);
             if (verdict.completedWith() != null) {
@@ -486,6 +500,8 @@ public class EventEngine implements StepRuns.Events {
             if (completed != null) {
                 // Auto Scaling has let the hook go: heartbeats would only be refused from now on.
                 heartbeats.release(h.key());
+            } else if (completing) {
+                heartbeats.resume(h.key());
             }
             Verdict again = completed != null && verdict.completedWith() == null ? verdict.completed(completed) : verdict;
             long delay = Math.min(30, 1L << Math.min(5, h.finishTries++));

@@ -41,6 +41,8 @@ final class Heartbeats {
         final Duration gap;
         volatile Instant due;
         volatile int failures;
+        /** Set while the hook's completion is being sent: a beat then would only race it and be refused. */
+        volatile boolean paused;
         final AtomicBoolean sending = new AtomicBoolean();
 
         Beat(String key, LifecycleEvent event, Duration gap, Instant due) {
@@ -75,6 +77,21 @@ final class Heartbeats {
         held.remove(key);
     }
 
+    /** No beats while the hook's completion is sent; {@link #resume} if it could not be. */
+    void pause(String key) {
+        Beat beat = held.get(key);
+        if (beat != null) {
+            beat.paused = true;
+        }
+    }
+
+    void resume(String key) {
+        Beat beat = held.get(key);
+        if (beat != null) {
+            beat.paused = false;
+        }
+    }
+
     int holding() {
         return held.size();
     }
@@ -83,7 +100,7 @@ final class Heartbeats {
     void sendDue() {
         Instant now = clock.instant();
         for (Beat beat : held.values()) {
-            if (beat.due.isAfter(now) || !beat.sending.compareAndSet(false, true)) {
+            if (beat.paused || beat.due.isAfter(now) || !beat.sending.compareAndSet(false, true)) {
                 continue;
             }
             senders.execute(EventContext.wrap(beat.event, () -> send(beat)), beat.due);
@@ -92,9 +109,14 @@ final class Heartbeats {
 
     private void send(Beat beat) {
         try {
+            // Queued before the hook's completion began: nothing to keep alive any more.
+            if (beat.paused || held.get(beat.key) != beat) {
+                return;
+            }
             if (!lifecycleActions.recordHeartbeat(beat.event)) {
-                LOG.warn("Stopped heartbeats for {}: Auto Scaling says the action is no longer active", beat.event.describe());
-                held.remove(beat.key, beat);
+                if (!beat.paused && held.remove(beat.key, beat)) {
+                    LOG.warn("Stopped heartbeats for {}: Auto Scaling says the action is no longer active", beat.event.describe());
+                }
                 return;
             }
             metrics.heartbeat(true);

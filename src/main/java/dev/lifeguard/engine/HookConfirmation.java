@@ -49,10 +49,19 @@ public final class HookConfirmation {
 
     /**
      * Asks both questions without holding a thread while the look-up waits for its batch: the
-     * answer is worked out, and the heartbeat sent, on {@code executor}.
+     * answer is worked out, and the heartbeat sent, on {@code executor}. {@code inGroup} runs as
+     * soon as the batch's answer shows the instance in a group, on the thread that received it, so
+     * that what the hooks of one batch ask next (EC2's description) goes out together too.
      */
-    CompletableFuture<Answer> confirm(LifecycleEvent hook, Executor executor) {
-        return instances.lookUp(hook.instanceId()).thenApplyAsync(found -> answer(hook, found), executor);
+    CompletableFuture<Answer> confirm(LifecycleEvent hook, Executor executor, Runnable inGroup) {
+        return instances.lookUp(hook.instanceId())
+                .thenApply(found -> {
+                    if (found.isPresent()) {
+                        inGroup.run();
+                    }
+                    return found;
+                })
+                .thenApplyAsync(found -> answer(hook, found), executor);
     }
 
     private Answer answer(LifecycleEvent hook, Optional<AutoScalingInstances.Membership> found) {
