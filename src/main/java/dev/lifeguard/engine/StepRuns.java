@@ -227,7 +227,7 @@ final class StepRuns {
         String instance = statusEvents.on() ? step.statusEventInstance(request) : null;
         String key = instance == null ? null : waitKey(handle, instance);
         // Pushed statuses end the wait; looking is the fallback, at its slower pace from the start.
-        Instant first = key == null ? clock.instant().plusSeconds(1) : earliest(clock.instant().plus(statusEvents.lookEvery()), deadline);
+        Instant first = key == null ? clock.instant().plusSeconds(1) : earliest(clock.instant().plus(fallbackPace()), deadline);
         Parked p = new Parked(h, index, step, request, handle, startedAt, deadline, first, key);
         parked.add(p);
         if (key != null) {
@@ -235,11 +235,21 @@ final class StepRuns {
         }
     }
 
-    /** How long until the next look: the step's own pace, or the fallback pace when its statuses are pushed. */
+    /** When to look next: the step's own pace, or the fallback pace when its statuses are pushed. */
     private Instant nextLook(Parked p) {
-        Duration every = p.waitKey != null ? statusEvents.lookEvery() : p.step.checkEvery(p.request);
+        Duration every = p.waitKey != null ? fallbackPace() : p.step.checkEvery(p.request);
         // Always one look at the step's timeout: a command that just ended is not a timeout.
         return earliest(clock.instant().plus(every), p.deadline);
+    }
+
+    /**
+     * {@code lifeguard.ssm.look-seconds} on average, drawn between half and one and a half times
+     * it: ten thousand commands sent within a minute would otherwise all be looked at within the
+     * same minute, every time, instead of evenly across the pace.
+     */
+    private Duration fallbackPace() {
+        long millis = statusEvents.lookEvery().toMillis();
+        return Duration.ofMillis(millis / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(millis + 1));
     }
 
     private static Instant earliest(Instant a, Instant b) {
