@@ -10,6 +10,7 @@ import dev.lifeguard.aws.PollingSqsClient;
 import dev.lifeguard.aws.QueueAddress;
 import dev.lifeguard.aws.SqsMessages;
 import dev.lifeguard.engine.EventEngine;
+import dev.lifeguard.engine.FailurePolicy;
 import dev.lifeguard.engine.GracefulShutdown;
 import dev.lifeguard.event.EventParser;
 import dev.lifeguard.event.Kind;
@@ -72,6 +73,8 @@ public class LifeguardConfiguration implements CamelConfiguration {
     public void configure(CamelContext camelContext) {
         PropertiesComponent properties = camelContext.getPropertiesComponent();
         Settings settings = Settings.from(key -> properties.resolveProperty(key).orElse(null));
+        // routes/intake.camel.yaml reads these as placeholders: it gets the values checked above.
+        settings.routeProperties().forEach(properties::addOverrideProperty);
         Registry registry = camelContext.getRegistry();
 
         Clock clock = Clock.systemUTC();
@@ -101,9 +104,9 @@ public class LifeguardConfiguration implements CamelConfiguration {
 
         // Resolve queue names to URLs and check the table now, so a wrong setting stops start-up
         // with the setting's name instead of failing on every poll.
-        QueueAddress queue = StartupChecks.aws(() -> QueueAddress.resolve(sqs, settings.queue(), "LIFEGUARD_QUEUE (lifeguard.queue)"));
+        QueueAddress queue = StartupChecks.aws(() -> QueueAddress.resolve(sqs, settings.queue(), Settings.QUEUE.label()));
         QueueAddress deadLetterQueue = StartupChecks.aws(() -> QueueAddress.resolve(sqs, settings.deadLetterQueue(),
-                "LIFEGUARD_DEAD_LETTER_QUEUE (lifeguard.dead-letter-queue)"));
+                Settings.DEAD_LETTER_QUEUE.label()));
         properties.addOverrideProperty("lifeguard.queue.name", queue.name());
         properties.addOverrideProperty("lifeguard.queue.url", queue.url());
         StartupChecks.aws(() -> {
@@ -134,8 +137,10 @@ public class LifeguardConfiguration implements CamelConfiguration {
         Map<String, Step> steps = Toolbox.steps(commands, route53, ssm, secrets, clock);
         Path home = Path.of(properties.resolveProperty("lifeguard.home").orElse(""));
         ProfileStore profiles = loadProfiles(home.resolve(settings.profiles()), steps, clock, metrics);
-        FailureHandler failures = new FailureHandler(settings, outcomes,
-                new DeadLetterQueue(sqs, deadLetterQueue.url()), messages, profiles, metrics);
+        // Intake and the engine give up, and choose a hook's failure result, by the same policy.
+        FailurePolicy failurePolicy = settings.failurePolicy(profiles::current);
+        FailureHandler failures = new FailureHandler(failurePolicy, settings.visibilitySeconds(), outcomes,
+                new DeadLetterQueue(sqs, deadLetterQueue.url()), messages, metrics);
         registry.bind("failures", failures);
         // Called last by routes/finish.camel.yaml: notifications never change an event's result.
         registry.bind("notifications", new Notifier(profiles, camelContext.createProducerTemplate(), metrics, clock));
@@ -148,8 +153,8 @@ public class LifeguardConfiguration implements CamelConfiguration {
                 new InstanceFactsStore(dynamoDb, settings.table(), settings.retention(), clock),
                 new Claims(dynamoDb, settings.table(), worker, Duration.ofSeconds(settings.claimLeaseSeconds()),
                         settings.retention(), clock),
-                messages, lifecycleActions, camelContext.createProducerTemplate(), failures::failureResult,
-                settings.stepThreads(), settings.maxAttempts(), settings.dryRun(),
+                messages, lifecycleActions, camelContext.createProducerTemplate(), failurePolicy,
+                settings.stepThreads(), settings.dryRun(),
                 Duration.ofSeconds(settings.heartbeatSeconds()), clock, metrics,
                 new EventEngine.PushedStatuses(settings.ssmStatusEvents(), Duration.ofSeconds(settings.ssmLookSeconds()),
                         new CommandWaits(dynamoDb, settings.table(), settings.retention(), clock), outcomes)));
@@ -192,7 +197,7 @@ public class LifeguardConfiguration implements CamelConfiguration {
     private static ProfileStore loadProfiles(Path file, Map<String, Step> steps, Clock clock,
                                              LifeguardMetrics metrics) {
         if (!Files.isReadable(file)) {
-            throw new MisconfiguredException("profiles file " + file.toAbsolutePath() + " cannot be read; set LIFEGUARD_PROFILES (lifeguard.profiles)");
+            throw new MisconfiguredException("profiles file " + file.toAbsolutePath() + " cannot be read; set " + Settings.PROFILES.label());
         }
         try {
             return new ProfileStore(file, ProfileLoader.of(steps), clock, metrics);

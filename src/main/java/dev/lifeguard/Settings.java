@@ -1,12 +1,24 @@
 package dev.lifeguard;
 
+import dev.lifeguard.engine.FailurePolicy;
+import dev.lifeguard.event.HookResult;
+import dev.lifeguard.log.LogFormat;
+import dev.lifeguard.profiles.Profiles;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /**
  * Lifeguard's own settings, read once at start-up from {@code config/application.properties}
  * and environment variables (LIFEGUARD_QUEUE overrides lifeguard.queue, and so on).
+ *
+ * <p>Each setting is declared once below, with its type, default and description; {@link #ALL}
+ * lists them in the order the README's table and the properties file show them.
  */
 public record Settings(
         String queue,
@@ -16,8 +28,8 @@ public record Settings(
         boolean dryRun,
         int maxAttempts,
         int claimLeaseSeconds,
-        String launchingFailureResult,
-        String terminatingFailureResult,
+        HookResult launchingFailureResult,
+        HookResult terminatingFailureResult,
         String profiles,
         int heartbeatSeconds,
         int stepThreads,
@@ -27,41 +39,156 @@ public record Settings(
         int intakeThreads,
         int retentionDays,
         boolean metricsGroupLabel,
+        int pollWaitSeconds,
+        int pollMaxMessages,
         boolean ssmStatusEvents,
         int ssmLookSeconds) {
 
     /** DynamoDB's own rule for table names. */
-    private static final java.util.regex.Pattern TABLE_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_.-]{3,255}");
+    private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z0-9_.-]{3,255}");
+
+    private static final Setting.Type<String> TABLE_NAME_TYPE = (setting, table) -> {
+        if (!TABLE_NAME.matcher(table).matches()) {
+            throw new MisconfiguredException(setting.label() + " '" + table + "' is not a DynamoDB table name:"
+                    + " 3 to 255 letters, digits, '_', '-' and '.'");
+        }
+        return table;
+    };
+
+    private static final Setting.Type<HookResult> HOOK_RESULT = (setting, value) -> HookResult.choice(value).orElseThrow(() ->
+            new MisconfiguredException(setting.name() + " must be " + HookResult.describeChoices() + ", not '" + value + "'"));
+
+    private static final Setting.Type<Integer> PORT = (setting, value) -> {
+        try {
+            int port = Integer.parseInt(value);
+            if (port >= 0 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the error below
+        }
+        throw new MisconfiguredException(setting.label() + " must be a port number, or 0 to turn the health and metrics"
+                + " endpoint off, not '" + value + "'");
+    };
+
+    public static final Setting<String> QUEUE = Setting.required("lifeguard.queue", Setting.TEXT,
+            "Queue to consume: a queue name (resolved in the SDK's region) or a full queue URL.");
+    public static final Setting<String> DEAD_LETTER_QUEUE = Setting.required("lifeguard.dead-letter-queue", Setting.TEXT,
+            "Queue that receives refused messages and events given up on, with the reason in the `LifeguardReason`"
+                    + " message attribute. Name or URL.");
+    public static final Setting<String> TABLE = Setting.of("lifeguard.table", TABLE_NAME_TYPE, "lifeguard",
+            "DynamoDB table for claims, outcomes and instance facts: one item per event, and one per instance"
+                    + " (key `pk`, type S).");
+    public static final Setting<Boolean> TABLE_CREATE = Setting.of("lifeguard.table.create", Setting.FLAG, "false",
+            "Create the table when it does not exist (on-demand, with the indexes `by-instance` and `by-group` and TTL"
+                    + " on `expiresAt`). Meant for local use and tests.");
+    public static final Setting<Integer> RETENTION_DAYS = Setting.of("lifeguard.table.retention-days", Setting.POSITIVE, "30",
+            "Days the table keeps a record (claim, outcome, refusal, instance facts) after its last write: each write"
+                    + " sets `expiresAt` (epoch seconds), the table's DynamoDB TTL attribute (see"
+                    + " [The outcome record](#the-outcome-record)).");
+    public static final Setting<Boolean> DRY_RUN = Setting.of("lifeguard.dry-run", Setting.FLAG, "false",
+            "Log what would run instead of running destructive steps; outcomes are still recorded.");
+    public static final Setting<String> PROFILES = Setting.of("lifeguard.profiles", Setting.TEXT, "config/profiles.yaml",
+            "Path of the per-group profiles file: which steps run for which group and event (see [Profiles](#profiles))."
+                    + " Checked for changes every few seconds; an edit that does not load is rejected and the previous stays.");
+    public static final Setting<Integer> POLL_WAIT_SECONDS = Setting.of("lifeguard.poll.wait-seconds",
+            Setting.between(0, 20), "20", "Seconds one long poll of the queue waits for messages (SQS allows 0 to 20; 20 costs least).");
+    public static final Setting<Integer> VISIBILITY_SECONDS = Setting.of("lifeguard.visibility-seconds", Setting.POSITIVE, "60",
+            "Seconds a received message stays hidden from other consumers; extended (in batches) while its event is in"
+                    + " progress. Also the delay before a failed attempt is retried, and how soon a dead replica's messages"
+                    + " come back.");
+    public static final Setting<Integer> POLL_MAX_MESSAGES = Setting.of("lifeguard.poll.max-messages",
+            Setting.between(1, 10), "10", "Messages one poll takes (1 to 10). Each is started and the poll goes on at once, so no message waits for"
+                    + " another's steps.");
+    public static final Setting<Integer> CONSUMERS = Setting.of("lifeguard.consumers", Setting.POSITIVE, "2",
+            "Threads polling the queue (each holds one connection in a long poll).");
+    public static final Setting<Integer> INTAKE_THREADS = Setting.of("lifeguard.intake.threads", Setting.POSITIVE, "8",
+            "Threads that parse and claim received messages side by side (a claim is a DynamoDB write).");
+    public static final Setting<Integer> MAX_ATTEMPTS = Setting.of("lifeguard.max-attempts", Setting.POSITIVE, "5",
+            "Deliveries of one message before Lifeguard gives up: it then completes a hook with its failure result,"
+                    + " records the outcome and dead-letters the message. Keep it below the queue's own redrive"
+                    + " `maxReceiveCount` so that Lifeguard, not SQS, has the last word.");
+    public static final Setting<Integer> CLAIM_LEASE_SECONDS = Setting.of("lifeguard.claim.lease-seconds",
+            Setting.POSITIVE, "300", "Seconds a worker's claim on an event lasts without renewal. The owner renews it every third of this while"
+                    + " the event is in progress; a replica that dies is taken over this long after.");
+    public static final Setting<HookResult> LAUNCHING_ON_FAILURE = Setting.of("lifeguard.hook.launching.on-failure",
+            HOOK_RESULT, HookResult.ABANDON.name(), "Result for a launching hook given up on, unless its profile's"
+                    + " `on-failure` names one (`ABANDON` terminates the instance).");
+    public static final Setting<HookResult> TERMINATING_ON_FAILURE = Setting.of("lifeguard.hook.terminating.on-failure",
+            HOOK_RESULT, HookResult.CONTINUE.name(), "Result for a terminating hook given up on, unless its profile's"
+                    + " `on-failure` names one (the instance goes either way).");
+    public static final Setting<Integer> HEARTBEAT_SECONDS = Setting.of("lifeguard.hook.heartbeat-seconds",
+            Setting.POSITIVE, "600", "Longest gap between two `RecordLifecycleActionHeartbeat` calls for a hook whose steps run. Each hook is"
+                    + " beaten at a third of its own heartbeat timeout (from `DescribeLifecycleHooks`), or this, whichever"
+                    + " is shorter.");
+    public static final Setting<Integer> STEP_THREADS = Setting.of("lifeguard.steps.threads", Setting.POSITIVE, "16",
+            "Threads running steps that hold a thread (knife, salt, Route53); waiting steps (SSM commands) hold none"
+                    + " while they wait. The steps of one event run in parallel.");
+    public static final Setting<Boolean> SSM_STATUS_EVENTS = Setting.of("lifeguard.ssm.status-events", Setting.FLAG, "false",
+            "Whether SSM's \"EC2 Command Invocation Status-change Notification\" events reach the queue (the deploy"
+                    + " template's rule sends them, and sets this): an event ends a command's wait at once. Off: each"
+                    + " command is looked at every `poll-interval` of its step.");
+    public static final Setting<Integer> SSM_LOOK_SECONDS = Setting.of("lifeguard.ssm.look-seconds", Setting.POSITIVE, "300",
+            "With status events on, how often on average a waiting SSM command is looked at all the same (between half"
+                    + " and one and a half times this apart, and once at its step's `timeout`), so that a lost event delays"
+                    + " the step's end but never loses it.");
+    public static final Setting<Integer> SHUTDOWN_GRACE_SECONDS = Setting.of("lifeguard.shutdown.grace-seconds", Setting.POSITIVE,
+            "20", "Seconds that steps already running get to finish after SIGTERM; the rest are handed back to the queue."
+                    + " Keep it under ECS's `stopTimeout` (30 s by default) with a few seconds to spare.");
+    /** Read by Camel Main ({@code camel.main.routes-reload-enabled}), not by {@link #from}. */
+    public static final Setting<Boolean> ROUTES_RELOAD = Setting.of("lifeguard.routes.reload", Setting.FLAG, "false",
+            "Reload a changed file in `routes/` without a restart; the other routes keep running.");
+    /** Read before Camel starts ({@link #healthPort}): Camel's management server is configured from it. */
+    public static final Setting<Integer> HEALTH_PORT = Setting.of("lifeguard.health.port", PORT, "9876",
+            "Port of the HTTP endpoint for health (`/observe/health/live`, `/observe/health/ready`) and Prometheus"
+                    + " metrics (`/observe/metrics`); `0` turns it off (see [Operating](#operating)).");
+    public static final Setting<Boolean> METRICS_GROUP_LABEL = Setting.of("lifeguard.metrics.group-label", Setting.FLAG, "false",
+            "Label event and completion metrics with the Auto Scaling group name. Off by default: group names are chosen"
+                    + " by operators, and each one makes new time series.");
+    /** Read by {@link LogFormat} before anything logs, so before Camel and this class. */
+    public static final Setting<String> LOG_FORMAT = new Setting<>(LogFormat.PROPERTY, Setting.TEXT, "",
+            "`text` in a terminal, else `json`", "Log format on standard output: `json` (one JSON object a line, for a log"
+                    + " collector) or `text`. Empty: `text` when Lifeguard runs in a terminal, `json` otherwise. Read once,"
+                    + " before anything logs (see [Logs](#logs)).");
+
+    /** Every setting, in the order of the README's table and config/application.properties. */
+    public static final List<Setting<?>> ALL = List.of(QUEUE, DEAD_LETTER_QUEUE, TABLE, TABLE_CREATE, RETENTION_DAYS, DRY_RUN,
+            PROFILES, POLL_WAIT_SECONDS, VISIBILITY_SECONDS, POLL_MAX_MESSAGES, CONSUMERS, INTAKE_THREADS, MAX_ATTEMPTS,
+            CLAIM_LEASE_SECONDS, LAUNCHING_ON_FAILURE, TERMINATING_ON_FAILURE, HEARTBEAT_SECONDS, STEP_THREADS,
+            SSM_STATUS_EVENTS, SSM_LOOK_SECONDS, SHUTDOWN_GRACE_SECONDS, ROUTES_RELOAD, HEALTH_PORT, METRICS_GROUP_LABEL, LOG_FORMAT);
 
     /** @param lookup resolves a property name to its value, or null when unset */
     public static Settings from(Function<String, String> lookup) {
         List<String> missing = new ArrayList<>();
-        String queue = required(lookup, "lifeguard.queue", "LIFEGUARD_QUEUE", "the queue to consume (name or URL)", missing);
-        String dlq = required(lookup, "lifeguard.dead-letter-queue", "LIFEGUARD_DEAD_LETTER_QUEUE",
-                "where refused messages go (name or URL)", missing);
-        String table = required(lookup, "lifeguard.table", "LIFEGUARD_TABLE", "the DynamoDB table for claims and outcomes", missing);
+        String queue = present(QUEUE, lookup, missing);
+        String dlq = present(DEAD_LETTER_QUEUE, lookup, missing);
+        // The properties file names the table, so a blank one (LIFEGUARD_TABLE set empty) is a
+        // mistake to report, not a wish for the default.
+        String table = present(TABLE, lookup, missing);
         if (!missing.isEmpty()) {
             throw new MisconfiguredException("Lifeguard is not configured. Set:\n  " + String.join("\n  ", missing)
                     + "\nor run local mode (see README: mvn -Plocal ...).");
         }
-        return new Settings(queue, dlq, checkedTable(table),
-                bool(lookup, "lifeguard.table.create"),
-                bool(lookup, "lifeguard.dry-run"),
-                positive(lookup, "lifeguard.max-attempts", 5),
-                positive(lookup, "lifeguard.claim.lease-seconds", 300),
-                hookResult(lookup, "lifeguard.hook.launching.on-failure", "ABANDON"),
-                hookResult(lookup, "lifeguard.hook.terminating.on-failure", "CONTINUE"),
-                text(lookup, "lifeguard.profiles", "config/profiles.yaml"),
-                positive(lookup, "lifeguard.hook.heartbeat-seconds", 600),
-                positive(lookup, "lifeguard.steps.threads", 16),
-                positive(lookup, "lifeguard.visibility-seconds", 60),
-                positive(lookup, "lifeguard.shutdown.grace-seconds", 20),
-                positive(lookup, "lifeguard.consumers", 2),
-                positive(lookup, "lifeguard.intake.threads", 8),
-                positive(lookup, "lifeguard.table.retention-days", 30),
-                bool(lookup, "lifeguard.metrics.group-label"),
-                bool(lookup, "lifeguard.ssm.status-events"),
-                positive(lookup, "lifeguard.ssm.look-seconds", 300));
+        return new Settings(queue, dlq, TABLE.type().parse(TABLE, table),
+                TABLE_CREATE.read(lookup),
+                DRY_RUN.read(lookup),
+                MAX_ATTEMPTS.read(lookup),
+                CLAIM_LEASE_SECONDS.read(lookup),
+                LAUNCHING_ON_FAILURE.read(lookup),
+                TERMINATING_ON_FAILURE.read(lookup),
+                PROFILES.read(lookup),
+                HEARTBEAT_SECONDS.read(lookup),
+                STEP_THREADS.read(lookup),
+                VISIBILITY_SECONDS.read(lookup),
+                SHUTDOWN_GRACE_SECONDS.read(lookup),
+                CONSUMERS.read(lookup),
+                INTAKE_THREADS.read(lookup),
+                RETENTION_DAYS.read(lookup),
+                METRICS_GROUP_LABEL.read(lookup),
+                POLL_WAIT_SECONDS.read(lookup),
+                POLL_MAX_MESSAGES.read(lookup),
+                SSM_STATUS_EVENTS.read(lookup),
+                SSM_LOOK_SECONDS.read(lookup));
     }
 
     /**
@@ -69,20 +196,46 @@ public record Settings(
      * {@code plan}) and need no queue.
      */
     public static String table(Function<String, String> lookup) {
-        return checkedTable(text(lookup, "lifeguard.table", "lifeguard"));
+        return TABLE.read(lookup);
     }
 
-    private static String checkedTable(String table) {
-        if (!TABLE_NAME.matcher(table).matches()) {
-            throw new MisconfiguredException("LIFEGUARD_TABLE (lifeguard.table) '" + table + "' is not a DynamoDB table name:"
-                    + " 3 to 255 letters, digits, '_', '-' and '.'");
-        }
-        return table;
+    /**
+     * The failure policy the settings give, for commands that need no queue ({@code plan}).
+     *
+     * @param profiles the profiles whose {@code on-failure} comes before the settings
+     */
+    public static FailurePolicy failurePolicy(Function<String, String> lookup, Supplier<Profiles> profiles) {
+        return new FailurePolicy(MAX_ATTEMPTS.read(lookup), choice(LAUNCHING_ON_FAILURE, LAUNCHING_ON_FAILURE.read(lookup)),
+                choice(TERMINATING_ON_FAILURE, TERMINATING_ON_FAILURE.read(lookup)), profiles);
+    }
+
+    /** The service's failure policy: these settings, after the current profiles' {@code on-failure}. */
+    public FailurePolicy failurePolicy(Supplier<Profiles> profiles) {
+        return new FailurePolicy(maxAttempts, choice(LAUNCHING_ON_FAILURE, launchingFailureResult),
+                choice(TERMINATING_ON_FAILURE, terminatingFailureResult), profiles);
+    }
+
+    private static FailurePolicy.Choice choice(Setting<HookResult> setting, HookResult result) {
+        return new FailurePolicy.Choice(result, setting.name());
+    }
+
+    /**
+     * The values the routes read as property placeholders ({@code routes/intake.camel.yaml}), as
+     * checked here, so that the SQS consumer runs with the value this class accepted.
+     */
+    public Map<String, String> routeProperties() {
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put(POLL_WAIT_SECONDS.name(), Integer.toString(pollWaitSeconds));
+        values.put(POLL_MAX_MESSAGES.name(), Integer.toString(pollMaxMessages));
+        values.put(CONSUMERS.name(), Integer.toString(consumers));
+        values.put(VISIBILITY_SECONDS.name(), Integer.toString(visibilitySeconds));
+        values.put(INTAKE_THREADS.name(), Integer.toString(intakeThreads));
+        return values;
     }
 
     /** How long the table keeps a record after its last write (its {@code expiresAt}, DynamoDB TTL). */
-    public java.time.Duration retention() {
-        return java.time.Duration.ofDays(retentionDays);
+    public Duration retention() {
+        return Duration.ofDays(retentionDays);
     }
 
     /**
@@ -90,77 +243,19 @@ public record Settings(
      * off. Read before Camel starts, since Camel's management server is configured from it.
      */
     public static int healthPort(Function<String, String> lookup) {
-        String value = lookup.apply("lifeguard.health.port");
-        if (value == null || value.isBlank()) {
-            return 9876;
-        }
-        try {
-            int port = Integer.parseInt(value.trim());
-            if (port >= 0 && port <= 65535) {
-                return port;
-            }
-        } catch (NumberFormatException e) {
-            // fall through to the error below
-        }
-        throw new MisconfiguredException("LIFEGUARD_HEALTH_PORT (lifeguard.health.port) must be a port number, or 0 to turn"
-                + " the health and metrics endpoint off, not '" + value + "'");
+        return HEALTH_PORT.read(lookup);
     }
 
-    /** The result to complete a hook with when its steps have failed for the last time. */
-    public String failureResult(boolean launching) {
-        return launching ? launchingFailureResult : terminatingFailureResult;
-    }
-
-    private static String required(Function<String, String> lookup, String key, String env, String meaning, List<String> missing) {
-        String value = lookup.apply(key);
+    /**
+     * The text of a setting the service cannot do without, unchecked; a blank one is added to
+     * {@code missing}, so that one message names everything to set.
+     */
+    private static String present(Setting<String> setting, Function<String, String> lookup, List<String> missing) {
+        String value = lookup.apply(setting.name());
         if (value == null || value.isBlank()) {
-            missing.add(env + " (" + key + "): " + meaning);
+            missing.add(setting.label() + ": " + setting.plainDescription());
             return null;
         }
         return value.trim();
-    }
-
-    private static String text(Function<String, String> lookup, String key, String fallback) {
-        String value = lookup.apply(key);
-        return value == null || value.isBlank() ? fallback : value.trim();
-    }
-
-    private static boolean bool(Function<String, String> lookup, String key) {
-        String value = lookup.apply(key);
-        if (value == null || value.isBlank()) {
-            return false;
-        }
-        if (!value.trim().equalsIgnoreCase("true") && !value.trim().equalsIgnoreCase("false")) {
-            throw new MisconfiguredException(key + " must be true or false, not '" + value + "'");
-        }
-        return Boolean.parseBoolean(value.trim());
-    }
-
-    private static int positive(Function<String, String> lookup, String key, int fallback) {
-        String value = lookup.apply(key);
-        if (value == null || value.isBlank()) {
-            return fallback;
-        }
-        try {
-            int parsed = Integer.parseInt(value.trim());
-            if (parsed > 0) {
-                return parsed;
-            }
-        } catch (NumberFormatException e) {
-            // fall through to the error below
-        }
-        throw new MisconfiguredException(key + " must be a positive whole number, not '" + value + "'");
-    }
-
-    private static String hookResult(Function<String, String> lookup, String key, String fallback) {
-        String value = lookup.apply(key);
-        if (value == null || value.isBlank()) {
-            return fallback;
-        }
-        String result = value.trim().toUpperCase();
-        if (!result.equals("CONTINUE") && !result.equals("ABANDON")) {
-            throw new MisconfiguredException(key + " must be CONTINUE or ABANDON, not '" + value + "'");
-        }
-        return result;
     }
 }

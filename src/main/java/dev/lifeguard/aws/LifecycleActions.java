@@ -1,5 +1,6 @@
 package dev.lifeguard.aws;
 
+import dev.lifeguard.event.HookResult;
 import dev.lifeguard.event.LifecycleEvent;
 import java.time.Duration;
 import java.util.Optional;
@@ -20,9 +21,10 @@ public class LifecycleActions {
 
     /**
      * @param result CONTINUE or ABANDON
-     * @return what happened, for the outcome record
+     * @return what happened, for the outcome record: {@code result}, or NOT_ACTIVE when Auto Scaling
+     *         had ended the action already
      */
-    public String complete(LifecycleEvent event, String result) {
+    public HookResult complete(LifecycleEvent event, HookResult result) {
         if (!event.isHook()) {
             throw new IllegalArgumentException("only lifecycle hooks can be completed, not " + event.kind());
         }
@@ -32,7 +34,7 @@ public class LifecycleActions {
                     .lifecycleHookName(event.hookName())
                     .lifecycleActionToken(event.actionToken())
                     .instanceId(event.instanceId())
-                    .lifecycleActionResult(result));
+                    .lifecycleActionResult(result.name()));
             LOG.debug("Completed lifecycle action {} with {}", event.describe(), result);
             return result;
         } catch (AutoScalingException e) {
@@ -42,7 +44,7 @@ public class LifecycleActions {
             if (isNotActive(e)) {
                 LOG.warn("Lifecycle action {} is no longer active (already completed or timed out): {}",
                         event.describe(), e.awsErrorDetails().errorMessage());
-                return "NOT_ACTIVE";
+                return HookResult.NOT_ACTIVE;
             }
             throw e;
         }

@@ -1,5 +1,6 @@
 package dev.lifeguard.cli;
 
+import dev.lifeguard.Setting;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -32,7 +33,7 @@ final class CommandSettings {
         return key -> {
             String value = System.getProperty(key);
             if (value == null) {
-                value = environment.get(key.toUpperCase().replace('.', '_').replace('-', '_'));
+                value = environment.get(Setting.environmentVariable(key));
             }
             if (value == null) {
                 value = file.getProperty(key);

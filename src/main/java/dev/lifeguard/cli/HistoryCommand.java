@@ -1,5 +1,6 @@
 package dev.lifeguard.cli;
 
+import dev.lifeguard.Settings;
 import dev.lifeguard.event.Identifiers;
 import dev.lifeguard.store.LifeguardTable;
 import java.io.PrintStream;
@@ -77,7 +78,7 @@ final class HistoryCommand {
             String hint = subject.what().equals("group") && target.startsWith("i-")
                     ? " (it is not an instance id: i- and 8 or 17 hex digits)" : "";
             out.println("no records for " + subject.describe() + hint + " in table " + table
-                    + " (a record is kept lifeguard.table.retention-days after its last write)");
+                    + " (a record is kept " + Settings.RETENTION_DAYS.name() + " after its last write)");
         } else {
             HistoryText.print(out, subject, table, records, limit);
         }
@@ -115,7 +116,7 @@ final class HistoryCommand {
             description = dynamoDb.get().describeTable(r -> r.tableName(table)).table();
         } catch (ResourceNotFoundException e) {
             throw new CommandException(Commands.MISTAKE, "DynamoDB table '" + table + "' does not exist"
-                    + " (set LIFEGUARD_TABLE, lifeguard.table, to the service's table)");
+                    + " (set " + Settings.TABLE.environmentVariable() + ", " + Settings.TABLE.name() + ", to the service's table)");
         }
         if (LifeguardTable.missingIndexes(description).contains(index)) {
             throw new CommandException(Commands.MISTAKE, "DynamoDB table '" + table + "' has no index '" + index

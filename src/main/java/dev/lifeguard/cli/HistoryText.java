@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lifeguard.event.Identifiers;
+import dev.lifeguard.event.Outcome;
+import dev.lifeguard.store.ClaimStatus;
 import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -20,7 +22,6 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** How {@code history} shows the table's records: a few lines each for people, or JSON for tools. */
 final class HistoryText {
-    private static final String OK = "SUCCEEDED";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private HistoryText() {
@@ -41,7 +42,8 @@ final class HistoryText {
             String error = text(record, "lastError");
             if (error != null) {
                 // A success keeps the error of the attempt before it: say whose it is.
-                out.println((OK.equals(text(record, "result")) ? "  error of an earlier attempt: " : "  last error: ") + printable(error));
+                boolean succeeded = Outcome.SUCCEEDED.name().equals(text(record, "result"));
+                out.println((succeeded ? "  error of an earlier attempt: " : "  last error: ") + printable(error));
             }
         }
     }
@@ -70,10 +72,10 @@ final class HistoryText {
         String result = text(record, "result");
         String attempts = number(record, "attempts");
         List<String> parts = new ArrayList<>();
-        if ("CLAIMED".equals(status)) {
+        if (ClaimStatus.CLAIMED.name().equals(status)) {
             parts.add("in progress: claimed by " + Identifiers.forLog(text(record, "owner"))
                     + (record.containsKey("leaseExpiresAt") ? " until " + Instant.ofEpochSecond(Long.parseLong(number(record, "leaseExpiresAt"))) : ""));
-        } else if ("RELEASED".equals(status)) {
+        } else if (ClaimStatus.RELEASED.name().equals(status)) {
             parts.add(result == null ? "released, to be tried again" : "result " + result + ", released to be tried again on the next delivery");
         } else if (result != null) {
             parts.add("result " + result);

@@ -2,12 +2,15 @@ package dev.lifeguard.cli;
 
 import dev.lifeguard.Settings;
 import dev.lifeguard.aws.Ec2Instances;
+import dev.lifeguard.engine.FailurePolicy;
 import dev.lifeguard.engine.HookConfirmation;
 import dev.lifeguard.engine.Preflight;
 import dev.lifeguard.event.EventParser;
+import dev.lifeguard.event.HookResult;
 import dev.lifeguard.event.Identifiers;
 import dev.lifeguard.event.Kind;
 import dev.lifeguard.event.LifecycleEvent;
+import dev.lifeguard.event.Outcome;
 import dev.lifeguard.event.RefusedMessageException;
 import dev.lifeguard.profiles.Profile;
 import dev.lifeguard.profiles.ProfileLoader;
@@ -61,8 +64,7 @@ final class PlanCommand {
     }
 
     static PlanCommand fromSettings(Function<String, String> settings, Commands.Aws aws, PrintStream out) {
-        String profiles = settings.apply("lifeguard.profiles");
-        return new PlanCommand(Path.of(profiles == null ? "config/profiles.yaml" : profiles), Path.of("routes"), settings, aws, out);
+        return new PlanCommand(Path.of(Settings.PROFILES.read(settings)), Path.of("routes"), settings, aws, out);
     }
 
     int run(List<String> args) {
@@ -80,7 +82,7 @@ final class PlanCommand {
         }
         if (event.kind() == Kind.IGNORED) {
             out.println("Event      " + HistoryText.printable(event.describe()));
-            out.println("Record     " + event.idempotencyKey() + " in table " + Settings.table(settings) + ", result IGNORED");
+            out.println("Record     " + event.idempotencyKey() + " in table " + Settings.table(settings) + ", result " + Outcome.IGNORED);
             out.println("           an Auto Scaling event Lifeguard does not act on: recorded, counted and deleted;"
                     + " no route, no steps");
             return Commands.OK;
@@ -99,7 +101,9 @@ final class PlanCommand {
         out.println("Profile    " + (profile == profiles.fallback() ? "default" : Identifiers.forLog(profile.match()))
                 + " in " + profilesFile + ", steps under '" + kind + "'");
         if (event.isHook()) {
-            out.println("On failure " + failureResult(event, profile));
+            // As the service decides it, from the same policy and the profiles just read.
+            FailurePolicy.Choice onFailure = Settings.failurePolicy(settings, () -> profiles).forHook(event);
+            out.println("On failure " + onFailure.result() + " when the steps are given up on (" + onFailure.chosenBy() + ")");
         }
         if (profile.maxInFlight(kind) > 0) {
             out.println("At once    at most " + profile.maxInFlight(kind) + " " + kind + " events of this group per replica");
@@ -115,30 +119,31 @@ final class PlanCommand {
             if (Preflight.checksAliveFirst(event.kind())) {
                 Preflight.Result alive = Preflight.alive(event, live, facts, ec2);
                 if (alive != null) {
-                    out.println("Refused    " + alive.reason() + ": the service runs nothing and records REFUSED");
+                    out.println("Refused    " + alive.reason() + ": the service runs nothing and records " + Outcome.REFUSED);
                     return Commands.OK;
                 }
             }
         } else if (Preflight.checksAliveFirst(event.kind()) && !specs.isEmpty()) {
             out.println("First      the service asks EC2 whether the instance, or any instance answering to a name or"
-                    + " address the steps use, still lives and, if one does, runs nothing (REFUSED); plan does not ask"
+                    + " address the steps use, still lives and, if one does, runs nothing (" + Outcome.REFUSED + "); plan does not ask"
                     + " unless --describe");
         }
         if (event.isHook()) {
             out.println("Confirm    the service asks Auto Scaling first: the instance must be " + String.join(" or ",
                     HookConfirmation.waitStates(event)) + " in this group (DescribeAutoScalingInstances) and the token live"
-                    + " (RecordLifecycleActionHeartbeat); otherwise nothing runs (REFUSED); plan never asks");
+                    + " (RecordLifecycleActionHeartbeat); otherwise nothing runs (" + Outcome.REFUSED + "); plan never asks");
         }
         if (!addressesKnown) {
             out.println("Addresses  not read: {privateIp} {publicIp} {privateDns} {publicDns} {name} are shown unresolved"
                     + " (needs EC2 DescribeInstances; plan --describe reads them)");
         }
         if (specs.isEmpty()) {
-            out.println("Steps      none: " + (event.isHook() ? "the hook is completed CONTINUE at once" : "the event is recorded and deleted"));
+            out.println("Steps      none: " + (event.isHook() ? "the hook is completed " + HookResult.CONTINUE + " at once"
+                    : "the event is recorded and deleted"));
             return Commands.OK;
         }
         out.println("Steps      " + (specs.size() == 1 ? "1 step" : specs.size() + " steps, in parallel") + (event.isHook()
-                ? "; then the hook is completed, CONTINUE when they succeed" : "") + ":");
+                ? "; then the hook is completed, " + HookResult.CONTINUE + " when they succeed" : "") + ":");
         boolean fails = false;
         for (int i = 0; i < specs.size(); i++) {
             StepSpec spec = specs.get(i);
@@ -189,26 +194,13 @@ final class PlanCommand {
     private Profiles profiles(Map<String, Step> steps) {
         if (!Files.isReadable(profilesFile)) {
             throw new CommandException(Commands.MISTAKE, "profiles file " + profilesFile.toAbsolutePath()
-                    + " cannot be read; set LIFEGUARD_PROFILES (lifeguard.profiles)");
+                    + " cannot be read; set " + Settings.PROFILES.label());
         }
         try {
             return ProfileLoader.of(steps).load(profilesFile);
         } catch (ProfileLoader.InvalidProfilesException e) {
             throw new CommandException(Commands.MISTAKE, "profiles file " + profilesFile + " is invalid: " + e.getMessage());
         }
-    }
-
-    /** As FailureHandler decides it: the profile's on-failure, else lifeguard.hook.<transition>.on-failure. */
-    private String failureResult(LifecycleEvent event, Profile profile) {
-        String transition = event.isLaunchTransition() ? "launching" : "terminating";
-        String fromProfile = profile.onFailure(transition);
-        if (fromProfile != null) {
-            return fromProfile + " when the steps are given up on (the profile's on-failure)";
-        }
-        String key = "lifeguard.hook." + transition + ".on-failure";
-        String setting = settings.apply(key);
-        String result = setting != null ? setting.toUpperCase() : event.isLaunchTransition() ? "ABANDON" : "CONTINUE";
-        return result + " when the steps are given up on (" + key + ")";
     }
 
     /** The facts the service's steps would get: as Preflight gathers them, read only, never saved. */

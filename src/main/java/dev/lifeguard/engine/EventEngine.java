@@ -5,7 +5,9 @@ import dev.lifeguard.aws.Ec2Instances;
 import dev.lifeguard.aws.LifecycleActions;
 import dev.lifeguard.aws.Outages;
 import dev.lifeguard.aws.SqsMessages;
+import dev.lifeguard.event.HookResult;
 import dev.lifeguard.event.LifecycleEvent;
+import dev.lifeguard.event.Outcome;
 import dev.lifeguard.log.Bugs;
 import dev.lifeguard.log.EventContext;
 import dev.lifeguard.metrics.LifeguardMetrics;
@@ -36,7 +38,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -82,8 +83,7 @@ public class EventEngine implements StepRuns.Events {
     private final UrgentFirst work;
     private final ScheduledExecutorService scheduler;
     private final ProducerTemplate producer;
-    private final Function<LifecycleEvent, String> failureResult;
-    private final int maxAttempts;
+    private final FailurePolicy failurePolicy;
     private final Clock clock;
 
     private final Map<String, HeldEvent> held = new ConcurrentHashMap<>();
@@ -108,7 +108,7 @@ public class EventEngine implements StepRuns.Events {
     public record Needs(ProfileStore profiles, Map<String, Step> steps, Ec2Instances ec2,
                         AutoScalingInstances autoScalingInstances, InstanceFactsStore facts, Claims claims,
                         SqsMessages messages, LifecycleActions lifecycleActions, ProducerTemplate producer,
-                        Function<LifecycleEvent, String> failureResult, int stepThreads, int maxAttempts, boolean dryRun,
+                        FailurePolicy failurePolicy, int stepThreads, boolean dryRun,
                         Duration heartbeatGap, Clock clock, LifeguardMetrics metrics, PushedStatuses pushed) {
     }
 
@@ -135,8 +135,7 @@ public class EventEngine implements StepRuns.Events {
         this.metrics = needs.metrics();
         this.heartbeats = new Heartbeats(needs.lifecycleActions(), needs.heartbeatGap(), work, needs.clock(), metrics);
         this.producer = needs.producer();
-        this.failureResult = needs.failureResult();
-        this.maxAttempts = needs.maxAttempts();
+        this.failurePolicy = needs.failurePolicy();
         this.clock = needs.clock();
         this.bugs = new Bugs(clock);
         PushedStatuses pushed = needs.pushed();
@@ -448,22 +447,22 @@ public class EventEngine implements StepRuns.Events {
         LifecycleEvent event = h.event;
         if (report.refused()) {
             if (endedMeanwhile(h)) {
-                return new Verdict(event, h.inbound, OutcomeRecorder.ALREADY_ENDED, report, null,
+                return new Verdict(event, h.inbound, Outcome.ALREADY_ENDED, report, null,
                         "already ended: " + report.refusedReason(), true);
             }
-            return new Verdict(event, h.inbound, OutcomeRecorder.REFUSED, report, null, "refused: " + report.refusedReason(), true);
+            return new Verdict(event, h.inbound, Outcome.REFUSED, report, null, "refused: " + report.refusedReason(), true);
         }
         if (!report.failed()) {
-            return new Verdict(event, h.inbound, "SUCCEEDED", report, event.isHook() ? "CONTINUE" : null, null, true);
+            return new Verdict(event, h.inbound, Outcome.SUCCEEDED, report, event.isHook() ? HookResult.CONTINUE : null, null, true);
         }
         boolean permanent = report.results().stream().anyMatch(r -> r.failed() && r.permanent());
         String error = "steps failed: " + report.summary();
-        if (permanent || h.attempt >= maxAttempts) {
-            String why = permanent ? "a permanent failure" : "attempt " + h.attempt + " of " + maxAttempts;
-            return new Verdict(event, h.inbound, "GAVE_UP", report, event.isHook() ? failureResult.apply(event) : null,
+        if (failurePolicy.givesUp(h.attempt, permanent)) {
+            String why = permanent ? "a permanent failure" : "attempt " + h.attempt + " of " + failurePolicy.maxAttempts();
+            return new Verdict(event, h.inbound, Outcome.GAVE_UP, report, failurePolicy.hookResult(event),
                     error + " (" + why + ")", true);
         }
-        return new Verdict(event, h.inbound, "RETRYING", report, null, error, true);
+        return new Verdict(event, h.inbound, Outcome.RETRYING, report, null, error, true);
     }
 
     private void finish(HeldEvent h, Verdict verdict) {

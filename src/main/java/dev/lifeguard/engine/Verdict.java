@@ -1,8 +1,9 @@
 package dev.lifeguard.engine;
 
+import dev.lifeguard.event.HookResult;
 import dev.lifeguard.event.LifecycleEvent;
+import dev.lifeguard.event.Outcome;
 import dev.lifeguard.steps.StepsReport;
-import dev.lifeguard.store.OutcomeRecorder;
 
 /**
  * How an attempt at an event ended, handed to {@code routes/finish.camel.yaml}: the one place
@@ -17,10 +18,10 @@ import dev.lifeguard.store.OutcomeRecorder;
  * @param completedWith set when an earlier try of this verdict completed the hook already (then only
  *                      recording failed): it is not completed again
  */
-public record Verdict(LifecycleEvent event, Inbound inbound, String result, StepsReport report, String hookResult,
-                      String error, boolean claimed, String completedWith) {
+public record Verdict(LifecycleEvent event, Inbound inbound, Outcome result, StepsReport report, HookResult hookResult,
+                      String error, boolean claimed, HookResult completedWith) {
 
-    public Verdict(LifecycleEvent event, Inbound inbound, String result, StepsReport report, String hookResult,
+    public Verdict(LifecycleEvent event, Inbound inbound, Outcome result, StepsReport report, HookResult hookResult,
                    String error, boolean claimed) {
         this(event, inbound, result, report, hookResult, error, claimed, null);
     }
@@ -29,21 +30,26 @@ public record Verdict(LifecycleEvent event, Inbound inbound, String result, Step
         return hookResult != null && event.isHook() && completedWith == null;
     }
 
-    /** The same verdict, its hook completed with {@code result} already. */
+    /**
+     * The same verdict, its hook completed already.
+     *
+     * @param result the word of what the completion gave, as the finish route's
+     *               {@code LifeguardHookResult} header is read back: a {@link HookResult}'s name
+     */
     public Verdict completed(String result) {
-        return new Verdict(event, inbound, this.result, report, hookResult, error, claimed, result);
+        return new Verdict(event, inbound, this.result, report, hookResult, error, claimed, HookResult.valueOf(result));
     }
 
     public boolean retrying() {
-        return OutcomeRecorder.RETRYING.equals(result);
+        return result == Outcome.RETRYING;
     }
 
     public boolean gaveUp() {
-        return OutcomeRecorder.GAVE_UP.equals(result);
+        return result == Outcome.GAVE_UP;
     }
 
     public boolean refused() {
-        return OutcomeRecorder.REFUSED.equals(result);
+        return result == Outcome.REFUSED;
     }
 
     /** Given up on or refused: the message goes to the dead-letter queue with the reason, once. */

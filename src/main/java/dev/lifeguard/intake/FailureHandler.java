@@ -1,15 +1,15 @@
 package dev.lifeguard.intake;
 
-import dev.lifeguard.Settings;
 import dev.lifeguard.aws.Outages;
 import dev.lifeguard.log.Bugs;
 import dev.lifeguard.metrics.LifeguardMetrics;
 import software.amazon.awssdk.core.exception.SdkException;
 import dev.lifeguard.aws.SqsMessages;
+import dev.lifeguard.engine.FailurePolicy;
 import dev.lifeguard.engine.Inbound;
 import dev.lifeguard.engine.Verdict;
 import dev.lifeguard.event.LifecycleEvent;
-import dev.lifeguard.profiles.ProfileStore;
+import dev.lifeguard.event.Outcome;
 import dev.lifeguard.store.OutcomeRecorder;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -25,22 +25,23 @@ import org.slf4j.LoggerFactory;
 public class FailureHandler {
     private static final Logger LOG = LoggerFactory.getLogger(FailureHandler.class);
 
-    private final Settings settings;
+    private final FailurePolicy policy;
+    private final int visibilitySeconds;
     private final OutcomeRecorder outcomes;
     private final DeadLetterQueue deadLetters;
     private final SqsMessages messages;
-    private final ProfileStore profiles;
     private final LifeguardMetrics metrics;
     private final Bugs bugs = new Bugs(java.time.Clock.systemUTC());
 
-    public FailureHandler(Settings settings, OutcomeRecorder outcomes, DeadLetterQueue deadLetters, SqsMessages messages,
-                          ProfileStore profiles, LifeguardMetrics metrics) {
+    /** @param visibilitySeconds how soon a message left to come back does (for the log lines) */
+    public FailureHandler(FailurePolicy policy, int visibilitySeconds, OutcomeRecorder outcomes, DeadLetterQueue deadLetters,
+                          SqsMessages messages, LifeguardMetrics metrics) {
+        this.policy = policy;
+        this.visibilitySeconds = visibilitySeconds;
         this.metrics = metrics;
-        this.settings = settings;
         this.outcomes = outcomes;
         this.deadLetters = deadLetters;
         this.messages = messages;
-        this.profiles = profiles;
     }
 
     /**
@@ -62,7 +63,7 @@ public class FailureHandler {
             messages.delete(inbound.receiptHandle());
         } catch (RuntimeException e) {
             Outages.warnUnlessOutage(LOG, e, "Could not dead-letter SQS message {} ({}); it comes back in {} s and is tried again",
-                    inbound.messageId(), describe(e), settings.visibilitySeconds());
+                    inbound.messageId(), describe(e), visibilitySeconds);
         }
     }
 
@@ -81,15 +82,16 @@ public class FailureHandler {
         }
         // An outage is never a reason to give up: the hook would get its failure result only
         // because DynamoDB or SQS was away for a while. The message comes back until it answers.
-        if (inbound.receiveCount() < settings.maxAttempts() || event == null || Outages.isOutage(error)) {
+        // No failure at intake is permanent (a body that is not an event is refused instead): only deliveries count.
+        if (!policy.givesUp(inbound.receiveCount(), false) || event == null || Outages.isOutage(error)) {
             Outages.warnUnlessOutage(LOG, error, "Delivery {} of {} failed at intake for {} (SQS message {}): {}; it comes back"
-                    + " in {} s", inbound.receiveCount(), settings.maxAttempts(), event == null ? "a message" : event.describe(),
-                    inbound.messageId(), reason, settings.visibilitySeconds());
+                    + " in {} s", inbound.receiveCount(), policy.maxAttempts(), event == null ? "a message" : event.describe(),
+                    inbound.messageId(), reason, visibilitySeconds);
             return null;
         }
         LOG.error("Giving up on {} (SQS message {}) after {} deliveries: {}", event.describe(), inbound.messageId(),
                 inbound.receiveCount(), reason);
-        return new Verdict(event, inbound, OutcomeRecorder.GAVE_UP, null, event.isHook() ? failureResult(event) : null,
+        return new Verdict(event, inbound, Outcome.GAVE_UP, null, policy.hookResult(event),
                 "failed at intake on delivery " + inbound.receiveCount() + ": " + reason, false);
     }
 
@@ -101,17 +103,10 @@ public class FailureHandler {
         Exception error = caught(exchange);
         Inbound inbound = Inbound.of(exchange);
         Outages.warnUnlessOutage(LOG, error, "Could not finish SQS message {} after its last delivery ({}); it comes back in {} s",
-                inbound.messageId(), describe(error), settings.visibilitySeconds());
+                inbound.messageId(), describe(error), visibilitySeconds);
         if (!fromAws(error)) {
             bugs.report(LOG, "Finishing failed unexpectedly for SQS message " + inbound.messageId(), error);
         }
-    }
-
-    /** The result a hook is completed with when it is given up on: the group's profile, else lifeguard.hook.<transition>.on-failure. */
-    public String failureResult(LifecycleEvent event) {
-        boolean launching = event.isLaunchTransition();
-        String fromProfile = profiles.current().forGroup(event.groupName()).onFailure(launching ? "launching" : "terminating");
-        return fromProfile != null ? fromProfile : settings.failureResult(launching);
     }
 
     /** Sends a message given up on, or refused after asking AWS, to the dead-letter queue with the reason. */

@@ -1,6 +1,9 @@
 package dev.lifeguard.metrics;
 
+import dev.lifeguard.event.HookResult;
 import dev.lifeguard.event.IgnoredEvent;
+import dev.lifeguard.event.Kind;
+import dev.lifeguard.event.Outcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -35,21 +38,24 @@ public final class LifeguardMetrics {
     }
 
     /** An attempt at an event ended: {@code lifeguard_events_total{kind, result}}; RETRYING is also a retry. */
-    public void eventEnded(String kind, String result, String group) {
+    public void eventEnded(Kind kind, Outcome result, String group) {
         counter("lifeguard.events", "Attempts at events that ended, by kind and result",
-                withGroup(Tags.of("kind", kind, "result", result), group)).increment();
-        if ("RETRYING".equals(result)) {
+                withGroup(Tags.of("kind", kind.name(), "result", result.name()), group)).increment();
+        if (result == Outcome.RETRYING) {
             retried("attempt");
         }
     }
 
-    /** A hook was completed: {@code lifeguard_completions_total{result}} (CONTINUE or ABANDON). */
-    public void hookCompleted(String result, String group) {
+    /**
+     * A hook was completed: {@code lifeguard_completions_total{result}} (CONTINUE or ABANDON; NOT_ACTIVE
+     * when Auto Scaling had ended the action already).
+     */
+    public void hookCompleted(HookResult result, String group) {
         if (result == null) {
-            return; // Auto Scaling had ended the action already: nothing was completed here
+            return; // no completion was asked for
         }
         counter("lifeguard.completions", "Lifecycle actions completed, by result",
-                withGroup(Tags.of("result", result), group)).increment();
+                withGroup(Tags.of("result", result.name()), group)).increment();
     }
 
     /** A step ended: {@code lifeguard_steps_seconds{type, status}} (count and duration). */

@@ -2,6 +2,7 @@ package dev.lifeguard.notify;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeguard.engine.Verdict;
+import dev.lifeguard.event.HookResult;
 import dev.lifeguard.event.LifecycleEvent;
 import dev.lifeguard.log.EventContext;
 import dev.lifeguard.metrics.LifeguardMetrics;
@@ -97,7 +98,7 @@ public class Notifier {
      * @param hookResult what the hook was completed with, or null
      * @param recorded   false when the claim was no longer ours: the worker that took it over reports
      */
-    public void after(Verdict verdict, String hookResult, Boolean recorded) {
+    public void after(Verdict verdict, HookResult hookResult, Boolean recorded) {
         try {
             if (Boolean.FALSE.equals(recorded)) {
                 return;
@@ -127,12 +128,12 @@ public class Notifier {
         }
     }
 
-    static String message(NotifySpec spec, Verdict verdict, String hookResult) {
+    static String message(NotifySpec spec, Verdict verdict, HookResult hookResult) {
         Map<String, String> extras = new LinkedHashMap<>();
         extras.put("kind", verdict.event().kind().profileKey());
-        extras.put("result", verdict.result());
-        extras.put("hookResult", hookResult);
-        extras.put("outcome", verdict.result() + (hookResult == null ? "" : ", hook completed with " + hookResult));
+        extras.put("result", verdict.result().name());
+        extras.put("hookResult", hookResult == null ? null : hookResult.name());
+        extras.put("outcome", verdict.result().name() + (hookResult == null ? "" : ", hook completed with " + hookResult.name()));
         extras.put("summary", verdict.report().summary());
         extras.put("error", verdict.error());
         return Templates.renderWith(spec.message(), verdict.event(), null, extras, MISSING);

@@ -1,5 +1,6 @@
 package dev.lifeguard.profiles;
 
+import dev.lifeguard.event.Outcome;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
@@ -12,7 +13,7 @@ import java.util.regex.Pattern;
  * that target, how long a message may be, and for which results.
  */
 public record NotifySpec(Target target, String destination, String message, int perMinute, int maxLength,
-                         Set<String> results) {
+                         Set<Outcome> results) {
 
     public enum Target {
         SNS, WEBHOOK;
@@ -30,9 +31,9 @@ public record NotifySpec(Target target, String destination, String message, int 
     public static final Set<String> UNAVAILABLE = Set.of("privateIp", "publicIp", "privateDns", "publicDns", "name");
     public static final Set<String> SETTINGS = Set.of("sns", "webhook", "message", "per-minute", "max-length", "results");
     /** Verdict results a notification may be sent for. */
-    public static final List<String> RESULTS = List.of("SUCCEEDED", "GAVE_UP", "REFUSED", "RETRYING");
+    public static final List<Outcome> RESULTS = List.of(Outcome.SUCCEEDED, Outcome.GAVE_UP, Outcome.REFUSED, Outcome.RETRYING);
     /** Sent for these unless {@code results} says otherwise: a retry is not news yet. */
-    public static final Set<String> DEFAULT_RESULTS = Set.of("SUCCEEDED", "GAVE_UP", "REFUSED");
+    public static final Set<Outcome> DEFAULT_RESULTS = Set.of(Outcome.SUCCEEDED, Outcome.GAVE_UP, Outcome.REFUSED);
     public static final String DEFAULT_MESSAGE = "Lifeguard: {kind} of {instanceId} in {group}: {outcome}. {summary}";
     public static final int DEFAULT_PER_MINUTE = 30;
     public static final int DEFAULT_MAX_LENGTH = 1000;

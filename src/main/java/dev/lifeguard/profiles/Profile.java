@@ -1,5 +1,6 @@
 package dev.lifeguard.profiles;
 
+import dev.lifeguard.event.HookResult;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -10,10 +11,10 @@ import java.util.regex.Pattern;
  * for the last time, how many events of a kind may run at once for one group, and the
  * notifications sent per kind once an event's outcome is recorded.
  */
-public record Profile(String match, Map<String, String> onFailure, Map<String, Integer> maxInFlight,
+public record Profile(String match, Map<String, HookResult> onFailure, Map<String, Integer> maxInFlight,
                       Map<String, List<StepSpec>> steps, Map<String, List<NotifySpec>> notifications) {
 
-    public Profile(String match, Map<String, String> onFailure, Map<String, Integer> maxInFlight,
+    public Profile(String match, Map<String, HookResult> onFailure, Map<String, Integer> maxInFlight,
                    Map<String, List<StepSpec>> steps) {
         this(match, onFailure, maxInFlight, steps, Map.of());
     }
@@ -33,7 +34,7 @@ public record Profile(String match, Map<String, String> onFailure, Map<String, I
     }
 
     /** CONTINUE or ABANDON for this transition, or null to use lifeguard.hook.*.on-failure. */
-    public String onFailure(String transition) {
+    public HookResult onFailure(String transition) {
         return onFailure.get(transition);
     }
 

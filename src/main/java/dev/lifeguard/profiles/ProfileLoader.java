@@ -2,7 +2,9 @@ package dev.lifeguard.profiles;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lifeguard.event.HookResult;
 import dev.lifeguard.event.Identifiers;
+import dev.lifeguard.event.Outcome;
 import dev.lifeguard.steps.StepConfig;
 import dev.lifeguard.steps.Templates;
 import dev.lifeguard.steps.exec.ToolPaths;
@@ -115,17 +117,15 @@ public class ProfileLoader {
             }
             maxInFlight.put(entry.getKey(), entry.getValue().asInt());
         });
-        Map<String, String> onFailure = new LinkedHashMap<>();
+        Map<String, HookResult> onFailure = new LinkedHashMap<>();
         JsonNode failure = node.path("on-failure");
         failure.properties().forEach(entry -> {
             if (!entry.getKey().equals("launching") && !entry.getKey().equals("terminating")) {
                 throw new InvalidProfilesException(where + " on-failure: '" + entry.getKey() + "' is not launching or terminating");
             }
-            String result = entry.getValue().asText("").toUpperCase();
-            if (!result.equals("CONTINUE") && !result.equals("ABANDON")) {
-                throw new InvalidProfilesException(where + " on-failure." + entry.getKey() + ": must be CONTINUE or ABANDON, not '"
-                        + entry.getValue().asText() + "'");
-            }
+            HookResult result = HookResult.choice(entry.getValue().asText("")).orElseThrow(() -> new InvalidProfilesException(
+                    where + " on-failure." + entry.getKey() + ": must be " + HookResult.describeChoices() + ", not '"
+                            + entry.getValue().asText() + "'"));
             onFailure.put(entry.getKey(), result);
         });
         Map<String, List<StepSpec>> steps = new LinkedHashMap<>();
@@ -204,17 +204,16 @@ public class ProfileLoader {
         if (maxLength < 20) {
             throw new InvalidProfilesException(where + " max-length: must be at least 20");
         }
-        Set<String> results = new java.util.TreeSet<>();
+        Set<Outcome> results = java.util.EnumSet.noneOf(Outcome.class);
         if (node.has("results")) {
             JsonNode list = node.get("results");
             if (!list.isArray() || list.isEmpty()) {
                 throw new InvalidProfilesException(where + " results: must be a list of " + NotifySpec.RESULTS);
             }
             list.forEach(item -> {
-                String result = item.asText("").toUpperCase();
-                if (!NotifySpec.RESULTS.contains(result)) {
-                    throw new InvalidProfilesException(where + " results: '" + item.asText() + "' is not one of " + NotifySpec.RESULTS);
-                }
+                String word = item.asText("").toUpperCase();
+                Outcome result = NotifySpec.RESULTS.stream().filter(r -> r.name().equals(word)).findFirst().orElseThrow(
+                        () -> new InvalidProfilesException(where + " results: '" + item.asText() + "' is not one of " + NotifySpec.RESULTS));
                 results.add(result);
             });
         } else {

@@ -25,9 +25,9 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
  * own claim, which is what it needs after a release that failed during a DynamoDB blip.
  */
 public class Claims {
-    static final String CLAIMED = "CLAIMED";
-    static final String RELEASED = "RELEASED";
-    static final String DONE = "DONE";
+    static final String CLAIMED = ClaimStatus.CLAIMED.name();
+    static final String RELEASED = ClaimStatus.RELEASED.name();
+    static final String DONE = ClaimStatus.DONE.name();
 
     /** What claiming an event found. */
     public sealed interface Claim permits Taken, Done, Held {

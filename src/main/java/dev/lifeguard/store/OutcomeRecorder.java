@@ -1,7 +1,9 @@
 package dev.lifeguard.store;
 
 import dev.lifeguard.event.CommandStatus;
+import dev.lifeguard.event.HookResult;
 import dev.lifeguard.event.LifecycleEvent;
+import dev.lifeguard.event.Outcome;
 import dev.lifeguard.steps.StepsReport;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,15 +22,6 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  * after one of these writes succeeded.
  */
 public class OutcomeRecorder {
-    /** Outcome values in the {@code result} attribute. */
-    public static final String SUCCEEDED = "SUCCEEDED";
-    public static final String RETRYING = "RETRYING";
-    public static final String GAVE_UP = "GAVE_UP";
-    public static final String REFUSED = "REFUSED";
-    /** A hook that Auto Scaling no longer knows when a later attempt asks: completed earlier, or timed out. */
-    public static final String ALREADY_ENDED = "ALREADY_ENDED";
-    public static final String IGNORED = "IGNORED";
-
     private static final int MAX_TEXT = 2000;
 
     private final DynamoDbClient dynamoDb;
@@ -61,24 +54,26 @@ public class OutcomeRecorder {
      * @return false when the claim is no longer ours (its lease expired and another worker took
      *         the event over): then nothing is written, and the caller must not delete the message
      */
-    public boolean finish(LifecycleEvent event, String result, StepsReport report, String hookResult, String error,
+    public boolean finish(LifecycleEvent event, Outcome result, StepsReport report, HookResult hookResult, String error,
                           boolean claimed) {
         Map<String, AttributeValue> values = describe(event);
-        put(values, "result", result);
+        put(values, "result", result.name());
         if (report != null) {
             steps(values, report);
         }
         put(values, "lastError", error);
-        put(values, "hookResult", hookResult);
-        boolean retrying = result.equals(RETRYING);
-        boolean refused = result.equals(REFUSED);
+        if (hookResult != null) {
+            put(values, "hookResult", hookResult.name());
+        }
+        boolean retrying = result == Outcome.RETRYING;
+        boolean refused = result == Outcome.REFUSED;
         if (!retrying) {
             put(values, "finishedAt", LifeguardTable.time(clock.instant()));
         }
-        values.put("status", AttributeValue.fromS(retrying || refused ? "RELEASED" : "DONE"));
+        values.put("status", status(retrying || refused ? ClaimStatus.RELEASED : ClaimStatus.DONE));
         try {
             if (claimed) {
-                Map<String, AttributeValue> condition = new HashMap<>(Map.of(":claimed", AttributeValue.fromS("CLAIMED"),
+                Map<String, AttributeValue> condition = new HashMap<>(Map.of(":claimed", status(ClaimStatus.CLAIMED),
                         ":owner", AttributeValue.fromS(owner)));
                 if (refused) {
                     condition.put(":minusOne", AttributeValue.fromN("-1"));
@@ -88,7 +83,7 @@ public class OutcomeRecorder {
                         Map.of("#status", "status", "#owner", "owner"), condition);
             } else {
                 update(event.idempotencyKey(), values, "", "attribute_not_exists(#status) OR #status <> :done",
-                        Map.of("#status", "status"), Map.of(":done", AttributeValue.fromS("DONE")));
+                        Map.of("#status", "status"), Map.of(":done", status(ClaimStatus.DONE)));
             }
             return true;
         } catch (ConditionalCheckFailedException e) {
@@ -104,7 +99,7 @@ public class OutcomeRecorder {
      */
     public boolean refused(String sqsMessageId, String reason) {
         Map<String, AttributeValue> values = new LinkedHashMap<>();
-        put(values, "result", REFUSED);
+        put(values, "result", Outcome.REFUSED.name());
         put(values, "lastError", reason);
         put(values, "finishedAt", LifeguardTable.time(clock.instant()));
         try {
@@ -121,9 +116,9 @@ public class OutcomeRecorder {
      */
     public void ignored(LifecycleEvent event) {
         Map<String, AttributeValue> values = describe(event);
-        put(values, "result", IGNORED);
+        put(values, "result", Outcome.IGNORED.name());
         put(values, "finishedAt", LifeguardTable.time(clock.instant()));
-        values.put("status", AttributeValue.fromS("DONE"));
+        values.put("status", status(ClaimStatus.DONE));
         update(event.idempotencyKey(), values, "", null, Map.of(), Map.of());
     }
 
@@ -140,9 +135,9 @@ public class OutcomeRecorder {
         put(values, "commandInstanceId", status.instanceId());
         put(values, "document", status.documentName());
         put(values, "commandStatus", status.status());
-        put(values, "result", IGNORED);
+        put(values, "result", Outcome.IGNORED.name());
         put(values, "finishedAt", LifeguardTable.time(clock.instant()));
-        values.put("status", AttributeValue.fromS("DONE"));
+        values.put("status", status(ClaimStatus.DONE));
         update(status.idempotencyKey(), values, "", null, Map.of(), Map.of());
     }
 
@@ -198,6 +193,10 @@ public class OutcomeRecorder {
                 .conditionExpression(condition)
                 .expressionAttributeNames(names)
                 .expressionAttributeValues(placeholders));
+    }
+
+    private static AttributeValue status(ClaimStatus status) {
+        return AttributeValue.fromS(status.name());
     }
 
     private static void put(Map<String, AttributeValue> values, String name, String value) {

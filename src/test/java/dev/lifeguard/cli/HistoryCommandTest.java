@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lifeguard.Fixtures;
 import dev.lifeguard.MovingClock;
+import dev.lifeguard.event.HookResult;
 import dev.lifeguard.event.LifecycleEvent;
+import dev.lifeguard.event.Outcome;
 import dev.lifeguard.local.LocalAws;
 import dev.lifeguard.steps.StepResult;
 import dev.lifeguard.steps.StepsReport;
@@ -56,22 +58,22 @@ class HistoryCommandTest {
         LifecycleEvent launching = event("hook-launching.json", INSTANCE);
         claims.claim(launching);
         clock.advance(Duration.ofSeconds(2));
-        outcomes.finish(launching, OutcomeRecorder.RETRYING, StepsReport.of("on-launching", List.of(
+        outcomes.finish(launching, Outcome.RETRYING, StepsReport.of("on-launching", List.of(
                 StepResult.failed("accept", "salt-accept", 1_200, "salt-key -a web-1 failed (exit 1): no master", false))),
                 null, "steps failed: accept FAILED", true);
         clock.advance(Duration.ofSeconds(60));
         claims.claim(launching);
         clock.advance(Duration.ofSeconds(3));
-        outcomes.finish(launching, OutcomeRecorder.SUCCEEDED, StepsReport.of("on-launching", List.of(
-                new StepResult("accept", "salt-accept", "SUCCEEDED", 2_500, "key web-1 accepted", false))), "CONTINUE", null, true);
+        outcomes.finish(launching, Outcome.SUCCEEDED, StepsReport.of("on-launching", List.of(
+                new StepResult("accept", "salt-accept", "SUCCEEDED", 2_500, "key web-1 accepted", false))), HookResult.CONTINUE, null, true);
 
         clock.advance(Duration.ofHours(1));
         LifecycleEvent terminating = event("hook-terminating.json", INSTANCE);
         claims.claim(terminating);
         clock.advance(Duration.ofSeconds(95));
-        outcomes.finish(terminating, OutcomeRecorder.SUCCEEDED, StepsReport.of("on-terminating", List.of(
+        outcomes.finish(terminating, Outcome.SUCCEEDED, StepsReport.of("on-terminating", List.of(
                 new StepResult("nomad-drain", "ssm-command", "SUCCEEDED", 94_000, "Success commandId=c-1: drained", false))),
-                "CONTINUE", null, true);
+                HookResult.CONTINUE, null, true);
 
         clock.advance(Duration.ofMinutes(1));
         LifecycleEvent other = event("hook-terminating.json", OTHER);

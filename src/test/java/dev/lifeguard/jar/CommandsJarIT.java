@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lifeguard.event.EventParser;
+import dev.lifeguard.event.HookResult;
 import dev.lifeguard.event.LifecycleEvent;
+import dev.lifeguard.event.Outcome;
 import dev.lifeguard.local.LocalDynamoDbServer;
 import dev.lifeguard.steps.StepResult;
 import dev.lifeguard.steps.StepsReport;
@@ -47,8 +49,8 @@ class CommandsJarIT {
             Clock clock = Clock.systemUTC();
             new Claims(dynamoDb, table, "it-worker", Duration.ofMinutes(5), Duration.ofDays(30), clock).claim(event);
             new OutcomeRecorder(dynamoDb, table, "it-worker", false, Duration.ofDays(30), clock).finish(event,
-                    OutcomeRecorder.SUCCEEDED, StepsReport.of("on-terminating", List.of(new StepResult("nomad-drain", "ssm-command",
-                            "SUCCEEDED", 41_000, "Success commandId=c-9: drained", false))), "CONTINUE", null, true);
+                    Outcome.SUCCEEDED, StepsReport.of("on-terminating", List.of(new StepResult("nomad-drain", "ssm-command",
+                            "SUCCEEDED", 41_000, "Success commandId=c-9: drained", false))), HookResult.CONTINUE, null, true);
 
             Map<String, String> env = new HashMap<>(Map.of(
                     "AWS_ACCESS_KEY_ID", "it", "AWS_SECRET_ACCESS_KEY", "it", "AWS_REGION", "us-east-1",

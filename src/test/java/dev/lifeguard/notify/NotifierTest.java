@@ -18,7 +18,9 @@ import dev.lifeguard.Fixtures;
 import dev.lifeguard.MovingClock;
 import dev.lifeguard.engine.Inbound;
 import dev.lifeguard.engine.Verdict;
+import dev.lifeguard.event.HookResult;
 import dev.lifeguard.event.LifecycleEvent;
+import dev.lifeguard.event.Outcome;
 import dev.lifeguard.local.MotoServer;
 import dev.lifeguard.metrics.LifeguardMetrics;
 import dev.lifeguard.profiles.ProfileLoader;
@@ -125,7 +127,7 @@ class NotifierTest {
         return new Notifier(store, camel.createProducerTemplate(), HttpClient.newHttpClient(), Runnable::run, metrics, clock);
     }
 
-    private static Verdict terminating(String result, String hookResult) {
+    private static Verdict terminating(Outcome result, HookResult hookResult) {
         LifecycleEvent event = Fixtures.parse(Fixtures.read("hook-terminating.json"));
         StepsReport report = StepsReport.of("on-terminating", List.of(
                 new StepResult("nomad-drain", "ssm-command", "SUCCEEDED", 1200, "drained", false)));
@@ -149,7 +151,7 @@ class NotifierTest {
                     terminating:
                       - sns: %s
                 """.formatted(topicArn));
-        notifier.after(terminating("SUCCEEDED", "CONTINUE"), "CONTINUE", true);
+        notifier.after(terminating(Outcome.SUCCEEDED, HookResult.CONTINUE), HookResult.CONTINUE, true);
 
         List<Message> received = sqs.receiveMessage(r -> r.queueUrl(queueUrl).waitTimeSeconds(5).maxNumberOfMessages(10)).messages();
         assertEquals(1, received.size());
@@ -169,7 +171,7 @@ class NotifierTest {
                       - webhook: %s
                         message: "{group} \\"{instanceId}\\" {outcome} ({hookResult}, {kind}) {error}"
                 """.formatted(webhookUrl()));
-        notifier.after(terminating("SUCCEEDED", "CONTINUE"), "CONTINUE", true);
+        notifier.after(terminating(Outcome.SUCCEEDED, HookResult.CONTINUE), HookResult.CONTINUE, true);
 
         webhook.verify(1, postRequestedFor(urlEqualTo("/hook"))
                 .withHeader("Content-Type", equalTo("application/json"))
@@ -191,15 +193,15 @@ class NotifierTest {
                       - sns: %s
                       - webhook: %s
                 """.formatted(MISSING_TOPIC, webhookUrl()));
-        Verdict verdict = terminating("GAVE_UP", "ABANDON");
-        notifier.after(verdict, "ABANDON", true);
+        Verdict verdict = terminating(Outcome.GAVE_UP, HookResult.ABANDON);
+        notifier.after(verdict, HookResult.ABANDON, true);
 
         assertEquals(1, count("sns", "failed"));
         assertEquals(1, count("webhook", "failed"));
         assertEquals(0, count("sns", "sent") + count("webhook", "sent"));
         // One try each, no retry.
         webhook.verify(1, postRequestedFor(urlEqualTo("/hook")));
-        assertEquals("ABANDON", verdict.hookResult());
+        assertEquals(HookResult.ABANDON, verdict.hookResult());
     }
 
     @Test
@@ -214,9 +216,9 @@ class NotifierTest {
                       - webhook: %s
                         results: [retrying]
                 """.formatted(webhookUrl(), webhookUrl()));
-        notifier.after(terminating("RETRYING", null), null, true);
+        notifier.after(terminating(Outcome.RETRYING, null), null, true);
         // The claim was taken over: the other worker reports.
-        notifier.after(terminating("SUCCEEDED", "CONTINUE"), "CONTINUE", false);
+        notifier.after(terminating(Outcome.SUCCEEDED, HookResult.CONTINUE), HookResult.CONTINUE, false);
         webhook.verify(0, postRequestedFor(urlEqualTo("/hook")));
     }
 
@@ -231,15 +233,15 @@ class NotifierTest {
                         per-minute: 2
                 """.formatted(webhookUrl()));
         for (int i = 0; i < 5; i++) {
-            notifier.after(terminating("SUCCEEDED", "CONTINUE"), "CONTINUE", true);
+            notifier.after(terminating(Outcome.SUCCEEDED, HookResult.CONTINUE), HookResult.CONTINUE, true);
         }
         assertEquals(2, count("webhook", "sent"));
         assertEquals(3, count("webhook", "dropped"));
 
         // Two a minute: one more after half a minute, then none until the next.
         clock.advance(Duration.ofSeconds(30));
-        notifier.after(terminating("SUCCEEDED", "CONTINUE"), "CONTINUE", true);
-        notifier.after(terminating("SUCCEEDED", "CONTINUE"), "CONTINUE", true);
+        notifier.after(terminating(Outcome.SUCCEEDED, HookResult.CONTINUE), HookResult.CONTINUE, true);
+        notifier.after(terminating(Outcome.SUCCEEDED, HookResult.CONTINUE), HookResult.CONTINUE, true);
         assertEquals(3, count("webhook", "sent"));
         assertEquals(4, count("webhook", "dropped"));
         webhook.verify(3, postRequestedFor(urlEqualTo("/hook")));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lifeguard.event.HookResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -60,7 +61,7 @@ class ProfileStoreTest {
                 "cleanup-request")) {
             assertEquals(List.of(), shipped.forGroup("web-asg").stepsFor(kind), kind);
         }
-        assertEquals("ABANDON", shipped.forGroup("web-asg").onFailure("launching"));
+        assertEquals(HookResult.ABANDON, shipped.forGroup("web-asg").onFailure("launching"));
 
         Profiles profiles = all.load(Path.of("examples/profiles.yaml"));
         assertEquals("nomad-*", profiles.forGroup("nomad-clients").match());
@@ -69,7 +70,7 @@ class ProfileStoreTest {
         // The YAML alias shares one list between three kinds.
         assertEquals(2, profiles.forGroup("web-asg").stepsFor("cleanup-request").size());
         assertEquals("*", profiles.forGroup("other").match());
-        assertEquals("ABANDON", profiles.forGroup(null).onFailure("launching"));
+        assertEquals(HookResult.ABANDON, profiles.forGroup(null).onFailure("launching"));
     }
 
     @Test

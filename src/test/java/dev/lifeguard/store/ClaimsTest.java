@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lifeguard.Fixtures;
 import dev.lifeguard.MovingClock;
+import dev.lifeguard.event.HookResult;
 import dev.lifeguard.event.LifecycleEvent;
+import dev.lifeguard.event.Outcome;
 import dev.lifeguard.local.LocalAws;
 import dev.lifeguard.steps.StepsReport;
 import java.time.Duration;
@@ -52,8 +54,8 @@ class ClaimsTest {
     @Test
     void aNewEventIsClaimedOnceAndAFinishedOneIsADuplicate() {
         assertEquals(new Claims.Taken(1, Map.of(), false), workerA.claim(event));
-        assertTrue(outcomes("worker-a").finish(event, OutcomeRecorder.SUCCEEDED, StepsReport.of("on-terminating", List.of()),
-                "CONTINUE", null, true), "the claim and the outcome are written in one update");
+        assertTrue(outcomes("worker-a").finish(event, Outcome.SUCCEEDED, StepsReport.of("on-terminating", List.of()),
+                HookResult.CONTINUE, null, true), "the claim and the outcome are written in one update");
         assertInstanceOf(Claims.Done.class, workerB.claim(event));
         assertInstanceOf(Claims.Done.class, workerA.claim(event));
         assertEquals("DONE", item().get("status").s());
@@ -92,8 +94,8 @@ class ClaimsTest {
         assertEquals(new Claims.Renewal(true, java.util.Set.of()), workerA.renewal(key), "a note is taken once");
         assertEquals(new Claims.Renewal(false, java.util.Set.of()), workerB.renewal(key), "B does not hold the claim");
 
-        assertTrue(outcomes("worker-a").finish(event, OutcomeRecorder.SUCCEEDED, StepsReport.of("on-terminating", List.of()),
-                "CONTINUE", null, true));
+        assertTrue(outcomes("worker-a").finish(event, Outcome.SUCCEEDED, StepsReport.of("on-terminating", List.of()),
+                HookResult.CONTINUE, null, true));
         assertFalse(workerB.notePushed(key, "drain"), "a finished event is not noted");
         assertFalse(item().containsKey("pushedSteps"), () -> "nothing is noted on a finished event: " + item());
     }
@@ -114,7 +116,7 @@ class ClaimsTest {
 
         assertFalse(workerA.renew(key), "the dead owner learns its claim is gone");
         assertFalse(workerA.recordStep(key, "drain", new StepRecord("SUCCEEDED", "late", null, 2_000)));
-        assertFalse(outcomes("worker-a").finish(event, OutcomeRecorder.SUCCEEDED, null, "CONTINUE", null, true),
+        assertFalse(outcomes("worker-a").finish(event, Outcome.SUCCEEDED, null, HookResult.CONTINUE, null, true),
                 "the dead owner's late outcome must not overwrite worker-b's claim");
         assertEquals("worker-b", item().get("owner").s());
         assertEquals("CLAIMED", item().get("status").s());
@@ -175,8 +177,8 @@ class ClaimsTest {
         assertEquals(epochSeconds(clock.instant().plus(RETENTION)), item().get("expiresAt").n(), "a renewal moves it on");
 
         clock.advance(Duration.ofHours(3));
-        assertTrue(outcomes("worker-a").finish(event, OutcomeRecorder.SUCCEEDED, StepsReport.of("on-terminating", List.of()),
-                "CONTINUE", null, true));
+        assertTrue(outcomes("worker-a").finish(event, Outcome.SUCCEEDED, StepsReport.of("on-terminating", List.of()),
+                HookResult.CONTINUE, null, true));
         assertEquals(epochSeconds(clock.instant().plus(RETENTION)), item().get("expiresAt").n(), "the outcome, in the same update");
     }
 
@@ -214,7 +216,7 @@ class ClaimsTest {
 
     @Test
     void anOutcomeWrittenWithoutAClaimIsDatedAndListedToo() {
-        assertTrue(outcomes("worker-a").finish(event, OutcomeRecorder.GAVE_UP, null, "CONTINUE", "DynamoDB unreachable", false));
+        assertTrue(outcomes("worker-a").finish(event, Outcome.GAVE_UP, null, HookResult.CONTINUE, "DynamoDB unreachable", false));
         Map<String, AttributeValue> written = item();
         assertEquals(LifeguardTable.time(start), written.get("createdAt").s());
         assertEquals(event.instanceId(), written.get("instanceId").s());
