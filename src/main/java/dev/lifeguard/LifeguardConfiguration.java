@@ -10,6 +10,7 @@ import dev.lifeguard.aws.PollingSqsClient;
 import dev.lifeguard.aws.QueueAddress;
 import dev.lifeguard.aws.SqsMessages;
 import dev.lifeguard.engine.EventEngine;
+import dev.lifeguard.engine.FinishSteps;
 import dev.lifeguard.engine.FailurePolicy;
 import dev.lifeguard.engine.GracefulShutdown;
 import dev.lifeguard.event.EventParser;
@@ -159,6 +160,8 @@ public class LifeguardConfiguration implements CamelConfiguration {
                 new EventEngine.PushedStatuses(settings.ssmStatusEvents(), Duration.ofSeconds(settings.ssmLookSeconds()),
                         new CommandWaits(dynamoDb, settings.table(), settings.retention(), clock), outcomes)));
         registry.bind("engine", engine);
+        // routes/finish.camel.yaml's two steps that change something in AWS.
+        registry.bind("finishSteps", new FinishSteps(lifecycleActions, outcomes, metrics));
         registry.bind("commandStatuses", engine.commandStatuses());
         camelContext.getManagementStrategy().addEventNotifier(new GracefulShutdown(polling::stop, engine,
                 Duration.ofSeconds(settings.shutdownGraceSeconds())));

@@ -89,7 +89,7 @@ final class StepRuns {
 
     /** Starts every step of the event, side by side. */
     void start(HeldEvent h) {
-        for (int i = 0; i < h.specs.size(); i++) {
+        for (int i = 0; i < h.specs().size(); i++) {
             startStep(h, i);
         }
     }
@@ -114,13 +114,13 @@ final class StepRuns {
 
     /** Another replica heard that these steps of the event may have ended: they are looked at now. */
     void lookNow(HeldEvent h, Set<String> stepNames) {
-        parked.stream().filter(p -> p.held == h && stepNames.contains(p.held.specs.get(p.index).name())).forEach(this::lookSoon);
+        parked.stream().filter(p -> p.held == h && stepNames.contains(p.held.specs().get(p.index).name())).forEach(this::lookSoon);
     }
 
     private void lookSoon(Parked p) {
         p.nextCheck = clock.instant();
-        if (!p.held.ended.get() && p.checking.compareAndSet(false, true)) {
-            work.execute(EventContext.wrap(p.held.event, p.held.specs.get(p.index).name(), () -> look(p)));
+        if (!p.held.ended() && p.checking.compareAndSet(false, true)) {
+            work.execute(EventContext.wrap(p.held.event, p.held.specs().get(p.index).name(), () -> look(p)));
         }
     }
 
@@ -140,7 +140,7 @@ final class StepRuns {
     }
 
     private void startStep(HeldEvent h, int index) {
-        StepSpec spec = h.specs.get(index);
+        StepSpec spec = h.specs().get(index);
         StepRecord earlier = h.earlier.get(spec.name());
         if (earlier != null && earlier.ended()) {
             stepEnded(h, index, new StepResult(spec.name(), spec.type(), earlier.status(), 0,
@@ -173,7 +173,7 @@ final class StepRuns {
     }
 
     private void runBlocking(HeldEvent h, int index, Step step, StepRequest request) {
-        StepSpec spec = h.specs.get(index);
+        StepSpec spec = h.specs().get(index);
         long start = System.nanoTime();
         try {
             StepOutcome outcome = step.run(request);
@@ -187,7 +187,7 @@ final class StepRuns {
     }
 
     private void sendAndPark(HeldEvent h, int index, WaitingStep step, StepRequest request) {
-        StepSpec spec = h.specs.get(index);
+        StepSpec spec = h.specs().get(index);
         long startedAt = clock.millis();
         String handle;
         try {
@@ -204,7 +204,7 @@ final class StepRuns {
                 events.lost(h);
                 return;
             }
-            h.leaseRenewed(until);
+            h.lease.renewed(until);
         } catch (RuntimeException e) {
             Outages.warnUnlessOutage(LOG, e, "Could not record the handle {} of step {} for {}: {}", handle, spec.name(),
                     h.event.describe(), StepFailures.describe(e));
@@ -223,7 +223,7 @@ final class StepRuns {
     }
 
     private void park(HeldEvent h, int index, WaitingStep step, StepRequest request, String handle, long startedAt) {
-        Instant deadline = Instant.ofEpochMilli(startedAt).plus(h.specs.get(index).timeout());
+        Instant deadline = Instant.ofEpochMilli(startedAt).plus(h.specs().get(index).timeout());
         String instance = statusEvents.on() ? step.statusEventInstance(request) : null;
         String key = instance == null ? null : waitKey(handle, instance);
         // Pushed statuses end the wait; looking is the fallback, at its slower pace from the start.
@@ -260,16 +260,16 @@ final class StepRuns {
     void checkParked() {
         Instant now = clock.instant();
         for (Parked p : parked) {
-            if (p.held.ended.get()) {
+            if (p.held.ended()) {
                 unpark(p);
             } else if (!p.nextCheck.isAfter(now) && p.checking.compareAndSet(false, true)) {
-                work.execute(EventContext.wrap(p.held.event, p.held.specs.get(p.index).name(), () -> look(p)));
+                work.execute(EventContext.wrap(p.held.event, p.held.specs().get(p.index).name(), () -> look(p)));
             }
         }
     }
 
     private void look(Parked p) {
-        StepSpec spec = p.held.specs.get(p.index);
+        StepSpec spec = p.held.specs().get(p.index);
         try {
             StepOutcome outcome = p.step.check(p.request, p.handle);
             if (outcome != null) {
@@ -306,7 +306,7 @@ final class StepRuns {
     }
 
     private void stepEnded(HeldEvent h, int index, StepResult result, boolean record) {
-        if (h.ended.get()) {
+        if (h.ended()) {
             return;
         }
         int ended = h.stepEnded(index, result);
@@ -325,7 +325,7 @@ final class StepRuns {
                     events.lost(h);
                     return;
                 }
-                h.leaseRenewed(until);
+                h.lease.renewed(until);
             } catch (RuntimeException e) {
                 Outages.warnUnlessOutage(LOG, e, "Could not record step {} of {}: {}", result.name(), h.event.describe(),
                         StepFailures.describe(e));

@@ -15,29 +15,13 @@ import dev.lifeguard.steps.StepsReport;
  * @param error      why the attempt failed, else null
  * @param claimed    false when the event could not be claimed (the failure came before), so the
  *                   outcome is written without the claim's condition
- * @param completedWith set when an earlier try of this verdict completed the hook already (then only
- *                      recording failed): it is not completed again
  */
 public record Verdict(LifecycleEvent event, Inbound inbound, Outcome result, StepsReport report, HookResult hookResult,
-                      String error, boolean claimed, HookResult completedWith) {
+                      String error, boolean claimed) {
 
-    public Verdict(LifecycleEvent event, Inbound inbound, Outcome result, StepsReport report, HookResult hookResult,
-                   String error, boolean claimed) {
-        this(event, inbound, result, report, hookResult, error, claimed, null);
-    }
-
+    /** A hook to complete, with {@link #hookResult}. */
     public boolean completesHook() {
-        return hookResult != null && event.isHook() && completedWith == null;
-    }
-
-    /**
-     * The same verdict, its hook completed already.
-     *
-     * @param result the word of what the completion gave, as the finish route's
-     *               {@code LifeguardHookResult} header is read back: a {@link HookResult}'s name
-     */
-    public Verdict completed(String result) {
-        return new Verdict(event, inbound, this.result, report, hookResult, error, claimed, HookResult.valueOf(result));
+        return hookResult != null && event.isHook();
     }
 
     public boolean retrying() {

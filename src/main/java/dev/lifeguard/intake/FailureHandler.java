@@ -7,6 +7,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import dev.lifeguard.aws.SqsMessages;
 import dev.lifeguard.engine.FailurePolicy;
 import dev.lifeguard.engine.Inbound;
+import dev.lifeguard.engine.Finishing;
 import dev.lifeguard.engine.Verdict;
 import dev.lifeguard.event.LifecycleEvent;
 import dev.lifeguard.event.Outcome;
@@ -71,7 +72,7 @@ public class FailureHandler {
      * @return a verdict for {@code direct:finish} on the last delivery of an event, else null
      *         (the message is left to come back)
      */
-    public Verdict onFailure(Exchange exchange) {
+    public Finishing onFailure(Exchange exchange) {
         Exception error = caught(exchange);
         Inbound inbound = Inbound.of(exchange);
         String reason = describe(error);
@@ -91,8 +92,8 @@ public class FailureHandler {
         }
         LOG.error("Giving up on {} (SQS message {}) after {} deliveries: {}", event.describe(), inbound.messageId(),
                 inbound.receiveCount(), reason);
-        return new Verdict(event, inbound, Outcome.GAVE_UP, null, policy.hookResult(event),
-                "failed at intake on delivery " + inbound.receiveCount() + ": " + reason, false);
+        return new Finishing(new Verdict(event, inbound, Outcome.GAVE_UP, null, policy.hookResult(event),
+                "failed at intake on delivery " + inbound.receiveCount() + ": " + reason, false));
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.lifeguard.notify;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lifeguard.engine.Finishing;
 import dev.lifeguard.engine.Verdict;
 import dev.lifeguard.event.HookResult;
 import dev.lifeguard.event.LifecycleEvent;
@@ -93,14 +94,14 @@ public class Notifier {
 
     /**
      * The profile's notifications for this verdict's kind and result, queued to be sent. Never
-     * throws: the finish route calls it after the hook is completed and the outcome recorded.
-     *
-     * @param hookResult what the hook was completed with, or null
-     * @param recorded   false when the claim was no longer ours: the worker that took it over reports
+     * throws: the finish route calls it after the hook is completed and the outcome recorded; not
+     * when the claim was no longer ours (the worker that took it over reports).
      */
-    public void after(Verdict verdict, HookResult hookResult, Boolean recorded) {
+    public void after(Finishing finishing) {
+        Verdict verdict = finishing.getVerdict();
+        HookResult hookResult = finishing.getCompleted();
         try {
-            if (Boolean.FALSE.equals(recorded)) {
+            if (finishing.isNotOurs()) {
                 return;
             }
             LifecycleEvent event = verdict.event();

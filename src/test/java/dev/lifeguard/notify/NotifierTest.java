@@ -17,6 +17,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.lifeguard.Fixtures;
 import dev.lifeguard.MovingClock;
 import dev.lifeguard.engine.Inbound;
+import dev.lifeguard.engine.Finishing;
 import dev.lifeguard.engine.Verdict;
 import dev.lifeguard.event.HookResult;
 import dev.lifeguard.event.LifecycleEvent;
@@ -151,7 +152,7 @@ class NotifierTest {
                     terminating:
                       - sns: %s
                 """.formatted(topicArn));
-        notifier.after(terminating(Outcome.SUCCEEDED, HookResult.CONTINUE), HookResult.CONTINUE, true);
+        notifier.after(Finishing.done(terminating(Outcome.SUCCEEDED, HookResult.CONTINUE), HookResult.CONTINUE, true));
 
         List<Message> received = sqs.receiveMessage(r -> r.queueUrl(queueUrl).waitTimeSeconds(5).maxNumberOfMessages(10)).messages();
         assertEquals(1, received.size());
@@ -171,7 +172,7 @@ class NotifierTest {
                       - webhook: %s
                         message: "{group} \\"{instanceId}\\" {outcome} ({hookResult}, {kind}) {error}"
                 """.formatted(webhookUrl()));
-        notifier.after(terminating(Outcome.SUCCEEDED, HookResult.CONTINUE), HookResult.CONTINUE, true);
+        notifier.after(Finishing.done(terminating(Outcome.SUCCEEDED, HookResult.CONTINUE), HookResult.CONTINUE, true));
 
         webhook.verify(1, postRequestedFor(urlEqualTo("/hook"))
                 .withHeader("Content-Type", equalTo("application/json"))
@@ -194,7 +195,7 @@ class NotifierTest {
                       - webhook: %s
                 """.formatted(MISSING_TOPIC, webhookUrl()));
         Verdict verdict = terminating(Outcome.GAVE_UP, HookResult.ABANDON);
-        notifier.after(verdict, HookResult.ABANDON, true);
+        notifier.after(Finishing.done(verdict, HookResult.ABANDON, true));
 
         assertEquals(1, count("sns", "failed"));
         assertEquals(1, count("webhook", "failed"));
@@ -216,9 +217,9 @@ class NotifierTest {
                       - webhook: %s
                         results: [retrying]
                 """.formatted(webhookUrl(), webhookUrl()));
-        notifier.after(terminating(Outcome.RETRYING, null), null, true);
+        notifier.after(Finishing.done(terminating(Outcome.RETRYING, null), null, true));
         // The claim was taken over: the other worker reports.
-        notifier.after(terminating(Outcome.SUCCEEDED, HookResult.CONTINUE), HookResult.CONTINUE, false);
+        notifier.after(Finishing.done(terminating(Outcome.SUCCEEDED, HookResult.CONTINUE), HookResult.CONTINUE, false));
         webhook.verify(0, postRequestedFor(urlEqualTo("/hook")));
     }
 
@@ -233,15 +234,15 @@ class NotifierTest {
                         per-minute: 2
                 """.formatted(webhookUrl()));
         for (int i = 0; i < 5; i++) {
-            notifier.after(terminating(Outcome.SUCCEEDED, HookResult.CONTINUE), HookResult.CONTINUE, true);
+            notifier.after(Finishing.done(terminating(Outcome.SUCCEEDED, HookResult.CONTINUE), HookResult.CONTINUE, true));
         }
         assertEquals(2, count("webhook", "sent"));
         assertEquals(3, count("webhook", "dropped"));
 
         // Two a minute: one more after half a minute, then none until the next.
         clock.advance(Duration.ofSeconds(30));
-        notifier.after(terminating(Outcome.SUCCEEDED, HookResult.CONTINUE), HookResult.CONTINUE, true);
-        notifier.after(terminating(Outcome.SUCCEEDED, HookResult.CONTINUE), HookResult.CONTINUE, true);
+        notifier.after(Finishing.done(terminating(Outcome.SUCCEEDED, HookResult.CONTINUE), HookResult.CONTINUE, true));
+        notifier.after(Finishing.done(terminating(Outcome.SUCCEEDED, HookResult.CONTINUE), HookResult.CONTINUE, true));
         assertEquals(3, count("webhook", "sent"));
         assertEquals(4, count("webhook", "dropped"));
         webhook.verify(3, postRequestedFor(urlEqualTo("/hook")));

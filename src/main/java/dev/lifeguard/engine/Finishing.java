@@ -1,0 +1,75 @@
+package dev.lifeguard.engine;
+
+import dev.lifeguard.event.HookResult;
+
+/**
+ * A verdict on its way through {@code routes/finish.camel.yaml}, and what the finish did with it:
+ * the body of that route from start to end. Each step writes what it did here ({@link
+ * FinishSteps}), so the route reads as its steps and the engine reads the outcome back from one
+ * typed value. A finish tried again (DynamoDB or Auto Scaling did not answer) goes through with
+ * the same value, so a hook completed by the first try is not completed twice.
+ */
+public final class Finishing {
+    private final Verdict verdict;
+    private volatile HookResult completed;
+    private volatile Boolean recorded;
+
+    public Finishing(Verdict verdict) {
+        this.verdict = verdict;
+    }
+
+    /** A finish as the route leaves it: the hook completed with {@code completed} (or null), the outcome recorded or not. */
+    public static Finishing done(Verdict verdict, HookResult completed, boolean recorded) {
+        Finishing finishing = new Finishing(verdict);
+        finishing.completed(completed);
+        finishing.recorded(recorded);
+        return finishing;
+    }
+
+    public Verdict getVerdict() {
+        return verdict;
+    }
+
+    /** A hook to complete that this finish has not completed yet. */
+    public boolean isCompletesHook() {
+        return verdict.completesHook() && completed == null;
+    }
+
+    /** What Auto Scaling's completion gave, once sent: the result, or NOT_ACTIVE; null before. */
+    public HookResult getCompleted() {
+        return completed;
+    }
+
+    void completed(HookResult result) {
+        this.completed = result;
+    }
+
+    /** Whether the outcome was written: false when the claim was no longer ours, null before. */
+    public Boolean getRecorded() {
+        return recorded;
+    }
+
+    void recorded(boolean recorded) {
+        this.recorded = recorded;
+    }
+
+    public boolean isNotOurs() {
+        return Boolean.FALSE.equals(recorded);
+    }
+
+    public boolean isRetrying() {
+        return verdict.retrying();
+    }
+
+    public boolean isDeadLetters() {
+        return verdict.deadLetters();
+    }
+
+    public String getReceiptHandle() {
+        return verdict.receiptHandle();
+    }
+
+    public String describe() {
+        return verdict.event().describe();
+    }
+}
