@@ -12,7 +12,6 @@ import dev.lifeguard.metrics.LifeguardMetrics;
 import dev.lifeguard.profiles.Profile;
 import dev.lifeguard.profiles.ProfileStore;
 import dev.lifeguard.steps.Step;
-import dev.lifeguard.steps.StepResult;
 import dev.lifeguard.steps.StepsReport;
 import dev.lifeguard.store.Claims;
 import dev.lifeguard.store.CommandWaits;
@@ -21,9 +20,7 @@ import dev.lifeguard.store.OutcomeRecorder;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -56,8 +53,6 @@ public class EventEngine implements StepRuns.Events {
     public static final int WORK_THREADS = 8;
 
     private final ProfileStore profiles;
-    private final Preflight preflight;
-    private final HookConfirmation confirmation;
     private final Claims claims;
     private final SqsMessages messages;
     private final Heartbeats heartbeats;
@@ -72,6 +67,7 @@ public class EventEngine implements StepRuns.Events {
     private final ClaimDesk desk;
     private final LeaseKeeper leases;
     private final Finisher finisher;
+    private final Admission admission;
     private final CommandStatuses commandStatuses;
     private volatile boolean accepting = true;
 
@@ -93,8 +89,6 @@ public class EventEngine implements StepRuns.Events {
 
     public EventEngine(Needs needs) {
         this.profiles = needs.profiles();
-        this.preflight = new Preflight(needs.ec2(), needs.facts());
-        this.confirmation = new HookConfirmation(needs.autoScalingInstances(), needs.lifecycleActions());
         this.claims = needs.claims();
         this.messages = needs.messages();
         this.clock = needs.clock();
@@ -109,13 +103,16 @@ public class EventEngine implements StepRuns.Events {
         this.heartbeats = new Heartbeats(needs.lifecycleActions(), needs.heartbeatGap(), work, clock, metrics);
         PushedStatuses pushed = needs.pushed();
         this.runs = new StepRuns(needs.steps(), claims, stepThreads, work, scheduler, needs.dryRun(), clock, this, metrics,
-                new StepRuns.StatusEvents(pushed.on(), pushed.lookEvery(), pushed.waits()));
+                new ParkedWaits.StatusEvents(pushed.on(), pushed.lookEvery(), pushed.waits()));
         this.held = new HeldEvents(messages, heartbeats, runs);
         this.desk = new ClaimDesk(held, claims, messages, metrics, clock, () -> accepting);
         this.leases = new LeaseKeeper(claims, clock, work, runs, this::lose);
         this.finisher = new Finisher(new Finisher.Parts(held, desk, leases, heartbeats, messages, claims.lease(),
                 needs.failurePolicy(), work, scheduler, needs.producer(), metrics, () -> accepting));
         this.commandStatuses = new CommandStatuses(runs, pushed.waits(), claims, pushed.outcomes(), pushed.on());
+        this.admission = new Admission(new Admission.Parts(new Preflight(needs.ec2(), needs.facts()),
+                new HookConfirmation(needs.autoScalingInstances(), needs.lifecycleActions()), heartbeats, held, leases,
+                finisher, runs, stepThreads, work, scheduler, metrics, clock));
         metrics.watch(this::holding, this::parkedSteps);
         scheduler.scheduleWithFixedDelay(this::everySecond, 1, 1, TimeUnit.SECONDS);
         scheduler.scheduleWithFixedDelay(messages::deleteQueued, 100, 100, TimeUnit.MILLISECONDS);
@@ -147,7 +144,7 @@ public class EventEngine implements StepRuns.Events {
         Profile profile = profiles.current().forGroup(event.groupName());
         String kind = event.kind().profileKey();
         h.plan(new HeldEvent.Plan(profile.stepsFor(kind), profile.usesInstanceFacts(), profile.maxInFlight(kind)));
-        work.execute(EventContext.wrap(event, () -> proceed(h)));
+        work.execute(EventContext.wrap(event, () -> admission.proceed(h)));
     }
 
     /**
@@ -174,130 +171,6 @@ public class EventEngine implements StepRuns.Events {
     /** Where SSM's status events are taken (routes/command-status.camel.yaml). */
     public CommandStatuses commandStatuses() {
         return commandStatuses;
-    }
-
-    // --- from claim to steps ---
-
-    /**
-     * Confirms a hook with Auto Scaling, then queues the event for a slot of its group. A hook
-     * Auto Scaling could not be asked about (throttled, unreachable) is asked again with backoff,
-     * held meanwhile: that is no evidence, so never a refusal.
-     */
-    private void proceed(HeldEvent h) {
-        if (!h.event.isHook()) {
-            queue(h, Stage.CLAIMED);
-            return;
-        }
-        if (!h.move(Stage.CLAIMED, Stage.CONFIRMING) && h.stage() != Stage.CONFIRMING) {
-            return;
-        }
-        Instant asked = clock.instant();
-        // The confirmation is the hook's first heartbeat: it goes before every task due after its
-        // message was sent, so hooks claimed late in a burst are not confirmed later still.
-        Instant sent = h.inbound.sentAt() != null ? h.inbound.sentAt() : asked;
-        confirmation.confirm(h.event, work.dueAt(sent), () -> describeAhead(h)).whenComplete((answer, error) ->
-                EventContext.wrap(h.event, () -> {
-                    try {
-                        confirmed(h, answer, error, asked);
-                    } catch (RuntimeException e) {
-                        bugs.report(LOG, "Confirming " + h.event.describe() + " hit a bug", e);
-                    }
-                }).run());
-    }
-
-    private void confirmed(HeldEvent h, HookConfirmation.Answer answer, Throwable error, Instant asked) {
-        if (h.stage() != Stage.CONFIRMING) {
-            return;
-        }
-        if (error != null) {
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            long delay = Math.min(30, 1L << Math.min(5, h.confirmTries.getAndIncrement()));
-            metrics.retried("confirm");
-            Outages.warnUnlessOutage(LOG, cause, "Could not confirm {} with Auto Scaling ({}); asking again in {} s",
-                    h.event.describe(), StepFailures.describe(cause), delay);
-            scheduler.schedule(() -> work.execute(EventContext.wrap(h.event, () -> proceed(h))), delay, TimeUnit.SECONDS);
-            return;
-        }
-        if (!answer.confirmed()) {
-            refuse(h, answer.refusal(), answer.reason());
-            return;
-        }
-        if (!h.specs().isEmpty()) {
-            // Kept alive while its steps wait for a slot and run; a hook without steps ends at once.
-            heartbeats.hold(h.key(), h.event, asked);
-        }
-        queue(h, Stage.CONFIRMING);
-    }
-
-    /** Takes the event's place in line for a slot of its group, or ends it at once when it has no steps. */
-    private void queue(HeldEvent h, Stage from) {
-        LifecycleEvent event = h.event;
-        describeAhead(h);
-        if (h.specs().isEmpty()) {
-            // While the instance exists, its addresses are learnt for the group's later cleanup.
-            if (h.plan.useFacts() && Preflight.learnsFacts(event.kind())) {
-                try {
-                    preflight.check(event, true, h.described);
-                } catch (RuntimeException e) {
-                    LOG.warn("Could not learn the addresses of {}: {}", event.describe(), StepFailures.describe(e));
-                }
-            }
-            finisher.conclude(h, StepsReport.of(event.kind().route(), List.of()));
-            return;
-        }
-        held.queue(h, from, () -> stepThreads.execute(EventContext.wrap(event, () -> begin(h))));
-    }
-
-    /**
-     * Asks EC2 about the instance now, together with the events accepted beside it, rather than one
-     * by one as their steps start; once per event.
-     */
-    private void describeAhead(HeldEvent h) {
-        if (h.described == null) {
-            h.described = preflight.describeAhead(h.event, h.plan.useFacts());
-        }
-    }
-
-    /**
-     * AWS did not confirm what the message says: nothing runs. On a later attempt (a takeover, a
-     * retry) a hook Auto Scaling no longer knows has ended meanwhile.
-     */
-    private void refuse(HeldEvent h, Refusal refusal, String reason) {
-        if (Finisher.endedMeanwhile(h)) {
-            LOG.info("{} has already ended in Auto Scaling ({}); nothing runs", h.event.describe(), reason);
-        } else {
-            LOG.warn("Refusing {}: {}", h.event.describe(), reason);
-            metrics.refused(refusal.label());
-        }
-        finisher.conclude(h, StepsReport.refused(h.event.kind().route(), reason));
-    }
-
-    /** In its group's slot, on a step thread: what EC2 says first, then the steps. */
-    private void begin(HeldEvent h) {
-        if (h.stage() != Stage.RUNNING) {
-            return;
-        }
-        if (leases.lapsed(h)) {
-            // Another replica may hold the event now: start nothing until a renewal says it is ours.
-            leases.logLapse(h, "starting its steps");
-            scheduler.schedule(() -> stepThreads.execute(EventContext.wrap(h.event, () -> begin(h))), 1, TimeUnit.SECONDS);
-            return;
-        }
-        try {
-            Preflight.Result pre = preflight.check(h.event, h.plan.useFacts(), h.described);
-            if (pre.refusal() != null) {
-                refuse(h, pre.refusal(), pre.reason());
-                return;
-            }
-            h.facts = pre.facts();
-        } catch (RuntimeException e) {
-            // EC2 or the table could not be asked: the attempt fails before any step ran.
-            List<StepResult> failed = h.specs().stream().map(spec -> StepResult.failed(spec.name(), spec.type(), 0,
-                    "not started: asking EC2 about the instance failed: " + StepFailures.describe(e), false)).toList();
-            finisher.conclude(h, StepsReport.of(h.event.kind().route(), failed));
-            return;
-        }
-        runs.start(h);
     }
 
     // --- what the steps report ---

@@ -19,14 +19,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * Runs the steps of held events. A step that runs a program or an API call holds a step thread
@@ -55,28 +53,17 @@ final class StepRuns {
     private final boolean dryRun;
     private final Clock clock;
     private final Events events;
-    private final Set<Parked> parked = ConcurrentHashMap.newKeySet();
-    /** Parked waits that status events can end, by {@link #waitKey handle and instance}. */
-    private final Map<String, Parked> byWait = new ConcurrentHashMap<>();
-    private final StatusEvents statusEvents;
-
-    /**
-     * Whether a waiting step's service pushes its status (SSM's EventBridge events reach the
-     * queue), and then how often it is looked at all the same: a lost event delays an end by at
-     * most that long. {@code waits} records which claim waits on which command, for a status
-     * event that reaches another replica.
-     */
-    record StatusEvents(boolean on, Duration lookEvery, CommandWaits waits) {
-        static final StatusEvents OFF = new StatusEvents(false, null, null);
-    }
+    private final ParkedWaits.StatusEvents statusEvents;
+    private final ParkedWaits parked;
 
     private final LifeguardMetrics metrics;
 
     StepRuns(Map<String, Step> steps, Claims claims, ExecutorService stepThreads, java.util.concurrent.Executor work,
              ScheduledExecutorService scheduler, boolean dryRun, Clock clock, Events events, LifeguardMetrics metrics,
-             StatusEvents statusEvents) {
+             ParkedWaits.StatusEvents statusEvents) {
         this.metrics = metrics;
         this.statusEvents = statusEvents;
+        this.parked = new ParkedWaits(clock, work, statusEvents, (h, index, result) -> stepEnded(h, index, result, true));
         this.steps = Map.copyOf(steps);
         this.claims = claims;
         this.stepThreads = stepThreads;
@@ -96,47 +83,26 @@ final class StepRuns {
 
     /** Forgets the parked steps of an event that was let go. */
     void forget(HeldEvent h) {
-        parked.stream().filter(p -> p.held == h).forEach(this::unpark);
+        parked.forget(h);
     }
 
-    /**
-     * A status event says the command {@code handle} on {@code instanceId} may have ended: its
-     * wait, if parked here, is looked at now. False when no wait here is on it.
-     */
+    /** A status event says the command {@code handle} on {@code instanceId} may have ended; see {@link ParkedWaits#lookNow}. */
     boolean lookNow(String handle, String instanceId) {
-        Parked p = byWait.get(waitKey(handle, instanceId));
-        if (p == null) {
-            return false;
-        }
-        lookSoon(p);
-        return true;
+        return parked.lookNow(handle, instanceId);
     }
 
-    /** Another replica heard that these steps of the event may have ended: they are looked at now. */
+    /** Another replica heard that these steps of the event may have ended. */
     void lookNow(HeldEvent h, Set<String> stepNames) {
-        parked.stream().filter(p -> p.held == h && stepNames.contains(p.held.specs().get(p.index).name())).forEach(this::lookSoon);
+        parked.lookNow(h, stepNames);
     }
 
-    private void lookSoon(Parked p) {
-        p.nextCheck = clock.instant();
-        if (!p.held.ended() && p.checking.compareAndSet(false, true)) {
-            work.execute(EventContext.wrap(p.held.event, p.held.specs().get(p.index).name(), () -> look(p)));
-        }
-    }
-
-    private static String waitKey(String handle, String instanceId) {
-        return handle + "#" + instanceId;
-    }
-
-    private void unpark(Parked p) {
-        parked.remove(p);
-        if (p.waitKey != null) {
-            byWait.remove(p.waitKey, p);
-        }
+    /** Looks at the parked steps that are due; called every second. */
+    void checkParked() {
+        parked.checkDue();
     }
 
     int parkedCount() {
-        return parked.size();
+        return parked.count();
     }
 
     private void startStep(HeldEvent h, int index) {
@@ -152,7 +118,7 @@ final class StepRuns {
         if (step instanceof WaitingStep waiting && !dryRun && waiting.waits(request)) {
             if (earlier != null && StepRecord.WAITING.equals(earlier.status()) && earlier.handle() != null) {
                 LOG.info("Resuming the wait of step {} for {} on {}", spec.name(), h.event.describe(), earlier.handle());
-                park(h, index, waiting, request, earlier.handle(), earlier.startedAt());
+                parked.park(h, index, waiting, request, earlier.handle(), earlier.startedAt());
                 return;
             }
             h.track(stepThreads.submit(EventContext.wrap(h.event, spec.name(), () -> sendAndPark(h, index, waiting, request))));
@@ -219,90 +185,7 @@ final class StepRuns {
                         + " reaching another replica is then ignored, and the wait ends at its next look", handle, StepFailures.describe(e));
             }
         }
-        park(h, index, step, request, handle, startedAt);
-    }
-
-    private void park(HeldEvent h, int index, WaitingStep step, StepRequest request, String handle, long startedAt) {
-        Instant deadline = Instant.ofEpochMilli(startedAt).plus(h.specs().get(index).timeout());
-        String instance = statusEvents.on() ? step.statusEventInstance(request) : null;
-        String key = instance == null ? null : waitKey(handle, instance);
-        // Pushed statuses end the wait; looking is the fallback, at its slower pace from the start.
-        Instant first = key == null ? clock.instant().plusSeconds(1) : earliest(clock.instant().plus(fallbackPace()), deadline);
-        Parked p = new Parked(h, index, step, request, handle, startedAt, deadline, first, key);
-        parked.add(p);
-        if (key != null) {
-            byWait.put(key, p);
-        }
-    }
-
-    /** When to look next: the step's own pace, or the fallback pace when its statuses are pushed. */
-    private Instant nextLook(Parked p) {
-        Duration every = p.waitKey != null ? fallbackPace() : p.step.checkEvery(p.request);
-        // Always one look at the step's timeout: a command that just ended is not a timeout.
-        return earliest(clock.instant().plus(every), p.deadline);
-    }
-
-    /**
-     * {@code lifeguard.ssm.look-seconds} on average, drawn between half and one and a half times
-     * it: ten thousand commands sent within a minute would otherwise all be looked at within the
-     * same minute, every time, instead of evenly across the pace.
-     */
-    private Duration fallbackPace() {
-        long millis = statusEvents.lookEvery().toMillis();
-        return Duration.ofMillis(millis / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(millis + 1));
-    }
-
-    private static Instant earliest(Instant a, Instant b) {
-        return a.isBefore(b) ? a : b;
-    }
-
-    /** Looks at the parked steps that are due, on the work threads; called every second. */
-    void checkParked() {
-        Instant now = clock.instant();
-        for (Parked p : parked) {
-            if (p.held.ended()) {
-                unpark(p);
-            } else if (!p.nextCheck.isAfter(now) && p.checking.compareAndSet(false, true)) {
-                work.execute(EventContext.wrap(p.held.event, p.held.specs().get(p.index).name(), () -> look(p)));
-            }
-        }
-    }
-
-    private void look(Parked p) {
-        StepSpec spec = p.held.specs().get(p.index);
-        try {
-            StepOutcome outcome = p.step.check(p.request, p.handle);
-            if (outcome != null) {
-                unpark(p);
-                stepEnded(p.held, p.index, StepResult.of(spec.name(), spec.type(), outcome, clock.millis() - p.startedAt), true);
-                return;
-            }
-            if (!clock.instant().isBefore(p.deadline)) {
-                unpark(p);
-                Exception timedOut = p.step.timedOut(p.request, p.handle, p.lastStatus);
-                stepEnded(p.held, p.index, StepResult.failed(spec.name(), spec.type(), clock.millis() - p.startedAt,
-                        timedOut.getMessage(), false), true);
-                return;
-            }
-            p.lastStatus = "in progress";
-            p.nextCheck = nextLook(p);
-        } catch (Exception e) {
-            if (StepFailures.isPermanent(e) || !isLookFailure(e)) {
-                unpark(p);
-                stepEnded(p.held, p.index, StepResult.failed(spec.name(), spec.type(), clock.millis() - p.startedAt,
-                        StepFailures.describe(e), StepFailures.isPermanent(e)), true);
-                return;
-            }
-            // SSM throttled or unreachable: the command goes on regardless; look again later.
-            p.nextCheck = clock.instant().plus(p.step.checkEvery(p.request));
-        } finally {
-            p.checking.set(false);
-        }
-    }
-
-    /** A failure to look (throttling, an outage), as opposed to the work itself having failed. */
-    private static boolean isLookFailure(Exception e) {
-        return e instanceof SdkException;
+        parked.park(h, index, step, request, handle, startedAt);
     }
 
     private void stepEnded(HeldEvent h, int index, StepResult result, boolean record) {
