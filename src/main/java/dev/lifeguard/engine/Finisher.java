@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
  */
 final class Finisher {
     private static final Logger LOG = LoggerFactory.getLogger(Finisher.class);
+    /** An event's one INFO line keeps the logger operators filter on, whichever part writes it. */
+    private static final Logger VERDICTS = LoggerFactory.getLogger(EventEngine.class);
 
     /** What the finisher works with, built by the engine. */
     record Parts(HeldEvents held, ClaimDesk desk, LeaseKeeper leases, Heartbeats heartbeats, SqsMessages messages,
@@ -116,7 +118,7 @@ final class Finisher {
         // The one INFO line of an event: what it was, how it ended, what its steps did.
         Verdict verdict = finishing.getVerdict();
         HookResult completed = finishing.getCompleted();
-        LOG.info("{}: {}{} (attempt {}) — {}", h.event.describe(), verdict.result(),
+        VERDICTS.info("{}: {}{} (attempt {}) — {}", h.event.describe(), verdict.result(),
                 completed == null ? "" : ", completed " + completed, h.attempt, verdict.report().summary());
         copiesShareItsFate(h, finishing);
     }

@@ -244,6 +244,54 @@ class EventParserTest {
         assertTrue(!Kind.IGNORED.isDispatched(), "no route and no profile key");
     }
 
+    /** SSM's status event for one command invocation, as EventBridge delivers it. */
+    private static String ssmStatus(String commandId, String instanceId, String document, String status) {
+        return "{\"version\": \"0\", \"id\": \"6a7e8feb-b491-4cf7-a9f1-bf3703467718\","
+                + " \"detail-type\": \"EC2 Command Invocation Status-change Notification\", \"source\": \"aws.ssm\","
+                + " \"account\": \"123456789012\", \"time\": \"2026-12-03T10:00:00Z\", \"region\": \"us-east-1\","
+                + " \"resources\": [\"arn:aws:ec2:us-east-1:123456789012:instance/" + instanceId + "\"],"
+                + " \"detail\": {\"command-id\": \"" + commandId + "\", \"document-name\": \"" + document + "\","
+                + " \"instance-id\": \"" + instanceId + "\", \"requested-date-time\": \"2026-12-03T09:59:00.000Z\","
+                + " \"status\": \"" + status + "\"}}";
+    }
+
+    @Test
+    void anSsmCommandStatusIsReadAsACommandStatusNotAnEventToClaim() {
+        Object read = parser.read(ssmStatus("e8d3c0e4-4b5c-4b2f-9d3c-1a2b3c4d5e6f", "i-0abc1234def567890", "AWS-RunShellScript",
+                "Success"), "m");
+        CommandStatus status = (CommandStatus) read;
+        assertEquals("e8d3c0e4-4b5c-4b2f-9d3c-1a2b3c4d5e6f", status.commandId());
+        assertEquals("i-0abc1234def567890", status.instanceId());
+        assertEquals("AWS-RunShellScript", status.documentName());
+        assertTrue(status.mayHaveEnded());
+        assertEquals("COMMAND_STATUS#6a7e8feb-b491-4cf7-a9f1-bf3703467718", status.idempotencyKey());
+        assertFalse(((CommandStatus) parser.read(ssmStatus("e8d3c0e4-4b5c-4b2f-9d3c-1a2b3c4d5e6f", "i-0abc1234def567890",
+                "AWS-RunShellScript", "InProgress"), "m")).mayHaveEnded(), "a status on the way to an end");
+        // Where only an Auto Scaling event will do (plan, history), it is refused with the reason.
+        RefusedMessageException refused = assertThrows(RefusedMessageException.class, () -> parser.parse(
+                ssmStatus("e8d3c0e4-4b5c-4b2f-9d3c-1a2b3c4d5e6f", "i-0abc1234def567890", "AWS-RunShellScript", "Success"), "m"));
+        assertTrue(refused.getMessage().contains("SSM command status"), refused.getMessage());
+    }
+
+    @Test
+    void anSsmStatusIsCheckedAgainstSsmsPatternsAndAManagedNodesIsIgnored() {
+        assertThrows(RefusedMessageException.class, () -> parser.read(ssmStatus("not-a-uuid", "i-0abc1234def567890",
+                "AWS-RunShellScript", "Success"), "m"));
+        assertThrows(RefusedMessageException.class, () -> parser.read(ssmStatus("e8d3c0e4-4b5c-4b2f-9d3c-1a2b3c4d5e6f",
+                "i-0abc1234def567890", "AWS-RunShellScript; rm -rf /", "Success"), "m"));
+        assertThrows(RefusedMessageException.class, () -> parser.read(ssmStatus("e8d3c0e4-4b5c-4b2f-9d3c-1a2b3c4d5e6f",
+                "i-0abc1234def567890", "AWS-RunShellScript", "Suc cess"), "m"));
+        // A command on an on-premises managed node: Lifeguard sends none there; recorded as ignored.
+        LifecycleEvent managed = (LifecycleEvent) parser.read(ssmStatus("e8d3c0e4-4b5c-4b2f-9d3c-1a2b3c4d5e6f",
+                "mi-0123456789abcdef0", "AWS-RunShellScript", "Success"), "m");
+        assertEquals(Kind.IGNORED, managed.kind());
+        assertEquals("EC2 Command Invocation Status-change Notification", managed.eventName());
+        // Another aws.ssm detail type is ignored too, never dead-lettered.
+        String commandLevel = ssmStatus("e8d3c0e4-4b5c-4b2f-9d3c-1a2b3c4d5e6f", "i-0abc1234def567890", "AWS-RunShellScript",
+                "Success").replace("EC2 Command Invocation Status-change Notification", "EC2 Command Status-change Notification");
+        assertEquals(Kind.IGNORED, ((LifecycleEvent) parser.read(commandLevel, "m")).kind());
+    }
+
     @Test
     void anIgnoredNotificationCanComeThroughSns() {
         String inner = Fixtures.read("notification-unknown-event.json");
