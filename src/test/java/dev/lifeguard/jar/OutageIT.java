@@ -37,14 +37,14 @@ import software.amazon.awssdk.services.route53.model.ChangeAction;
 import software.amazon.awssdk.services.route53.model.RRType;
 
 /**
- * A dependency that stops answering for 20 s while hooks are in the middle of their drains: the
- * jar stays up, backs off, logs the outage in a few lines, resumes by itself, and completes every
+ * A dependency that stops answering for 15 s, longer than a message's visibility, while hooks are
+ * in the middle of their drains: the jar stays up, backs off, logs the outage in a few lines, resumes by itself, and completes every
  * hook exactly once without running a step twice. Each stand-in sits behind a TCP proxy the test
  * switches off ({@code -Doutage.seconds=N} sets another length: longer for a closer look).
  */
 class OutageIT {
     private static final Path LOGS = Path.of("target", "jar-it");
-    private static final Duration OUTAGE = Duration.ofSeconds(Long.getLong("outage.seconds", 20));
+    private static final Duration OUTAGE = Duration.ofSeconds(Long.getLong("outage.seconds", 15));
     private static final int HOOKS = 8;
     private static final int ARRIVING = 4;
 
@@ -191,8 +191,9 @@ class OutageIT {
             settings.put("LIFEGUARD_MAX_ATTEMPTS", "2");
         }
         settings.put("LIFEGUARD_HOOK_HEARTBEAT_SECONDS", "5");
-        // A failed attempt comes back in 15 s: two or three tries across the outage, of five allowed.
-        settings.put("LIFEGUARD_VISIBILITY_SECONDS", "15");
+        // A failed attempt comes back in 10 s: two tries across the outage, of five allowed; and a
+        // message whose visibility cannot be extended meanwhile comes back while it lasts.
+        settings.put("LIFEGUARD_VISIBILITY_SECONDS", "10");
         return Jar.start(settings, Path.of("."), logName);
     }
 
