@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
@@ -39,6 +40,7 @@ final class ClaimDesk {
     private final LifeguardMetrics metrics;
     private final Clock clock;
     private final BooleanSupplier accepting;
+    private final Consumer<HeldEvent> notStarted;
     /** Keys of events finished here lately: a later copy is a duplicate, known without a DynamoDB read. */
     private final Set<String> recentlyDone = Collections.newSetFromMap(Collections.synchronizedMap(
             new LinkedHashMap<>(1024, 0.75f, false) {
@@ -48,8 +50,13 @@ final class ClaimDesk {
                 }
             }));
 
+    /**
+     * @param notStarted called when the intake exchange of an event it took ends without the
+     *                   event having been started (its kind's route never reached engine.start)
+     */
     ClaimDesk(HeldEvents held, Claims claims, SqsMessages messages, LifeguardMetrics metrics, Clock clock,
-              BooleanSupplier accepting) {
+              BooleanSupplier accepting, Consumer<HeldEvent> notStarted) {
+        this.notStarted = notStarted;
         this.held = held;
         this.claims = claims;
         this.messages = messages;
@@ -110,6 +117,7 @@ final class ClaimDesk {
             candidate.claimed(taken.attempt(), taken.steps(), clock.instant().plus(claims.lease()),
                     clock.instant().plus(claims.lease().dividedBy(3)));
             messages.hold(inbound.receiptHandle());
+            startedOrEnded(candidate, exchange);
             return TAKEN;
         }
         held.forgetUnclaimed(candidate);
@@ -132,6 +140,22 @@ final class ClaimDesk {
             @Override
             public void onDone(Exchange done) {
                 context.close();
+            }
+        });
+    }
+
+    /**
+     * An event taken here must be started by its kind's route: one that an operator's step kept
+     * from {@code engine.start} (a {@code filter} or {@code stop} around it) would otherwise stay
+     * held, its hook waiting out its timeout. A failed exchange is intake's to hand back.
+     */
+    private void startedOrEnded(HeldEvent h, Exchange exchange) {
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onComplete(Exchange done) {
+                if (h.plan == HeldEvent.Plan.NONE && h.stage() == Stage.CLAIMED) {
+                    notStarted.accept(h);
+                }
             }
         });
     }

@@ -20,6 +20,7 @@ import dev.lifeguard.store.OutcomeRecorder;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -105,7 +106,7 @@ public class EventEngine implements StepRuns.Events {
         this.runs = new StepRuns(needs.steps(), claims, stepThreads, work, scheduler, needs.dryRun(), clock, this, metrics,
                 new ParkedWaits.StatusEvents(pushed.on(), pushed.lookEvery(), pushed.waits()));
         this.held = new HeldEvents(messages, heartbeats, runs);
-        this.desk = new ClaimDesk(held, claims, messages, metrics, clock, () -> accepting);
+        this.desk = new ClaimDesk(held, claims, messages, metrics, clock, () -> accepting, this::notStarted);
         this.leases = new LeaseKeeper(claims, clock, work, runs, this::lose);
         this.finisher = new Finisher(new Finisher.Parts(held, desk, leases, heartbeats, messages, claims.lease(),
                 needs.failurePolicy(), work, scheduler, needs.producer(), metrics, () -> accepting));
@@ -145,6 +146,18 @@ public class EventEngine implements StepRuns.Events {
         String kind = event.kind().profileKey();
         h.plan(new HeldEvent.Plan(profile.stepsFor(kind), profile.usesInstanceFacts(), profile.maxInFlight(kind)));
         work.execute(EventContext.wrap(event, () -> admission.proceed(h)));
+    }
+
+    /**
+     * Its kind's route ended without starting it (an operator's step skipped {@code engine.start}):
+     * it goes on as an event whose profile has no steps, so it is confirmed, completed and recorded
+     * rather than held until Lifeguard stops.
+     */
+    private void notStarted(HeldEvent h) {
+        LOG.warn("Route {} ended without calling engine.start for {}; it ends as an event with no steps (to leave a group"
+                + " alone, give it a profile without steps)", h.event.kind().route(), h.event.describe());
+        h.plan(new HeldEvent.Plan(List.of(), false, 0));
+        work.execute(EventContext.wrap(h.event, () -> admission.proceed(h)));
     }
 
     /**

@@ -71,6 +71,25 @@ class OperatorStepsTest {
     static final String END = "<!-- on-launched edit: end -->";
     /** The topic the README's edit publishes to, as it spells it. */
     static final String TOPIC = "arn:aws:sns:eu-west-1:123456789012:monitoring";
+    /**
+     * The trap the README warns of: an operator's filter that keeps some groups' terminating hooks
+     * from engine.start. The engine must not hold such a hook until it times out.
+     */
+    static final String SKIPS_START = """
+            - route:
+                id: on-terminating
+                routeConfigurationId: step-routes
+                from:
+                  uri: direct:on-terminating
+                  steps:
+                    - filter:
+                        simple: "${body.groupName} startsWith 'left-alone-'"
+                        steps:
+                          - stop: {}
+                    - bean:
+                        ref: engine
+                        method: start
+            """;
     /** SNS for the edit's aws2-sns endpoint, which uses Lifeguard's own client (#snsClient). */
     static final WireMockServer SNS = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
 
@@ -90,6 +109,7 @@ class OperatorStepsTest {
                 }
             }
             Files.writeString(ROUTES.resolve(EDITED), readmeEdit(), StandardCharsets.UTF_8);
+            Files.writeString(ROUTES.resolve("on-terminating.camel.yaml"), SKIPS_START, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -180,6 +200,20 @@ class OperatorStepsTest {
         assertEquals("1", attribute(published.get(0), "ApproximateReceiveCount"));
         assertEquals("2", attribute(published.get(1), "ApproximateReceiveCount"));
         Fixtures.awaitUntil("the launch's message deleted", PATIENCE, () -> queueDepth() == 0);
+    }
+
+    @Test
+    void aHookWhoseRouteNeverCallsEngineStartIsStillConfirmedCompletedAndRecorded() {
+        String group = "left-alone-" + UUID.randomUUID().toString().substring(0, 8);
+        String body = Fixtures.fresh(Fixtures.read("hook-terminating.json")).replace("exampleAutoScalingGroup", group);
+        LifecycleEvent hook = Fixtures.parse(body);
+        send(body);
+
+        // It ends as an event with no steps: confirmed with Auto Scaling, completed, recorded, deleted.
+        Map<String, AttributeValue> outcome = awaitOutcome(hook.idempotencyKey());
+        assertEquals("CONTINUE", outcome.get("hookResult").s());
+        assertTrue(!aws.actions().isLive(hook.actionToken()), "the hook was completed, not left to time out");
+        Fixtures.awaitUntil("the hook's message deleted", PATIENCE, () -> queueDepth() == 0);
     }
 
     /** The file between the README's markers, inside its yaml fence. */
