@@ -66,11 +66,18 @@ final class JarProcess implements AutoCloseable {
     /** Any main class of the bench's own classpath in a fresh JVM, with the service's JVM options. */
     static JarProcess startMain(Path java, String mainClass, List<String> args, Path workDir, Map<String, String> env, Path log)
             throws IOException {
+        return startMain(java, List.of(), mainClass, args, workDir, env, log);
+    }
+
+    /** @param jvmOptions after config/jvm.options, as for the service */
+    static JarProcess startMain(Path java, List<String> jvmOptions, String mainClass, List<String> args, Path workDir,
+            Map<String, String> env, Path log) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(java.toString());
         if (Files.isRegularFile(workDir.resolve("config/jvm.options"))) {
             command.add("@config/jvm.options");
         }
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(mainClass);
