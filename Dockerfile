@@ -2,15 +2,17 @@
 # Build stage: packages target/lifeguard.jar. Tests run in CI, not here: the build neither fetches
 # test-scoped dependencies nor compiles the tests. `mvn package` would resolve the test scope even
 # with -Dmaven.test.skip=true (its test-compile and test steps ask for it before skipping), so the
-# build runs only the steps that make the jar: resources, compile, jar, and the shade execution
-# that builds lifeguard.jar. Run once on the pom alone, they fetch exactly the plugins and
-# dependencies the real run needs, in a layer that stays cached until pom.xml changes.
+# build runs only the steps that make the jar: resources, compile, jar, the shade execution that
+# builds lifeguard.jar, and the execution that stubs the AWS SDK requests it keeps for the
+# verifier alone (src/build/BareRequests.java). Run once on the pom alone, they fetch exactly the
+# plugins and dependencies the real run needs, in a layer that stays cached until pom.xml changes.
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY pom.xml .
-RUN mvn -B -q -Dmaven.test.skip=true resources:resources compiler:compile jar:jar shade:shade@default
+COPY src/build ./src/build
+RUN mvn -B -q -Dmaven.test.skip=true resources:resources compiler:compile jar:jar shade:shade@default exec:exec@bare-requests
 COPY src/main ./src/main
-RUN mvn -B -q -Dmaven.test.skip=true resources:resources compiler:compile jar:jar shade:shade@default
+RUN mvn -B -q -Dmaven.test.skip=true resources:resources compiler:compile jar:jar shade:shade@default exec:exec@bare-requests
 
 # Runtime stage: a JRE, the jar, and the editable routes/ and config/ next to it.
 FROM eclipse-temurin:17-jre

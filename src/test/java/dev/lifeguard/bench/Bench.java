@@ -861,7 +861,7 @@ public final class Bench {
                 .append("with an empty queue; then the resident set size after 5 s idle. Two ways of starting the same jar, ")
                 .append("run in turn (").append(runs).append(" of each):\n\n");
         flags.forEach(f -> report.append("* **").append(f.name()).append("**: `").append(f.command()).append("`\n"));
-        report.append("\n`config/jvm.options` holds `-XX:TieredStopAtLevel=1 -XX:MaxRAMPercentage=75`. The class archive ")
+        report.append("\n`config/jvm.options` holds `").append(jvmOptions()).append("`. The class archive ")
                 .append("(`lifeguard.jsa`) is made as the Dockerfile makes it, by `container/make-class-archive` (a training run ")
                 .append("of the service against endpoints nobody answers), for this jar (")
                 .append(Files.size(archive) / (1024 * 1024)).append(" MB).\n\n").append(t);
@@ -874,8 +874,73 @@ public final class Bench {
             target("Start-up, " + f.name() + " flags: idle RSS", container ? "< 160 MB" : "reported",
                     r == null ? "n/a" : fmt(r) + " MB", container && r != null ? (Boolean) (r < 160) : null);
         }
-        double jarMb = Files.size(jar) / (1024.0 * 1024);
+        double jarMb = Files.size(jar) / 1e6;
         target("Jar size", "< 35 MB", fmt(jarMb) + " MB", jarMb < 35);
+        footprint(archive);
+    }
+
+    /**
+     * What the jar and the idle service's memory are made of: the jar by part, then one more start
+     * with the container's flags and Native Memory Tracking, read after 5 s idle.
+     */
+    private void footprint(Path archive) throws Exception {
+        report.append("\n### What the jar holds\n\n")
+                .append("`").append(repo.relativize(jar)).append("`, ").append(String.format(Locale.ROOT, "%.1f", Files.size(jar) / 1e6))
+                .append(" MB (10^6 bytes): each part's compressed classes and resources (`dev.lifeguard.bench.Footprint` says which ")
+                .append("packages make a part). The SDK's service modules hold only what the operations called reach, and the ")
+                .append("requests of the others as stubs (pom.xml, `src/build/BareRequests.java`).\n\n| part | MB |\n|---|---|\n");
+        for (Map.Entry<String, Long> part : Footprint.jarParts(jar).entrySet()) {
+            report.append("| ").append(part.getKey()).append(" | ").append(String.format(Locale.ROOT, "%.2f", part.getValue() / 1e6)).append(" |\n");
+        }
+        String scenario = "start-up memory";
+        resetCounters();
+        String queue = "bench-startup-" + (++run);
+        newQueue(queue);
+        newQueue(queue + "-dlq");
+        Footprint.Memory memory;
+        double rss;
+        try (JarProcess p = startJar(scenario, queue, "bench/profiles.yaml", true,
+                List.of("-XX:SharedArchiveFile=" + archive, "-XX:NativeMemoryTracking=summary"))) {
+            if (awaitFirstReceive(p, scenario, 90_000) == null) {
+                return;
+            }
+            Thread.sleep(5000);
+            if (!p.alive()) {
+                broken(scenario + ": the service died while idle; log: " + repo.relativize(p.log));
+                return;
+            }
+            memory = Footprint.memory(java.getParent().getParent(), p.pid());
+            rss = p.rssKbNow() / 1024.0;
+        }
+        checkStandIns(scenario);
+        Map<String, Long> rollup = memory.rollupKb();
+        long anonymous = rollup.getOrDefault("Anonymous", 0L);
+        long resident = rollup.getOrDefault("Rss", 0L);
+        report.append("\n### What the idle service's memory holds\n\n")
+                .append("One more start with the container's flags and `-XX:NativeMemoryTracking=summary`, read after 5 s idle: ")
+                .append("`jcmd <pid> VM.native_memory summary` gives what each JVM area has committed, `jstat -gc` what the heap ")
+                .append("and metaspace hold, `/proc/<pid>/smaps_rollup` the kernel's count. Committed memory is an upper bound of ")
+                .append("what is resident (the kernel counts a page once it is touched), and memory the C library keeps for ")
+                .append("itself is in the resident set but in no JVM area. Resident set of this run: ").append(fmt(rss))
+                .append(" MB, of which ").append(fmt(anonymous / 1024.0)).append(" MB anonymous (heap, stacks, metaspace, code, ")
+                .append("malloc) and ").append(fmt((resident - anonymous) / 1024.0))
+                .append(" MB mapped from files (libjvm, the class archive, the jar's directory).\n\n")
+                .append("| JVM area | holds | committed MB |\n|---|---|---|\n");
+        for (String[] row : Footprint.rows(memory)) {
+            report.append("| ").append(row[0]).append(" | ").append(row[1]).append(" | ")
+                    .append(fmt(Long.parseLong(row[2]) / 1024.0)).append(" |\n");
+        }
+        report.append("| **total committed** | | **").append(fmt(memory.nmtTotalKb() / 1024.0)).append("** |\n\n")
+                .append("Heap in use: ").append(fmt(memory.heapUsedKb() / 1024.0)).append(" MB; metaspace in use: ")
+                .append(fmt(memory.metaspaceUsedKb() / 1024.0)).append(" MB (most classes live in the class archives instead: ")
+                .append(fmt(memory.archiveRssKb() / 1024.0)).append(" MB of them resident, ")
+                .append(fmt(memory.archiveAnonymousKb() / 1024.0)).append(" MB of that made private by the JVM's writes).\n");
+    }
+
+    /** The options in config/jvm.options, comments left out, as the report quotes them. */
+    private String jvmOptions() throws IOException {
+        return String.join(" ", Files.readAllLines(repo.resolve("config/jvm.options"), StandardCharsets.UTF_8).stream()
+                .map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList());
     }
 
     // ---------------------------------------------------------------- the document
