@@ -30,7 +30,10 @@ final class StartupListener extends MainListenerSupport {
         properties.addOverrideProperty("camel.main.routes-include-pattern", "file:" + home.resolve("routes") + "/*.camel.yaml");
         properties.addOverrideProperty("camel.main.routes-reload-directory", home.resolve("routes").toString());
         // Port 0 turns the health and metrics endpoint off (Camel would take any free port).
+        // The override, not only the configuration object: application.properties' own
+        // camel.management.enabled=true is applied after this and would start it again.
         if (Settings.healthPort(key -> properties.resolveProperty(key).orElse(null)) == 0) {
+            properties.addOverrideProperty("camel.management.enabled", "false");
             configuring.configure().httpManagementServer().setEnabled(false);
         }
     }

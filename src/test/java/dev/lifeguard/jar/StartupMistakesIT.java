@@ -139,6 +139,8 @@ class StartupMistakesIT {
             assertTrue(lifeguard.isAlive(), read("startup-home.log"));
             assertTrue(read("startup-home.log").contains("Profiles loaded from " + Path.of("").toAbsolutePath()
                     .resolve("src/test/resources/profiles/none.yaml")), read("startup-home.log"));
+            // LIFEGUARD_HEALTH_PORT=0: no HTTP server at all, not one on a port chosen at random.
+            assertTrue(!read("startup-home.log").contains("HttpServer started"), read("startup-home.log"));
         } finally {
             lifeguard.destroy();
             lifeguard.waitFor(40, TimeUnit.SECONDS);
