@@ -44,6 +44,12 @@ public final class Fixtures {
         return result;
     }
 
+    /** A fresh terminating hook for a new instance of {@code group}. */
+    public static String terminatingHook(String group) {
+        String instanceId = "i-" + UUID.randomUUID().toString().replace("-", "").substring(0, 17);
+        return fresh(read("hook-terminating.json")).replace("exampleAutoScalingGroup", group).replace("i-883a3a42", instanceId);
+    }
+
     public static LifecycleEvent parse(String body) {
         return PARSER.parse(body, "fixture");
     }

@@ -41,11 +41,6 @@ public class AutoScalingInstances implements AutoCloseable {
         return lookUps.lookUp(instanceId);
     }
 
-    /** DescribeAutoScalingInstances calls made so far. */
-    public int calls() {
-        return lookUps.calls();
-    }
-
     private Map<String, Membership> describe(List<String> ids) {
         Map<String, Membership> found = new HashMap<>();
         // At most 50 ids, answered with at most 50 records: one page.

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -44,7 +45,6 @@ public final class BatchedLookUps<V> implements AutoCloseable {
     private boolean flushScheduled;
     /** Throttled calls in a row: paces the next, and is 0 again after an answer. */
     private final AtomicInteger throttled = new AtomicInteger();
-    private final AtomicInteger calls = new AtomicInteger();
 
     /**
      * @param api      the operation, for threads and logs
@@ -76,9 +76,13 @@ public final class BatchedLookUps<V> implements AutoCloseable {
         }
     }
 
-    /** Calls made so far (answered or not), for tests and the bench. */
-    public int calls() {
-        return calls.get();
+    /** Waits for a look-up's answer; a failed call throws its own exception, not a wrapper of it. */
+    public static <V> Optional<V> join(CompletableFuture<Optional<V>> lookUp) {
+        try {
+            return lookUp.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
     }
 
     private void flush() {
@@ -99,7 +103,6 @@ public final class BatchedLookUps<V> implements AutoCloseable {
 
     private void answer(Map<String, CompletableFuture<Optional<V>>> batch) {
         try {
-            calls.incrementAndGet();
             Map<String, V> found = describe.apply(new ArrayList<>(batch.keySet()));
             throttled.set(0);
             batch.forEach((id, future) -> future.complete(Optional.ofNullable(found.get(id))));

@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.Instance;
@@ -39,21 +38,12 @@ public class Ec2Instances implements AutoCloseable {
 
     /** The instance as EC2 describes it now, or empty when EC2 does not know it; waits for its batch. */
     public Optional<InstanceFacts> describe(String instanceId) {
-        try {
-            return lookUp(instanceId).join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException cause ? cause : e;
-        }
+        return BatchedLookUps.join(lookUp(instanceId));
     }
 
     /** The same, without waiting: answered when the batch this look-up joins is. */
     public CompletableFuture<Optional<InstanceFacts>> lookUp(String instanceId) {
         return lookUps.lookUp(instanceId);
-    }
-
-    /** DescribeInstances calls made for look-ups by id so far. */
-    public int calls() {
-        return lookUps.calls();
     }
 
     /**

@@ -148,7 +148,7 @@ final class Heartbeats {
     }
 
     /** How often this hook is beaten: a third of its heartbeat timeout, never less often than the setting. */
-    Duration gap(LifecycleEvent hook) {
+    private Duration gap(LifecycleEvent hook) {
         return gaps.computeIfAbsent(hook.groupName() + "\n" + hook.hookName(), key -> {
             try {
                 return lifecycleActions.heartbeatTimeout(hook.groupName(), hook.hookName())

@@ -13,10 +13,6 @@ public record Inbound(String messageId, String receiptHandle, int receiveCount, 
     /** Exchange property holding the SQS body as received, before parsing replaced it. */
     public static final String RAW_BODY = "LifeguardRawBody";
 
-    public Inbound(String messageId, String receiptHandle, int receiveCount, String rawBody) {
-        this(messageId, receiptHandle, receiveCount, rawBody, null);
-    }
-
     public static Inbound of(Exchange exchange) {
         Integer count = exchange.getMessage().getHeader("ApproximateReceiveCount", Integer.class);
         Long sent = exchange.getMessage().getHeader("SentTimestamp", Long.class);

@@ -98,7 +98,11 @@ final class ParkedWaits {
         }
     }
 
-    void park(HeldEvent h, int index, WaitingStep step, StepRequest request, String handle, long startedAt) {
+    /**
+     * Parks a waiting step; returns the instance its status events will name, when they end it
+     * here, else null (status events off, or work that is only looked at).
+     */
+    String park(HeldEvent h, int index, WaitingStep step, StepRequest request, String handle, long startedAt) {
         Instant deadline = Instant.ofEpochMilli(startedAt).plus(h.specs().get(index).timeout());
         String instance = statusEvents.on() ? step.statusEventInstance(request) : null;
         String key = instance == null ? null : waitKey(handle, instance);
@@ -109,6 +113,7 @@ final class ParkedWaits {
         if (key != null) {
             byWait.put(key, p);
         }
+        return instance;
     }
 
     /** When to look next: the step's own pace, or the fallback pace when its statuses are pushed. */

@@ -1,5 +1,6 @@
 package dev.lifeguard.engine;
 
+import dev.lifeguard.aws.BatchedLookUps;
 import dev.lifeguard.aws.Ec2Instances;
 import dev.lifeguard.event.Kind;
 import dev.lifeguard.event.LifecycleEvent;
@@ -10,7 +11,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
 
 /**
@@ -74,7 +74,7 @@ public final class Preflight {
             return new Result(event.instanceId() == null ? null : InstanceFacts.unknown(event.instanceId()));
         }
         Optional<InstanceFacts> live = event.instanceId() == null ? Optional.empty()
-                : described != null ? answer(described) : ec2.describe(event.instanceId());
+                : described != null ? BatchedLookUps.join(described) : ec2.describe(event.instanceId());
         InstanceFacts known = useFacts ? known(event, live)
                 : live.orElse(event.instanceId() == null ? null : InstanceFacts.unknown(event.instanceId()));
         if (checkAlive) {
@@ -84,14 +84,6 @@ public final class Preflight {
             }
         }
         return new Result(known);
-    }
-
-    private static Optional<InstanceFacts> answer(CompletableFuture<Optional<InstanceFacts>> described) {
-        try {
-            return described.join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException cause ? cause : e;
-        }
     }
 
     /**

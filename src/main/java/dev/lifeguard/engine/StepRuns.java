@@ -175,7 +175,7 @@ final class StepRuns {
             Outages.warnUnlessOutage(LOG, e, "Could not record the handle {} of step {} for {}: {}", handle, spec.name(),
                     h.event.describe(), StepFailures.describe(e));
         }
-        String instance = statusEvents.on() ? step.statusEventInstance(request) : null;
+        String instance = parked.park(h, index, step, request, handle, startedAt);
         if (instance != null) {
             // A status event that reaches another replica finds this claim from the command.
             try {
@@ -185,7 +185,6 @@ final class StepRuns {
                         + " reaching another replica is then ignored, and the wait ends at its next look", handle, StepFailures.describe(e));
             }
         }
-        parked.park(h, index, step, request, handle, startedAt);
     }
 
     private void stepEnded(HeldEvent h, int index, StepResult result, boolean record) {

@@ -51,10 +51,7 @@ public record CommandStatus(String commandId, String instanceId, String document
         if (!DETAIL_TYPE.equals(detailType)) {
             return null;
         }
-        JsonNode detail = body.get("detail");
-        if (detail == null || !detail.isObject()) {
-            throw new RefusedMessageException("EventBridge detail is missing or not an object");
-        }
+        JsonNode detail = EventBridgeEvent.detail(body);
         String instance = Json.requiredText(detail, "instance-id");
         if (instance.startsWith("mi-")) {
             return null;

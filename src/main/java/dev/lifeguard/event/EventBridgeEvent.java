@@ -16,16 +16,22 @@ final class EventBridgeEvent {
         return body.has("detail-type") && body.has("source");
     }
 
+    /** The event's {@code detail}, which must be an object whatever the source. */
+    static JsonNode detail(JsonNode body) {
+        JsonNode detail = body.get("detail");
+        if (detail == null || !detail.isObject()) {
+            throw new RefusedMessageException("EventBridge detail is missing or not an object");
+        }
+        return detail;
+    }
+
     static LifecycleEvent parse(JsonNode body) {
         String source = Json.requiredText(body, "source");
         if (!source.equals("aws.autoscaling")) {
             throw new RefusedMessageException("EventBridge source " + Identifiers.quote(source) + " is not aws.autoscaling");
         }
         String detailType = Json.requiredText(body, "detail-type");
-        JsonNode detail = body.get("detail");
-        if (detail == null || !detail.isObject()) {
-            throw new RefusedMessageException("EventBridge detail is missing or not an object");
-        }
+        JsonNode detail = detail(body);
         String eventId = Identifiers.requestId("EventBridge id", Json.requiredText(body, "id"));
         String time = Json.optionalText(body, "time");
         Kind kind = Kind.ofDetailType(detailType).orElse(null);

@@ -51,7 +51,7 @@ public class EventParser {
             if (status != null) {
                 return status;
             }
-            return IgnoredEvent.fromEventBridge(Json.requiredText(root, "detail-type"), objectDetail(root),
+            return IgnoredEvent.fromEventBridge(Json.requiredText(root, "detail-type"), EventBridgeEvent.detail(root),
                     Identifiers.requestId("EventBridge id", Json.requiredText(root, "id")), Json.optionalText(root, "time"));
         }
         if (SnsEnvelope.matches(root)) {
@@ -83,14 +83,6 @@ public class EventParser {
         }
         throw new RefusedMessageException(
                 "unknown message shape: no LifecycleTransition, Event, SNS envelope or EventBridge detail-type");
-    }
-
-    private static JsonNode objectDetail(JsonNode root) {
-        JsonNode detail = root.get("detail");
-        if (detail == null || !detail.isObject()) {
-            throw new RefusedMessageException("EventBridge detail is missing or not an object");
-        }
-        return detail;
     }
 
     private static LifecycleEvent testNotification(JsonNode payload, Envelope envelope, String messageId) {

@@ -152,11 +152,6 @@ public class Claims {
         }
     }
 
-    /** Extends our lease; false when the claim is no longer ours (it expired and was taken over). */
-    public boolean renew(String key) {
-        return renewal(key).ours();
-    }
-
     /**
      * What a renewal found: whether the claim is still ours, and which of its parked steps another
      * replica heard may have ended ({@link #notePushed}) since the last renewal.
@@ -165,8 +160,9 @@ public class Claims {
     }
 
     /**
-     * Extends our lease and, in the same write, takes the names of the steps whose commands
-     * another replica heard about, so each note is acted on once.
+     * Extends our lease ({@code ours} false when the claim expired and was taken over) and, in the
+     * same write, takes the names of the steps whose commands another replica heard about, so
+     * each note is acted on once.
      */
     public Renewal renewal(String key) {
         Map<String, AttributeValue> values = withOwnership(Map.of(

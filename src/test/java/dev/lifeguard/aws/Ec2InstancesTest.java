@@ -53,8 +53,7 @@ class Ec2InstancesTest {
                 assertEquals(FleetStandIn.privateIp(ids.get(i)), facts.privateIp());
                 assertEquals("running", facts.state());
             }
-            assertEquals(3, instances.calls(), "300 look-ups at once: two throttled calls, then one answer for all");
         }
-        assertEquals(3, fleet.calls("DescribeInstances"));
+        assertEquals(3, fleet.calls("DescribeInstances"), "300 look-ups at once: two throttled calls, then one answer for all");
     }
 }

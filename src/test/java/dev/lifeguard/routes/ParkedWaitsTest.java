@@ -12,19 +12,12 @@ import dev.lifeguard.local.StandInBeans;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
-import software.amazon.awssdk.services.ec2.Ec2Client;
-import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * Waiting holds no thread: with two step threads, forty drains are sent and waited on at once,
@@ -57,13 +50,7 @@ class ParkedWaitsTest {
     public static class Fleet implements CamelConfiguration {
         @Override
         public void configure(CamelContext camelContext) {
-            StaticCredentialsProvider credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("t", "t"));
-            camelContext.getRegistry().bind("autoScalingClient", AutoScalingClient.class, AutoScalingClient.builder()
-                    .endpointOverride(FLEET.endpoint()).region(Region.US_EAST_1).credentialsProvider(credentials).build());
-            camelContext.getRegistry().bind("ssmClient", SsmClient.class, SsmClient.builder()
-                    .endpointOverride(FLEET.endpoint()).region(Region.US_EAST_1).credentialsProvider(credentials).build());
-            camelContext.getRegistry().bind("ec2Client", Ec2Client.class, Ec2Client.builder()
-                    .endpointOverride(FLEET.endpoint()).region(Region.US_EAST_1).credentialsProvider(credentials).build());
+            FLEET.bindClients(camelContext);
         }
     }
 
@@ -120,9 +107,7 @@ class ParkedWaitsTest {
         String queueUrl = aws.sqs().getQueueUrl(r -> r.queueName("parked-test")).queueUrl();
         List<LifecycleEvent> hooks = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            String instanceId = "i-" + UUID.randomUUID().toString().replace("-", "").substring(0, 17);
-            String body = Fixtures.fresh(Fixtures.read("hook-terminating.json"))
-                    .replace("exampleAutoScalingGroup", group).replace("i-883a3a42", instanceId);
+            String body = Fixtures.terminatingHook(group);
             hooks.add(Fixtures.parse(body));
             aws.sqs().sendMessage(r -> r.queueUrl(queueUrl).messageBody(FLEET.actions().sent(body)));
         }

@@ -20,13 +20,7 @@ import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.ec2.Ec2Client;
-import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * SSM's status events end parked waits: with lifeguard.ssm.status-events on, a command is looked
@@ -64,13 +58,7 @@ class PushedStatusesTest {
     public static class Fleet implements CamelConfiguration {
         @Override
         public void configure(CamelContext camelContext) {
-            StaticCredentialsProvider credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("t", "t"));
-            camelContext.getRegistry().bind("autoScalingClient", AutoScalingClient.class, AutoScalingClient.builder()
-                    .endpointOverride(FLEET.endpoint()).region(Region.US_EAST_1).credentialsProvider(credentials).build());
-            camelContext.getRegistry().bind("ssmClient", SsmClient.class, SsmClient.builder()
-                    .endpointOverride(FLEET.endpoint()).region(Region.US_EAST_1).credentialsProvider(credentials).build());
-            camelContext.getRegistry().bind("ec2Client", Ec2Client.class, Ec2Client.builder()
-                    .endpointOverride(FLEET.endpoint()).region(Region.US_EAST_1).credentialsProvider(credentials).build());
+            FLEET.bindClients(camelContext);
         }
     }
 
@@ -93,6 +81,7 @@ class PushedStatusesTest {
             long took = FLEET.completions(hook.actionToken()).get(0).atMillis() - command.sentAtMillis();
             // Ended by its event: before any fallback look, 6 s at the soonest after the command was sent.
             assertTrue(took < COMMAND.toMillis() + 3_000, () -> hook.describe() + " completed " + took + " ms after its command");
+            // The event only made it look: SSM's GetCommandInvocation, saying Success, ended the step.
             assertEquals(2, FLEET.callsFor(command.commandId()), "SendCommand and one GetCommandInvocation, when its event came");
             assertEquals(1, FLEET.completions(hook.actionToken()).size());
         }
@@ -112,6 +101,39 @@ class PushedStatusesTest {
                     + " before any look was due");
             assertEquals(2, FLEET.callsFor(command.commandId()), "SendCommand and the one fallback look");
         }
+    }
+
+    /**
+     * A status event ends nothing by itself: what SSM's GetCommandInvocation says decides. A forged
+     * "Success" for a command still running costs one look and ends nothing; a replay of the real
+     * status after the hook ended asks SSM nothing and completes nothing twice.
+     */
+    @Test
+    void aForgedSuccessEndsNothingAndAReplayedStatusChangesNothing() {
+        FLEET.commandDuration(Duration.ofSeconds(6));
+        FLEET.publishStatusEvents(body -> aws.sqs().sendMessage(r -> r.queueUrl(queueUrl()).messageBody(body)), 0);
+        LifecycleEvent hook = send("park-forged-status", 1).get(0);
+        Fixtures.awaitUntil("the drain sent", Duration.ofSeconds(20), () -> FLEET.commandsFor(hook.instanceId()).size() == 1);
+        FleetStandIn.Command command = FLEET.commandsFor(hook.instanceId()).get(0);
+        String forged = FleetStandIn.statusEvent(command.commandId(), hook.instanceId(), command.document(), "Success");
+
+        aws.sqs().sendMessage(r -> r.queueUrl(queueUrl()).messageBody(forged));
+        Fixtures.awaitUntil("SSM asked about the command the forged status names", Duration.ofSeconds(5),
+                () -> FLEET.callsFor(command.commandId()) >= 2);
+        assertEquals(List.of(), FLEET.completions(hook.actionToken()), "SSM said InProgress: the hook is not completed");
+
+        Fixtures.awaitUntil("completion of " + hook.describe(), Duration.ofSeconds(30),
+                () -> !FLEET.completions(hook.actionToken()).isEmpty());
+        long took = FLEET.completions(hook.actionToken()).get(0).atMillis() - command.sentAtMillis();
+        assertTrue(took >= 6_000, () -> "completed " + took + " ms after its command, before the command ended");
+        assertEquals(3, FLEET.callsFor(command.commandId()), "SendCommand, the forged status's look, the real status's look");
+
+        // The real status again, replayed after the hook ended: deleted, nothing asked, nothing completed.
+        aws.sqs().sendMessage(r -> r.queueUrl(queueUrl()).messageBody(
+                FleetStandIn.statusEvent(command.commandId(), hook.instanceId(), command.document(), "Success")));
+        Fixtures.awaitUntil("the replayed status deleted", Duration.ofSeconds(20), () -> queueIsEmpty());
+        assertEquals(3, FLEET.callsFor(command.commandId()));
+        assertEquals(1, FLEET.completions(hook.actionToken()).size());
     }
 
     @Test
@@ -151,9 +173,7 @@ class PushedStatusesTest {
     private List<LifecycleEvent> send(String group, int count) {
         List<LifecycleEvent> hooks = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            String instanceId = "i-" + UUID.randomUUID().toString().replace("-", "").substring(0, 17);
-            String body = Fixtures.fresh(Fixtures.read("hook-terminating.json"))
-                    .replace("exampleAutoScalingGroup", group).replace("i-883a3a42", instanceId);
+            String body = Fixtures.terminatingHook(group);
             hooks.add(Fixtures.parse(body));
             aws.sqs().sendMessage(r -> r.queueUrl(queueUrl()).messageBody(FLEET.actions().sent(body)));
         }

@@ -71,7 +71,7 @@ class ClaimsTest {
         assertEquals(start.plus(LEASE), held.leaseEnd());
 
         clock.advance(Duration.ofSeconds(50));
-        assertTrue(workerA.renew(key));
+        assertTrue(workerA.renewal(key).ours());
         clock.advance(Duration.ofSeconds(50));
         assertInstanceOf(Claims.Held.class, workerB.claim(event), "100 s after the claim, the renewed lease still holds");
         assertEquals("1", item().get("attempts").n(), () -> "meeting a held claim is not an attempt " + item());
@@ -114,7 +114,7 @@ class ClaimsTest {
         assertEquals("command-1", taken.steps().get("drain").handle(), "a parked wait is resumed, not sent again");
         assertEquals(2_000, taken.steps().get("drain").startedAt());
 
-        assertFalse(workerA.renew(key), "the dead owner learns its claim is gone");
+        assertFalse(workerA.renewal(key).ours(), "the dead owner learns its claim is gone");
         assertFalse(workerA.recordStep(key, "drain", new StepRecord("SUCCEEDED", "late", null, 2_000)));
         assertFalse(outcomes("worker-a").finish(event, Outcome.SUCCEEDED, null, HookResult.CONTINUE, null, true),
                 "the dead owner's late outcome must not overwrite worker-b's claim");
@@ -173,7 +173,7 @@ class ClaimsTest {
         assertEquals(epochSeconds(start.plus(RETENTION)), item().get("expiresAt").n(), "the first claim");
 
         clock.advance(Duration.ofHours(2));
-        assertTrue(workerA.renew(key));
+        assertTrue(workerA.renewal(key).ours());
         assertEquals(epochSeconds(clock.instant().plus(RETENTION)), item().get("expiresAt").n(), "a renewal moves it on");
 
         clock.advance(Duration.ofHours(3));
