@@ -122,7 +122,8 @@ class DeployAlarmsTest {
         Set<String> names = new TreeSet<>();
         for (String alarm : ALARMS) {
             String name = (String) DeployTemplate.map(stack.properties(alarm).get("AlarmName")).get("Fn::Sub");
-            assertTrue(name.startsWith("${AWS::StackName}-") && !name.substring(18).contains("$"), alarm + " is named " + name);
+            String prefix = "${AWS::StackName}-";
+            assertTrue(name.startsWith(prefix) && !name.substring(prefix.length()).contains("$"), alarm + " is named " + name);
             names.add(name);
         }
         assertEquals(ALARMS.size(), names.size(), "alarm names are unique: " + names);
