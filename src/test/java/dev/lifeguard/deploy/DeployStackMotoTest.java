@@ -51,16 +51,18 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * Creates deploy/lifeguard.yaml in moto_server, twice (SNS and EventBridge both, with Route53
- * zones and SSM documents and the table's protections on by default; EventBridge alone, with
- * neither and the protections off), and reads every resource back over the wire: queues and
- * redrive, table, indexes and deletion protection, topic and subscription, rule and target, the
+ * zones, SSM documents, an alarm e-mail address and the table's protections on by default;
+ * EventBridge alone, with none of them and the protections off), and reads every resource back
+ * over the wire: queues and redrive, table, indexes and deletion protection, topics and
+ * subscriptions, rule and target, the
  * roles, their trust conditions and their policies with the stack's own ARNs; events published
  * through the topic and the rule reach the queue in a shape Lifeguard reads, and another group's
  * do not.
  *
- * <p>What moto cannot check, and where it is checked instead (DeployTemplateTest, and
- * cfn-lint in the README): moto 5.2.1's CloudFormation skips AWS::SQS::QueuePolicy,
- * AWS::SNS::TopicPolicy, AWS::SNS::Subscription and AWS::AutoScaling::LifecycleHook (asserted
+ * <p>What moto cannot check, and where it is checked instead (DeployTemplateTest,
+ * DeployAlarmsTest, and cfn-lint in the README): moto 5.2.1's CloudFormation skips
+ * AWS::SQS::QueuePolicy, AWS::SNS::TopicPolicy, AWS::SNS::Subscription,
+ * AWS::AutoScaling::LifecycleHook and AWS::CloudWatch::Alarm (asserted
  * below, so an upgrade that adds them is noticed; the subscription is made here with the
  * template's own properties, as CloudFormation would, so its filter runs in moto's SNS); it
  * ignores the table's TimeToLiveSpecification and PointInTimeRecoverySpecification (both read
@@ -71,7 +73,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 class DeployStackMotoTest {
     /** Resource types moto's CloudFormation does not create. */
     private static final Set<String> MOTO_CANNOT = Set.of("AWS::SQS::QueuePolicy", "AWS::SNS::TopicPolicy", "AWS::SNS::Subscription",
-            "AWS::AutoScaling::LifecycleHook");
+            "AWS::AutoScaling::LifecycleHook", "AWS::CloudWatch::Alarm");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CLUSTER = "lifeguard-cluster";
     private static final String BOTH = "lifeguard-both";
@@ -79,6 +81,7 @@ class DeployStackMotoTest {
     private static final String GROUP = "web";
     private static final String EVENTBRIDGE_GROUP = "batch servers"; // any name Auto Scaling accepts
     private static final String SECRET_PARAMETER = "arn:aws:ssm:us-east-1:123456789012:parameter/lifeguard/salt-api";
+    private static final String ALARM_EMAIL = "oncall@example.com";
     private static final ObjectMapper LENIENT = JsonMapper.builder().enable(JsonReadFeature.ALLOW_SINGLE_QUOTES).build();
 
     private static MotoServer moto;
@@ -110,6 +113,7 @@ class DeployStackMotoTest {
                 "NotificationTopicArns", "arn:aws:sns:us-east-1:123456789012:lifeguard-news",
                 "ChefKeyArns", "arn:aws:ssm:us-east-1:123456789012:parameter/lifeguard/chef-key",
                 "SecretParameterArns", SECRET_PARAMETER));
+        both.put("AlarmEmail", ALARM_EMAIL);
         create(BOTH, template, both);
         Map<String, String> eventBridge = new HashMap<>(common);
         eventBridge.putAll(Map.of("AutoScalingGroupName", EVENTBRIDGE_GROUP, "EventDelivery", "eventbridge",
@@ -170,11 +174,13 @@ class DeployStackMotoTest {
         Map<String, Boolean> bothConditions = new HashMap<>(Map.of("UseSns", true, "UseEventBridge", true, "CreateHooks", true,
                 "HooksNotifySns", true, "HasHostedZones", true, "HasSsmDocuments", true, "HasNotificationTopics", true, "HasChefKeys", true,
                 "HasSecretParameters", true));
-        bothConditions.putAll(Map.of("TableRecoversToAPointInTime", true, "TableProtectedFromDeletion", true));
+        bothConditions.putAll(Map.of("TableRecoversToAPointInTime", true, "TableProtectedFromDeletion", true,
+                "HasAlarmEmail", true, "HasAlarmTopicArn", false, "RunsTasks", true));
         Map<String, Boolean> eventBridgeConditions = new HashMap<>(Map.of("UseSns", false, "UseEventBridge", true, "CreateHooks", true,
                 "HooksNotifySns", false, "HasHostedZones", false, "HasSsmDocuments", false, "HasNotificationTopics", false, "HasChefKeys", false,
                 "HasSecretParameters", false));
-        eventBridgeConditions.putAll(Map.of("TableRecoversToAPointInTime", false, "TableProtectedFromDeletion", false));
+        eventBridgeConditions.putAll(Map.of("TableRecoversToAPointInTime", false, "TableProtectedFromDeletion", false,
+                "HasAlarmEmail", false, "HasAlarmTopicArn", false, "RunsTasks", true));
         assertEquals(DeployTemplate.map(template.root.get("Conditions")).keySet(), bothConditions.keySet());
 
         for (Map.Entry<String, Map<String, Boolean>> stack : Map.of(BOTH, bothConditions, EVENTBRIDGE, eventBridgeConditions).entrySet()) {
@@ -193,7 +199,8 @@ class DeployStackMotoTest {
                 assertFalse(created.contains(id), "moto now creates " + id + ": check it here and drop its type from MOTO_CANNOT");
             }
         }
-        assertEquals(Set.of("QueuePolicy", "TopicPolicy", "TopicSubscription", "LaunchingHook", "TerminatingHook"),
+        assertEquals(Set.of("QueuePolicy", "TopicPolicy", "TopicSubscription", "LaunchingHook", "TerminatingHook",
+                "AlarmTopicPolicy", "DeadLettersAlarm", "OldestMessageAlarm", "NoRunningTaskAlarm"),
                 template.resources().keySet().stream()
                 .filter(id -> MOTO_CANNOT.contains(template.type(id))).collect(Collectors.toSet()));
     }
@@ -214,6 +221,16 @@ class DeployStackMotoTest {
         assertEquals(null, deadLetters.get(QueueAttributeName.REDRIVE_POLICY));
         assertEquals(ids.get("Queue"), output(BOTH, "QueueUrl"));
         assertEquals(ids.get("DeadLetterQueue"), output(BOTH, "DeadLetterQueueUrl"));
+    }
+
+    /** The alarms' topic mails the address given, and exists only when one is. */
+    @Test
+    void anAlarmEmailGetsATopicThatMailsIt() {
+        String topicArn = resources(BOTH).get("AlarmTopic");
+        assertEquals(topicArn, output(BOTH, "AlarmEmailTopicArn"));
+        List<Subscription> subscriptions = sns.listSubscriptionsByTopic(r -> r.topicArn(topicArn)).subscriptions();
+        assertEquals(List.of("email " + ALARM_EMAIL), subscriptions.stream().map(s -> s.protocol() + " " + s.endpoint()).toList());
+        assertFalse(resources(EVENTBRIDGE).containsKey("AlarmTopic"));
     }
 
     @Test

@@ -140,7 +140,9 @@ class DeployTemplateTest {
                 "QueuePolicy sns.amazonaws.com", Map.of("ArnEquals", Map.of("Ref", "Topic")),
                 "QueuePolicy events.amazonaws.com", Map.of("ArnEquals", Map.of("Fn::GetAtt", List.of("AutoScalingEvents", "Arn"))),
                 "QueuePolicy events.amazonaws.com (SsmCommandStatuses)",
-                Map.of("ArnEquals", Map.of("Fn::GetAtt", List.of("SsmCommandStatuses", "Arn")))),
+                Map.of("ArnEquals", Map.of("Fn::GetAtt", List.of("SsmCommandStatuses", "Arn"))),
+                "AlarmTopicPolicy cloudwatch.amazonaws.com", Map.of("ArnLike", Map.of("Fn::Sub",
+                        "arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:${AWS::StackName}-*"))),
                 sourceArns);
         // The hook role's source is the group whose hooks it publishes, the group the hooks name.
         assertEquals(Map.of("Ref", "AutoScalingGroupName"), template.properties("LaunchingHook").get("AutoScalingGroupName"));
@@ -187,7 +189,7 @@ class DeployTemplateTest {
      */
     @Test
     void onlyAutoScalingPublishesToTheTopicAndOnlyTheQueueIsSubscribed() {
-        assertEquals(List.of("TopicPolicy"), template.ofType("AWS::SNS::TopicPolicy"));
+        assertEquals(List.of("TopicPolicy", "AlarmTopicPolicy"), template.ofType("AWS::SNS::TopicPolicy"));
         assertEquals("UseSns", template.resource("TopicPolicy").get("Condition"));
         Map<String, Object> policy = template.properties("TopicPolicy");
         assertEquals(List.of(Map.of("Ref", "Topic")), policy.get("Topics"));
