@@ -193,9 +193,6 @@ class FleetStatusTest {
     }
 
     private static CommandOutput status(String... args) {
-        String[] all = new String[args.length + 1];
-        all[0] = "status";
-        System.arraycopy(args, 0, all, 1, args.length);
-        return CommandOutput.run(Map.of("lifeguard.table", TABLE), () -> LocalAws.shared().dynamoDb(), CommandOutput.never("EC2"), all);
+        return CommandOutput.onTable(TABLE, () -> LocalAws.shared().dynamoDb(), "status", args);
     }
 }

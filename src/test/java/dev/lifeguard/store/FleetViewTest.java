@@ -19,6 +19,7 @@ import dev.lifeguard.event.HookResult;
 import dev.lifeguard.event.LifecycleEvent;
 import dev.lifeguard.event.Outcome;
 import dev.lifeguard.local.LocalAws;
+import dev.lifeguard.local.LocalDynamoDbServer;
 import dev.lifeguard.steps.StepsReport;
 import java.net.URI;
 import java.time.Duration;
@@ -32,9 +33,6 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
  * The in-flight index is sparse: an event is in it from its claim until its outcome (a retry
@@ -109,23 +107,22 @@ class FleetViewTest {
 
     @Test
     void aTableWithoutTheIndexIsNamedWithTheCommandThatAddsIt() {
-        String table = "fleet-old-" + UUID.randomUUID();
-        dynamoDb.createTable(r -> r.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(a -> a.attributeName("pk").attributeType(ScalarAttributeType.S))
-                .keySchema(k -> k.attributeName("pk").keyType(KeyType.HASH)));
-        FleetView.Snapshot snapshot = new FleetView(dynamoDb, table).read();
-        assertFalse(snapshot.available());
-        assertTrue(snapshot.reason().startsWith("DynamoDB table '" + table + "' has no index 'in-flight'"), snapshot.reason());
-        assertTrue(snapshot.reason().contains("aws dynamodb update-table --table-name " + table), snapshot.reason());
+        // Over HTTP: DynamoDB's own ValidationException, as the SDK receives it from AWS.
+        String table = "fleet-old";
+        try (LocalDynamoDbServer server = LocalDynamoDbServer.start(); DynamoDbClient http = client(server.endpoint())) {
+            Fixtures.tableWithoutIndexes(http, table);
+            FleetView.Snapshot snapshot = new FleetView(http, table).read();
+            assertFalse(snapshot.available());
+            assertTrue(snapshot.reason().startsWith("DynamoDB table '" + table + "' has no index 'in-flight'"), snapshot.reason());
+            assertTrue(snapshot.reason().contains("aws dynamodb update-table --table-name " + table), snapshot.reason());
+        }
     }
 
     @Test
     void aRoleThatMayNotQueryGetsTheMissingPermissionNamed() {
         WireMockServer dynamo = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
         dynamo.start();
-        try (DynamoDbClient denied = DynamoDbClient.builder().endpointOverride(URI.create(dynamo.baseUrl()))
-                .region(Region.US_EAST_1).credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("t", "t")))
-                .build()) {
+        try (DynamoDbClient denied = client(URI.create(dynamo.baseUrl()))) {
             dynamo.stubFor(post(urlEqualTo("/")).withHeader("X-Amz-Target", equalTo("DynamoDB_20120810.Query"))
                     .willReturn(aResponse().withStatus(400).withHeader("Content-Type", "application/x-amz-json-1.0")
                             .withBody("{\"__type\":\"com.amazonaws.dynamodb.v20120810#AccessDeniedException\",\"message\":\"User:"
@@ -144,6 +141,11 @@ class FleetViewTest {
         } finally {
             dynamo.stop();
         }
+    }
+
+    private static DynamoDbClient client(URI endpoint) {
+        return DynamoDbClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("t", "t"))).build();
     }
 
     private static List<String> keys(FleetView view) {

@@ -3,6 +3,7 @@ package dev.lifeguard.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lifeguard.Fixtures;
 import dev.lifeguard.local.LocalAws;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +16,6 @@ import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexDescription;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
@@ -71,9 +71,7 @@ class LifeguardTableTest {
     @Test
     void aTableCreatedBeforeTheIndexesStillServesAndNamesWhatItLacks() {
         String table = "old-" + UUID.randomUUID();
-        dynamoDb.createTable(r -> r.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(a -> a.attributeName("pk").attributeType(ScalarAttributeType.S))
-                .keySchema(k -> k.attributeName("pk").keyType(KeyType.HASH)));
+        Fixtures.tableWithoutIndexes(dynamoDb, table);
         LifeguardTable.ensureExists(dynamoDb, table, false);
         TableDescription old = dynamoDb.describeTable(r -> r.tableName(table)).table();
         assertEquals(List.of("by-group", "by-instance", "in-flight"), LifeguardTable.missingIndexes(old));
