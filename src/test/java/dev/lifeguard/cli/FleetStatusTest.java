@@ -50,8 +50,9 @@ class FleetStatusTest {
     }
 
     /** One service: its own queue, the shared table, the parked-drain profiles. */
-    private record Replica(String queue, Main main, Thread thread) {
-        static Replica start(String queue) throws InterruptedException {
+    private record Replica(String queue, Main main, Thread thread, CountDownLatch started) {
+        /** Starts it in the background: {@link #awaitStarted} waits for it. */
+        static Replica start(String queue) {
             Main main = new Main();
             main.configure().addConfiguration(StandInBeans.class);
             main.configure().addConfiguration(Fleet.class);
@@ -83,8 +84,11 @@ class FleetStatusTest {
                 }
             }, "replica-" + queue);
             thread.start();
-            assertTrue(started.await(30, TimeUnit.SECONDS), "replica on " + queue + " started");
-            return new Replica(queue, main, thread);
+            return new Replica(queue, main, thread, started);
+        }
+
+        void awaitStarted() throws InterruptedException {
+            assertTrue(started.await(60, TimeUnit.SECONDS), "replica on " + queue + " started");
         }
 
         List<LifecycleEvent> send(String group, int hooks) {
@@ -109,8 +113,12 @@ class FleetStatusTest {
     static void twoReplicas() throws InterruptedException {
         // Drains that outlast the test: every hook stays parked on its command.
         FLEET.commandDuration(Duration.ofMinutes(10));
-        REPLICAS.add(Replica.start("fleet-status-a"));
-        REPLICAS.add(Replica.start("fleet-status-b"));
+        // One after the other: started together, they contend for the same start-up work and take longer.
+        for (String queue : List.of("fleet-status-a", "fleet-status-b")) {
+            Replica replica = Replica.start(queue);
+            REPLICAS.add(replica);
+            replica.awaitStarted();
+        }
     }
 
     @AfterAll

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -19,21 +18,20 @@ import org.junit.jupiter.api.Test;
  */
 class HelpVersionJarIT {
 
+    /** {@code -h} and {@code help} print the same (UsageTest, in-process): one start of the jar is enough. */
     @Test
-    void helpInEachSpellingPrintsLifeguardsUsage() throws Exception {
-        for (String spelling : List.of("--help", "-h", "help")) {
-            String help = run("help" + spelling + ".log", spelling);
-            assertTrue(help.contains("Usage: java -jar lifeguard.jar [command]"), help);
-            assertTrue(help.contains("(no command)  run the service"), help);
-            assertTrue(help.contains("  history [--json] [--limit N] [--group] <instance-id | group-name>"), help);
-            assertTrue(help.contains("  plan [--describe] <event.json | ->"), help);
-            assertTrue(help.contains("  status [--json]"), help);
-            assertTrue(help.contains("  LIFEGUARD_QUEUE "), help);
-            assertTrue(help.contains("  LIFEGUARD_DEAD_LETTER_QUEUE "), help);
-            assertTrue(help.contains("Every setting, with its default: README.md, section \"Configuration\"."), help);
-            assertTrue(help.contains("Exit status:") && help.contains("  2  a start-up mistake"), help);
-            assertTrue(help.endsWith("exit 0"), help);
-        }
+    void helpPrintsLifeguardsUsage() throws Exception {
+        String help = run("help.log", "--help");
+        assertTrue(help.contains("Usage: java -jar lifeguard.jar [command]"), help);
+        assertTrue(help.contains("(no command)  run the service"), help);
+        assertTrue(help.contains("  history [--json] [--limit N] [--group] <instance-id | group-name>"), help);
+        assertTrue(help.contains("  plan [--describe] <event.json | ->"), help);
+        assertTrue(help.contains("  status [--json]"), help);
+        assertTrue(help.contains("  LIFEGUARD_QUEUE "), help);
+        assertTrue(help.contains("  LIFEGUARD_DEAD_LETTER_QUEUE "), help);
+        assertTrue(help.contains("Every setting, with its default: README.md, section \"Configuration\"."), help);
+        assertTrue(help.contains("Exit status:") && help.contains("  2  a start-up mistake"), help);
+        assertTrue(help.endsWith("exit 0"), help);
     }
 
     @Test
