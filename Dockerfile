@@ -12,6 +12,10 @@ COPY pom.xml .
 COPY src/build ./src/build
 RUN mvn -B -q -Dmaven.test.skip=true resources:resources compiler:compile jar:jar shade:shade@default exec:exec@bare-requests
 COPY src/main ./src/main
+# The context holds no .git: the commit `lifeguard.jar --version` prints comes in as a build
+# argument (docker build --build-arg LIFEGUARD_COMMIT=$(git rev-parse --short=12 HEAD) .), else "unknown".
+ARG LIFEGUARD_COMMIT=unknown
+RUN printf '%s\n' "${LIFEGUARD_COMMIT}" > src/main/resources/dev/lifeguard/commit.txt
 RUN mvn -B -q -Dmaven.test.skip=true resources:resources compiler:compile jar:jar shade:shade@default exec:exec@bare-requests
 
 # Runtime stage: a JRE, the jar, and the editable routes/ and config/ next to it.

@@ -80,8 +80,8 @@ public record Settings(
             "DynamoDB table for claims, outcomes and instance facts: one item per event, and one per instance"
                     + " (key `pk`, type S).");
     public static final Setting<Boolean> TABLE_CREATE = Setting.of("lifeguard.table.create", Setting.FLAG, "false",
-            "Create the table when it does not exist (on-demand, with the indexes `by-instance` and `by-group` and TTL"
-                    + " on `expiresAt`). Meant for local use and tests.");
+            "Create the table when it does not exist (on-demand, with the indexes `by-instance`, `by-group` and"
+                    + " `in-flight` and TTL on `expiresAt`). Meant for local use and tests.");
     public static final Setting<Integer> RETENTION_DAYS = Setting.of("lifeguard.table.retention-days", Setting.POSITIVE, "30",
             "Days the table keeps a record (claim, outcome, refusal, instance facts) after its last write: each write"
                     + " sets `expiresAt` (epoch seconds), the table's DynamoDB TTL attribute (see"

@@ -73,6 +73,15 @@ public final class Fixtures {
         return form;
     }
 
+    /** A Lifeguard table as a version before the indexes created it: key {@code pk} alone. */
+    public static void tableWithoutIndexes(software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamoDb, String table) {
+        dynamoDb.createTable(r -> r.tableName(table)
+                .billingMode(software.amazon.awssdk.services.dynamodb.model.BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(a -> a.attributeName("pk")
+                        .attributeType(software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType.S))
+                .keySchema(k -> k.attributeName("pk").keyType(software.amazon.awssdk.services.dynamodb.model.KeyType.HASH)));
+    }
+
     /** Polls a condition observed over the wire, failing with its description when patience runs out. */
     public static void awaitUntil(String what, Duration patience, BooleanSupplier condition) {
         Instant deadline = Instant.now().plus(patience);

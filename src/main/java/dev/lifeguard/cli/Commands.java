@@ -3,6 +3,7 @@ package dev.lifeguard.cli;
 import dev.lifeguard.MisconfiguredException;
 import dev.lifeguard.Settings;
 import dev.lifeguard.StartupChecks;
+import dev.lifeguard.Version;
 import dev.lifeguard.aws.AwsClients;
 import dev.lifeguard.aws.Outages;
 import java.io.PrintStream;
@@ -18,12 +19,14 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 
 /**
  * The jar's commands besides the service: {@code history} (what Lifeguard did for an instance or
- * a group, from the table) and {@code plan} (what it would do with an event body). They read the
- * service's settings, call AWS only to read, and start no route and no consumer.
+ * a group, from the table), {@code plan} (what it would do with an event body), {@code status}
+ * (every event in flight across the replicas), and {@code --help} and {@code --version}. They
+ * read the service's settings, call AWS only to read, and start no route and no consumer.
  *
- * <p>Exit status: 0 done; 1 {@code history} found no record, or {@code plan} shows a step that
- * would fail; 2 the command could not answer (bad argument, refused body, profiles that do not
- * load, missing table or index, AWS unreachable), with one line on standard error saying why.
+ * <p>Exit status: 0 done; 1 {@code history} found no record, {@code plan} shows a step that
+ * would fail, or {@code status} found nothing in flight; 2 the command could not answer (bad
+ * argument, refused body, profiles that do not load, missing table or index, AWS unreachable),
+ * with one line on standard error saying why.
  */
 public final class Commands {
     static final int OK = 0;
@@ -42,9 +45,11 @@ public final class Commands {
         }
     }
 
+    private static final List<String> NAMES = List.of("history", "plan", "status", "help", "--help", "-h", "--version");
+
     /** True when {@code args} name a command rather than asking for the service. */
     public static boolean handles(String[] args) {
-        return args.length > 0 && (args[0].equals("history") || args[0].equals("plan"));
+        return args.length > 0 && NAMES.contains(args[0]);
     }
 
     /** Runs the command with the service's settings from the working directory and the environment. */
@@ -61,6 +66,15 @@ public final class Commands {
             int status = StartupChecks.aws(() -> switch (command) {
                 case "history" -> new HistoryCommand(aws.dynamoDb(), Settings.table(settings), out).run(rest);
                 case "plan" -> PlanCommand.fromSettings(settings, aws, out).run(rest);
+                case "status" -> new StatusCommand(aws.dynamoDb(), Settings.table(settings), out, Clock.systemUTC()).run(rest);
+                case "help", "--help", "-h" -> {
+                    Usage.print(out);
+                    yield OK;
+                }
+                case "--version" -> {
+                    out.println(Version.describe());
+                    yield OK;
+                }
                 default -> throw new IllegalArgumentException("not a command: " + command);
             });
             out.flush();

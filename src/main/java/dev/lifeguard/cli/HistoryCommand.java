@@ -11,10 +11,6 @@ import java.util.Map;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexDescription;
-import software.amazon.awssdk.services.dynamodb.model.IndexStatus;
-import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
-import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 
 /**
  * {@code history [--json] [--limit N] [--group] <instance-id | group-name>}: what Lifeguard did
@@ -70,7 +66,9 @@ final class HistoryCommand {
             throw new CommandException(Commands.MISTAKE, "name an instance or a group; " + USAGE);
         }
         Subject subject = subject(target, group);
-        checkTable(subject.index());
+        IndexCheck.require(dynamoDb, table, subject.index(), "DynamoDB table '" + table + "' has no index '" + subject.index()
+                + "' (it was created before Lifeguard listed records); add it with: "
+                + LifeguardTable.howToAdd(table, subject.index()));
         List<Map<String, AttributeValue>> records = newest(subject, limit);
         if (json) {
             out.println(HistoryText.json(records));
@@ -107,29 +105,6 @@ final class HistoryCommand {
             // the message below
         }
         throw new CommandException(Commands.MISTAKE, "--limit takes a positive number, not " + Identifiers.quote(value));
-    }
-
-    /** The table must exist and have the index, built: otherwise say which, and how to add it. */
-    private void checkTable(String index) {
-        TableDescription description;
-        try {
-            description = dynamoDb.get().describeTable(r -> r.tableName(table)).table();
-        } catch (ResourceNotFoundException e) {
-            throw new CommandException(Commands.MISTAKE, "DynamoDB table '" + table + "' does not exist"
-                    + " (set " + Settings.TABLE.environmentVariable() + ", " + Settings.TABLE.name() + ", to the service's table)");
-        }
-        if (LifeguardTable.missingIndexes(description).contains(index)) {
-            throw new CommandException(Commands.MISTAKE, "DynamoDB table '" + table + "' has no index '" + index
-                    + "' (it was created before Lifeguard listed records); add it with: " + LifeguardTable.howToAdd(table, index));
-        }
-        description.globalSecondaryIndexes().stream()
-                .filter(i -> i.indexName().equals(index) && i.indexStatus() != IndexStatus.ACTIVE)
-                .map(GlobalSecondaryIndexDescription::indexStatusAsString)
-                .findFirst()
-                .ifPresent(status -> {
-                    throw new CommandException(Commands.MISTAKE, "index '" + index + "' of DynamoDB table '" + table
-                            + "' is " + status + ", not yet ACTIVE: try again once DynamoDB has built it");
-                });
     }
 
     /** The newest {@code limit} records, oldest first. */

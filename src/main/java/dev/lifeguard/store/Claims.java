@@ -23,6 +23,9 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
  * item whose lease has expired belongs to a worker that died, and is taken over, together with
  * the per-step records the dead worker left ({@link StepRecord}). The owner may also re-claim its
  * own claim, which is what it needs after a release that failed during a DynamoDB blip.
+ *
+ * <p>The claim's write also marks the item in flight ({@link LifeguardTable#IN_FLIGHT_SHARD}), in
+ * the same call; a release keeps the mark (the event comes back), the outcome's write removes it.
  */
 public class Claims {
     static final String CLAIMED = ClaimStatus.CLAIMED.name();
@@ -96,6 +99,7 @@ public class Claims {
             item.put(LifeguardTable.CREATED_AT, s(nowText));
             item.put("updatedAt", s(nowText));
             item.put(LifeguardTable.EXPIRES_AT, LifeguardTable.expiresAt(clock, retention));
+            item.put(LifeguardTable.IN_FLIGHT_SHARD, LifeguardTable.inFlightShard(key));
             dynamoDb.putItem(r -> r.tableName(table)
                     .item(item)
                     .conditionExpression("attribute_not_exists(pk)"));
@@ -116,7 +120,8 @@ public class Claims {
                 ":nowText", s(LifeguardTable.time(clock.instant())),
                 ":one", n(1),
                 ":empty", AttributeValue.fromM(Map.of()),
-                ":expires", LifeguardTable.expiresAt(clock, retention)));
+                ":expires", LifeguardTable.expiresAt(clock, retention),
+                ":inFlight", LifeguardTable.inFlightShard(key)));
         StringBuilder sets = new StringBuilder();
         int i = 0;
         for (Map.Entry<String, AttributeValue> entry : listing.entrySet()) {
@@ -131,7 +136,7 @@ public class Claims {
                     .updateExpression("SET #status = :claimed, #owner = :owner, leaseExpiresAt = :lease,"
                             + " stepState = if_not_exists(stepState, :empty),"
                             + " createdAt = if_not_exists(createdAt, :nowText), updatedAt = :nowText,"
-                            + " expiresAt = :expires" + sets + " ADD attempts :one")
+                            + " expiresAt = :expires, inFlight = :inFlight" + sets + " ADD attempts :one")
                     .conditionExpression("attribute_not_exists(pk) OR #status = :released"
                             + " OR (#status = :claimed AND (leaseExpiresAt < :now OR #owner = :owner))")
                     .expressionAttributeNames(names)

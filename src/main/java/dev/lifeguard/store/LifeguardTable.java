@@ -36,7 +36,8 @@ import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
  * <p>Every item carries {@link #EXPIRES_AT} (epoch seconds), the table's TTL attribute, set by
  * each write to the retention after it. Event items carry {@code instanceId}, {@code groupName}
  * and {@code createdAt}, the keys of two indexes that list them by instance ({@link #BY_INSTANCE})
- * and by group ({@link #BY_GROUP}), oldest first, without a scan.
+ * and by group ({@link #BY_GROUP}), oldest first, without a scan. A third, sparse index lists the
+ * events in flight ({@link #IN_FLIGHT}): only items that carry {@link #IN_FLIGHT_SHARD} are in it.
  */
 public final class LifeguardTable {
     private static final Logger LOG = LoggerFactory.getLogger(LifeguardTable.class);
@@ -51,8 +52,23 @@ public final class LifeguardTable {
     public static final String BY_INSTANCE = "by-instance";
     /** Index of event items by group: HASH groupName, RANGE createdAt, every attribute. */
     public static final String BY_GROUP = "by-group";
+    /**
+     * Set by the claim and removed by the write that ends the event (DONE, or refused), so that
+     * {@link #IN_FLIGHT} holds only events not yet ended: one of {@link #IN_FLIGHT_SHARDS} values
+     * derived from the key ({@link #inFlightShard}), which spreads a mass scale-in's writes over
+     * as many index partitions instead of one.
+     */
+    public static final String IN_FLIGHT_SHARD = "inFlight";
+    /** How many values {@link #IN_FLIGHT_SHARD} takes: the fleet view reads each with one Query. Never changed. */
+    public static final int IN_FLIGHT_SHARDS = 8;
+    /** Sparse index of the events in flight: HASH inFlight, RANGE createdAt, every attribute. */
+    public static final String IN_FLIGHT = "in-flight";
     /** Each index and its hash key. */
-    public static final Map<String, String> INDEXES = Map.of(BY_INSTANCE, INSTANCE_ID, BY_GROUP, GROUP_NAME);
+    public static final Map<String, String> INDEXES = Map.of(BY_INSTANCE, INSTANCE_ID, BY_GROUP, GROUP_NAME,
+            IN_FLIGHT, IN_FLIGHT_SHARD);
+    /** What needs each index, for the messages about a missing one. */
+    private static final Map<String, String> NEEDED_BY = Map.of(BY_INSTANCE, "`history` of an instance",
+            BY_GROUP, "`history` of a group", IN_FLIGHT, "`status` and the fleet view");
 
     /** Fixed width (milliseconds always written), so that times sort as text in the indexes as they do in time. */
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
@@ -65,23 +81,28 @@ public final class LifeguardTable {
         return TIME.format(instant);
     }
 
+    /** The {@link #IN_FLIGHT_SHARD} value of an event's item: the same for every write of one key. */
+    public static AttributeValue inFlightShard(String key) {
+        return AttributeValue.fromS(Integer.toString(Math.floorMod(key.hashCode(), IN_FLIGHT_SHARDS)));
+    }
+
     /** The {@link #EXPIRES_AT} value for an item written now: now plus the retention, in epoch seconds. */
     static AttributeValue expiresAt(Clock clock, Duration retention) {
         return AttributeValue.fromN(Long.toString(clock.instant().plus(retention).getEpochSecond()));
     }
 
     /**
-     * Checks the table exists, creating it (on-demand billing, with both indexes and TTL on
+     * Checks the table exists, creating it (on-demand billing, with the three indexes and TTL on
      * {@link #EXPIRES_AT}) when allowed. A table that exists without the indexes (created before
      * they were added) still serves the service; the missing ones are logged, since
-     * {@code history} needs them.
+     * {@code history} and {@code status} need them.
      */
     public static void ensureExists(DynamoDbClient dynamoDb, String table, boolean create) {
         try {
             TableDescription existing = dynamoDb.describeTable(r -> r.tableName(table)).table();
             for (String index : missingIndexes(existing)) {
-                LOG.warn("DynamoDB table '{}' has no index '{}': `history` cannot list its records until it is added ({})",
-                        table, index, howToAdd(table, index));
+                LOG.warn("DynamoDB table '{}' has no index '{}': {} cannot list records until it is added ({})",
+                        table, index, NEEDED_BY.get(index), howToAdd(table, index));
             }
             if (create) {
                 enableTimeToLive(dynamoDb, table);
@@ -96,9 +117,11 @@ public final class LifeguardTable {
         try {
             dynamoDb.createTable(r -> r.tableName(table)
                     .billingMode(BillingMode.PAY_PER_REQUEST)
-                    .attributeDefinitions(string(KEY), string(INSTANCE_ID), string(GROUP_NAME), string(CREATED_AT))
+                    .attributeDefinitions(string(KEY), string(INSTANCE_ID), string(GROUP_NAME), string(CREATED_AT),
+                            string(IN_FLIGHT_SHARD))
                     .keySchema(key(KEY, KeyType.HASH))
-                    .globalSecondaryIndexes(index(BY_INSTANCE, INSTANCE_ID), index(BY_GROUP, GROUP_NAME)));
+                    .globalSecondaryIndexes(index(BY_INSTANCE, INSTANCE_ID), index(BY_GROUP, GROUP_NAME),
+                            index(IN_FLIGHT, IN_FLIGHT_SHARD)));
         } catch (ResourceInUseException anotherReplicaCreatedIt) {
             // Two replicas started together: the other one created it; wait for it like our own.
         }
@@ -106,7 +129,7 @@ public final class LifeguardTable {
         enableTimeToLive(dynamoDb, table);
     }
 
-    /** The indexes {@code history} needs that the table lacks, by name. */
+    /** The indexes {@code history} and {@code status} need that the table lacks, by name. */
     public static List<String> missingIndexes(TableDescription table) {
         Set<String> present = table.globalSecondaryIndexes().stream()
                 .map(GlobalSecondaryIndexDescription::indexName).collect(Collectors.toSet());

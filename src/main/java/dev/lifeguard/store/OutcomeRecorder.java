@@ -71,6 +71,16 @@ public class OutcomeRecorder {
             put(values, "finishedAt", LifeguardTable.time(clock.instant()));
         }
         values.put("status", status(retrying || refused ? ClaimStatus.RELEASED : ClaimStatus.DONE));
+        // An event that ended, or was refused, is no longer in flight: out of the in-flight index,
+        // in this write. A retrying one stays in it until its next attempt ends.
+        List<String> removed = new ArrayList<>();
+        if (claimed) {
+            removed.add("leaseExpiresAt");
+        }
+        if (!retrying) {
+            removed.add(LifeguardTable.IN_FLIGHT_SHARD);
+        }
+        String remove = removed.isEmpty() ? "" : "REMOVE " + String.join(", ", removed);
         try {
             if (claimed) {
                 Map<String, AttributeValue> condition = new HashMap<>(Map.of(":claimed", status(ClaimStatus.CLAIMED),
@@ -78,11 +88,12 @@ public class OutcomeRecorder {
                 if (refused) {
                     condition.put(":minusOne", AttributeValue.fromN("-1"));
                 }
-                update(event.idempotencyKey(), values, "REMOVE leaseExpiresAt" + (refused ? " ADD attempts :minusOne" : ""),
+                update(event.idempotencyKey(), values, remove + (refused ? " ADD attempts :minusOne" : ""),
                         "#status = :claimed AND #owner = :owner",
                         Map.of("#status", "status", "#owner", "owner"), condition);
             } else {
-                update(event.idempotencyKey(), values, "", "attribute_not_exists(#status) OR #status <> :done",
+                update(event.idempotencyKey(), values, remove,
+                        "attribute_not_exists(#status) OR #status <> :done",
                         Map.of("#status", "status"), Map.of(":done", status(ClaimStatus.DONE)));
             }
             return true;

@@ -20,6 +20,14 @@ record CommandOutput(int status, String out, String err) {
         return new CommandOutput(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
+    /** A command that reads only the table: {@code command args…} with {@code lifeguard.table} set, and no EC2. */
+    static CommandOutput onTable(String table, Supplier<DynamoDbClient> dynamoDb, String command, String... args) {
+        String[] all = new String[args.length + 1];
+        all[0] = command;
+        System.arraycopy(args, 0, all, 1, args.length);
+        return run(Map.of("lifeguard.table", table), dynamoDb, never("EC2"), all);
+    }
+
     static <T> Supplier<T> never(String what) {
         return () -> {
             throw new AssertionError("the command must not call " + what);

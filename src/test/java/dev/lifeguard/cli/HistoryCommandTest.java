@@ -26,9 +26,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
  * {@code history} against DynamoDB Local, reading records the service's own store classes wrote:
@@ -89,10 +86,7 @@ class HistoryCommandTest {
     }
 
     private static CommandOutput history(String... args) {
-        String[] all = new String[args.length + 1];
-        all[0] = "history";
-        System.arraycopy(args, 0, all, 1, args.length);
-        return CommandOutput.run(Map.of("lifeguard.table", TABLE), () -> dynamoDb, CommandOutput.never("EC2"), all);
+        return CommandOutput.onTable(TABLE, () -> dynamoDb, "history", args);
     }
 
     @Test
@@ -167,9 +161,7 @@ class HistoryCommandTest {
                 + " to the service's table)\n", missing.err());
 
         String old = "old-" + UUID.randomUUID();
-        dynamoDb.createTable(r -> r.tableName(old).billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(a -> a.attributeName("pk").attributeType(ScalarAttributeType.S))
-                .keySchema(k -> k.attributeName("pk").keyType(KeyType.HASH)));
+        Fixtures.tableWithoutIndexes(dynamoDb, old);
         CommandOutput noIndex = CommandOutput.run(Map.of("lifeguard.table", old), () -> dynamoDb, CommandOutput.never("EC2"),
                 "history", "web-asg");
         assertEquals(2, noIndex.status(), noIndex::toString);

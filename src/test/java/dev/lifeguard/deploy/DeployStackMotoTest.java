@@ -244,14 +244,15 @@ class DeployStackMotoTest {
         assertEquals(1, table.keySchema().size());
         Map<String, String> types = new TreeMap<>();
         table.attributeDefinitions().forEach(a -> types.put(a.attributeName(), a.attributeTypeAsString()));
-        assertEquals(Map.of("pk", "S", "instanceId", "S", "groupName", "S", "createdAt", "S"), types);
+        assertEquals(Map.of("pk", "S", "instanceId", "S", "groupName", "S", "createdAt", "S", "inFlight", "S"), types);
         Map<String, String> indexes = new TreeMap<>();
         for (GlobalSecondaryIndexDescription index : table.globalSecondaryIndexes()) {
             indexes.put(index.indexName(), index.keySchema().get(0).attributeName() + "/" + index.keySchema().get(0).keyTypeAsString()
                     + " " + index.keySchema().get(1).attributeName() + "/" + index.keySchema().get(1).keyTypeAsString()
                     + " " + index.projection().projectionTypeAsString());
         }
-        assertEquals(Map.of("by-instance", "instanceId/HASH createdAt/RANGE ALL", "by-group", "groupName/HASH createdAt/RANGE ALL"), indexes);
+        assertEquals(Map.of("by-instance", "instanceId/HASH createdAt/RANGE ALL", "by-group", "groupName/HASH createdAt/RANGE ALL",
+                "in-flight", "inFlight/HASH createdAt/RANGE ALL"), indexes);
         // TTL on expiresAt and point-in-time recovery: moto ignores both specifications; DeployTemplateTest checks them.
     }
 
@@ -351,6 +352,7 @@ class DeployStackMotoTest {
         assertEquals(List.of(queueArn), resources(statements.get("IntakeQueue")));
         assertEquals(List.of(deadLetterArn), resources(statements.get("DeadLetters")));
         assertEquals(List.of(tableArn), resources(statements.get("Table")));
+        assertEquals(List.of(tableArn + "/index/in-flight"), resources(statements.get("FleetView")));
         assertEquals(List.of("arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:*:autoScalingGroupName/" + GROUP),
                 resources(statements.get("CompleteHooks")));
         assertEquals(List.of("*"), resources(statements.get("DescribeWithoutResources")));
@@ -372,7 +374,8 @@ class DeployStackMotoTest {
 
         // Without zones or documents, no Route53 or SSM access at all.
         Map<String, JsonNode> narrow = statements(resources(EVENTBRIDGE).get("TaskRole"), "lifeguard");
-        assertEquals(Set.of("IntakeQueue", "DeadLetters", "Table", "CompleteHooks", "DescribeWithoutResources"), narrow.keySet());
+        assertEquals(Set.of("IntakeQueue", "DeadLetters", "Table", "FleetView", "CompleteHooks", "DescribeWithoutResources"),
+                narrow.keySet());
 
         String hookRole = ids.get("HookNotificationRole");
         JsonNode hookTrust = LENIENT.readTree(decoded(iam.getRole(r -> r.roleName(hookRole)).role().assumeRolePolicyDocument()));

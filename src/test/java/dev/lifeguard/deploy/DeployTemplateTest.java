@@ -45,8 +45,10 @@ class DeployTemplateTest {
                 Map.of("AttributeName", "pk", "AttributeType", "S"),
                 Map.of("AttributeName", "instanceId", "AttributeType", "S"),
                 Map.of("AttributeName", "groupName", "AttributeType", "S"),
-                Map.of("AttributeName", "createdAt", "AttributeType", "S")), table.get("AttributeDefinitions"));
-        assertEquals(List.of(index("by-instance", "instanceId"), index("by-group", "groupName")), table.get("GlobalSecondaryIndexes"));
+                Map.of("AttributeName", "createdAt", "AttributeType", "S"),
+                Map.of("AttributeName", "inFlight", "AttributeType", "S")), table.get("AttributeDefinitions"));
+        assertEquals(List.of(index("by-instance", "instanceId"), index("by-group", "groupName"), index("in-flight", "inFlight")),
+                table.get("GlobalSecondaryIndexes"));
     }
 
     @Test

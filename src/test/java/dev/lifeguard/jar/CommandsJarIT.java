@@ -75,7 +75,7 @@ class CommandsJarIT {
     }
 
     /** The command's output (stdout and stderr together), then {@code exit N}. */
-    private static String run(Map<String, String> env, String log, String... args) throws Exception {
+    static String run(Map<String, String> env, String log, String... args) throws Exception {
         Process process = Jar.start(env, Path.of("."), log, List.of(args));
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the command exits by itself");
         String output = Files.readString(Jar.LOGS.resolve(log), StandardCharsets.UTF_8);

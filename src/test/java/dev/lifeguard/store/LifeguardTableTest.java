@@ -3,6 +3,7 @@ package dev.lifeguard.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lifeguard.Fixtures;
 import dev.lifeguard.local.LocalAws;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +16,6 @@ import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexDescription;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
@@ -62,7 +62,7 @@ class LifeguardTableTest {
         Map<String, ScalarAttributeType> attributes = created.attributeDefinitions().stream()
                 .collect(Collectors.toMap(a -> a.attributeName(), a -> a.attributeType()));
         assertEquals(Map.of("pk", ScalarAttributeType.S, "instanceId", ScalarAttributeType.S, "groupName", ScalarAttributeType.S,
-                "createdAt", ScalarAttributeType.S), attributes);
+                "createdAt", ScalarAttributeType.S, "inFlight", ScalarAttributeType.S), attributes);
         assertTrue(LifeguardTable.missingIndexes(created).isEmpty());
         LifeguardTable.ensureExists(dynamoDb, table, true); // a restart finds it all in place
         assertTtlOn(table);
@@ -71,20 +71,19 @@ class LifeguardTableTest {
     @Test
     void aTableCreatedBeforeTheIndexesStillServesAndNamesWhatItLacks() {
         String table = "old-" + UUID.randomUUID();
-        dynamoDb.createTable(r -> r.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(a -> a.attributeName("pk").attributeType(ScalarAttributeType.S))
-                .keySchema(k -> k.attributeName("pk").keyType(KeyType.HASH)));
+        Fixtures.tableWithoutIndexes(dynamoDb, table);
         LifeguardTable.ensureExists(dynamoDb, table, false);
         TableDescription old = dynamoDb.describeTable(r -> r.tableName(table)).table();
-        assertEquals(List.of("by-group", "by-instance"), LifeguardTable.missingIndexes(old));
+        assertEquals(List.of("by-group", "by-instance", "in-flight"), LifeguardTable.missingIndexes(old));
         assertTrue(LifeguardTable.howToAdd(table, "by-instance").contains("\"IndexName\":\"by-instance\""));
     }
 
     private static void assertIndexes(TableDescription table) {
         Map<String, GlobalSecondaryIndexDescription> indexes = table.globalSecondaryIndexes().stream()
                 .collect(Collectors.toMap(GlobalSecondaryIndexDescription::indexName, i -> i));
-        assertEquals(java.util.Set.of("by-instance", "by-group"), indexes.keySet());
-        for (Map.Entry<String, String> expected : Map.of("by-instance", "instanceId", "by-group", "groupName").entrySet()) {
+        assertEquals(java.util.Set.of("by-instance", "by-group", "in-flight"), indexes.keySet());
+        for (Map.Entry<String, String> expected : Map.of("by-instance", "instanceId", "by-group", "groupName",
+                "in-flight", "inFlight").entrySet()) {
             GlobalSecondaryIndexDescription index = indexes.get(expected.getKey());
             assertEquals(expected.getValue(), index.keySchema().get(0).attributeName());
             assertEquals(KeyType.HASH, index.keySchema().get(0).keyType());
