@@ -191,10 +191,10 @@
 
   function inFlightRow(hook) {
     return el('tr', {data: {key: hook.key, state: hook.state, group: hook.group, instance: hook.instance}},
-        el('td', {}, text(hook.kind)),
-        el('td', {}, text(hook.group)),
+        el('td', {class: 'kind'}, text(hook.kind)),
+        el('td', {class: 'name', title: hook.group}, text(hook.group)),
         el('td', {class: 'mono'}, text(hook.instance)),
-        el('td', {}, text(hook.hook)),
+        el('td', {class: 'hook'}, text(hook.hook)),
         el('td', {class: 'state'}, stateWords(hook.state)),
         stepCell(hook.step),
         parkedCell(hook.parked),
@@ -218,7 +218,7 @@
     const full = max !== null && max !== undefined && group.inFlight >= max;
     return el('tr', {class: full ? 'full' : null,
       data: {group: group.group, inFlight: group.inFlight, maxInFlight: max, waiting: group.waiting}},
-    el('td', {}, text(group.group)),
+    el('td', {class: 'name', title: group.group}, text(group.group)),
     el('td', {class: 'slots'}, text(group.inFlight) + ' / ' + (max === null || max === undefined ? 'no limit' : max),
         full ? ' ' : '', full ? el('span', {class: 'level-word'}, 'full') : ''),
     el('td', {class: group.waiting > 0 ? 'number waiting' : 'number'}, text(group.waiting)));
@@ -226,11 +226,11 @@
 
   function recentRow(ended) {
     return el('tr', {data: {key: ended.key, outcome: ended.outcome}, class: 'outcome-' + String(ended.outcome).toLowerCase()},
-        el('td', {}, timeEl(ended.endedAt)),
-        el('td', {}, text(ended.kind)),
-        el('td', {}, text(ended.group)),
+        el('td', {class: 'when'}, timeEl(ended.endedAt)),
+        el('td', {class: 'kind'}, text(ended.kind)),
+        el('td', {class: 'name', title: ended.group}, text(ended.group)),
         el('td', {class: 'mono'}, text(ended.instance)),
-        el('td', {}, text(ended.hook)),
+        el('td', {class: 'hook'}, text(ended.hook)),
         el('td', {class: 'outcome'}, text(ended.outcome)),
         el('td', {}, text(ended.result)),
         el('td', {class: 'reason'}, text(ended.reason)));
@@ -281,13 +281,13 @@
     const steps = (event.steps || []).map(step => text(step.name) + ': ' + text(step.status)).join(', ');
     return el('tr', {data: {key: event.key, owner: event.owner}},
         el('td', {class: 'mono'}, text(event.owner)),
-        el('td', {}, text(event.kind)),
-        el('td', {}, text(event.group)),
+        el('td', {class: 'kind'}, text(event.kind)),
+        el('td', {class: 'name', title: event.group}, text(event.group)),
         el('td', {class: 'mono'}, text(event.instance)),
-        el('td', {}, text(event.hook)),
+        el('td', {class: 'hook'}, text(event.hook)),
         el('td', {}, text(event.status)),
         el('td', {class: 'number'}, text(event.attempt)),
-        el('td', {}, timeEl(event.leaseUntil)),
+        el('td', {class: 'when'}, timeEl(event.leaseUntil)),
         el('td', {}, steps || NONE));
   }
 

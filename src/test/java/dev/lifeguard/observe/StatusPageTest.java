@@ -73,7 +73,7 @@ class StatusPageTest {
     }
 
     @Test
-    void countdownsFallEachSecondAndTurnAmberUnderAThirdAndRedUnderATenthWithAWord() {
+    void countdownsFallEachSecondAndTurnAmberUnderAThirdAndRedUnderATenthWithAWord() throws IOException {
         String parked = "tr[data-key='k-parked'] td[data-timeout='heartbeat']";
         double first = secondsLeft(parked);
         Fixtures.awaitUntil("the parked hook's countdown to move", PATIENCE, () -> secondsLeft(parked) < first);
@@ -99,6 +99,7 @@ class StatusPageTest {
         assertEquals(List.of("k-critical", "k-low", "k-parked", "k-waiting", "k-notification"),
                 browser.attributes("#in-flight tbody tr", "data-key"), "the nearest timeout first");
         assertEquals("5", browser.text("#in-flight-count"));
+        browser.screenshot(Path.of("target", "status-page-levels.png"));
     }
 
     @Test
