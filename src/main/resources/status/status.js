@@ -185,8 +185,8 @@
     const failed = typeof b.lastResult === 'string' && b.lastResult.startsWith('FAILED');
     return el('td', {class: failed ? 'heartbeats failed' : 'heartbeats', data: {sent: b.sent}},
         text(b.sent) + ' sent',
-        b.lastAt ? el('span', {}, ', last ', relativeEl(b.lastAt)) : '',
-        b.lastResult ? el('span', {class: 'beat-result'}, ' · ' + b.lastResult) : '');
+        b.lastResult ? el('span', {class: 'beat-result'}, ' · ' + b.lastResult) : '',
+        b.lastAt ? el('br') : '', b.lastAt ? el('span', {class: 'running'}, 'last ', relativeEl(b.lastAt)) : '');
   }
 
   function inFlightRow(hook) {

@@ -16,6 +16,7 @@ import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +51,8 @@ class StatusPageIT {
             aws.sqs().sendMessage(r -> r.queueUrl(queueUrl).messageBody("{\"greeting\": \"not an Auto Scaling event\"}"));
             List<LifecycleEvent> hooks = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                String body = Fixtures.terminatingHook(GROUP);
+                // Sent now: the global timeout counts from the message's time.
+                String body = Fixtures.terminatingHook(GROUP).replace("2015-01-07T19:13:22.375Z", Instant.now().toString());
                 hooks.add(Fixtures.parse(body));
                 aws.sqs().sendMessage(r -> r.queueUrl(queueUrl).messageBody(fleet.actions().sent(body)));
             }
@@ -58,7 +60,7 @@ class StatusPageIT {
                     URI.create(aws.sqsEndpoint()), dynamoDb.endpoint(), fleet.endpoint(), fleet.endpoint(), fleet.endpoint());
             settings.put("LIFEGUARD_HEALTH_PORT", Integer.toString(port));
             Process lifeguard = Jar.start(settings, Path.of("."), "status-page.log");
-            try (HeadlessChromium browser = HeadlessChromium.start(1500, 900, Jar.LOGS.resolve("status-page-chromedriver.log"))) {
+            try (HeadlessChromium browser = HeadlessChromium.start(1600, 900, Jar.LOGS.resolve("status-page-chromedriver.log"))) {
                 // The page is opened once the refusal is in the dead-letter queue: the replica reads
                 // the queue's depth at most every 30 s, so an earlier look could miss it that long.
                 Fixtures.awaitUntil("the refused message dead-lettered and the management port answering", PATIENCE,

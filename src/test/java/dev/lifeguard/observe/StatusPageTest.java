@@ -109,7 +109,7 @@ class StatusPageTest {
         assertEquals("cmd-0f1e2d3c", browser.attribute(row + " td.parked", "data-handle"));
         assertTrue(browser.text(row + " td.parked").matches("(?s)cmd-0f1e2d3c\\s+next look in \\d+ s"),
                 () -> browser.text(row + " td.parked"));
-        assertTrue(browser.text(row + " td.heartbeats").matches("2 sent, last 1 min \\d+ s ago · OK"), () -> browser.text(row + " td.heartbeats"));
+        assertTrue(browser.text(row + " td.heartbeats").matches("2 sent · OK\\nlast 1 min \\d+ s ago"), () -> browser.text(row + " td.heartbeats"));
         assertTrue(browser.text(row + " td.step").matches("drain \\(ssm-command\\) running \\d+ s"), () -> browser.text(row + " td.step"));
         String waiting = "tr[data-key='k-waiting']";
         assertEquals("waiting for slot", browser.text(waiting + " td.state"));
