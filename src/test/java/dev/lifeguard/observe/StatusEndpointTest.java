@@ -25,7 +25,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.StreamSupport;
@@ -38,11 +37,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.GetQueueAttributesRequest;
 
 /**
  * GET /observe/status and the page at / on the management port, with the real routes, ElasticMQ,
@@ -64,6 +59,9 @@ import software.amazon.awssdk.services.sqs.model.GetQueueAttributesRequest;
             "lifeguard.poll.wait-seconds=1",
             "lifeguard.visibility-seconds=4",
             "lifeguard.hook.heartbeat-seconds=2",
+            // The lifeguard developer console, as local mode has it.
+            "camel.main.dev-console-enabled=true",
+            "camel.management.dev-console-enabled=true",
         })
 class StatusEndpointTest {
     private static final Duration PATIENCE = Duration.ofSeconds(30);
@@ -71,7 +69,7 @@ class StatusEndpointTest {
     /** The management port, free when the class loads; Camel's properties read system properties. */
     static final int PORT = freePort();
     /** GetQueueAttributes calls made for the dead-letter queue. */
-    static final AtomicInteger DEPTH_READS = new AtomicInteger();
+    static final AttributeReads DEPTH_READS = new AttributeReads("status-test-dlq");
 
     private final LocalAws aws = LocalAws.shared();
     private final HttpClient http = HttpClient.newHttpClient();
@@ -81,17 +79,7 @@ class StatusEndpointTest {
         @Override
         public void configure(CamelContext camelContext) {
             FLEET.bindClients(camelContext);
-            LocalAws aws = LocalAws.shared();
-            camelContext.getRegistry().bind("sqsClient", SqsClient.class, SqsClient.builder()
-                    .endpointOverride(URI.create(aws.sqsEndpoint()))
-                    .overrideConfiguration(c -> c.addExecutionInterceptor(new ExecutionInterceptor() {
-                        @Override
-                        public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-                            if (context.request() instanceof GetQueueAttributesRequest get && get.queueUrl().endsWith("status-test-dlq")) {
-                                DEPTH_READS.incrementAndGet();
-                            }
-                        }
-                    })).build());
+            camelContext.getRegistry().bind("sqsClient", SqsClient.class, DEPTH_READS.client());
         }
     }
 
@@ -162,13 +150,13 @@ class StatusEndpointTest {
     void readingTheStatusCallsNothingButTheDeadLetterDepthAtMostEvery30Seconds() throws Exception {
         Fixtures.awaitUntil("nothing in flight", PATIENCE, () -> status().get("inFlight").isEmpty());
         long fleetCalls = FLEET.totalCalls();
-        int reads = DEPTH_READS.get();
+        int reads = DEPTH_READS.count();
         JsonNode last = null;
         for (int i = 0; i < 20; i++) {
             last = status();
         }
         assertEquals(fleetCalls, FLEET.totalCalls(), "Auto Scaling, SSM and EC2 are not called for the status");
-        assertTrue(DEPTH_READS.get() - reads <= 1, "one dead-letter depth read in 20 status reads at most");
+        assertTrue(DEPTH_READS.count() - reads <= 1, "one dead-letter depth read in 20 status reads at most");
         assertEquals(0, last.at("/deadLetters/messages").asInt());
         assertTrue(last.at("/deadLetters/queue").asText().endsWith("status-test-dlq"));
         Instant.parse(last.at("/deadLetters/readAt").asText());
@@ -207,6 +195,19 @@ class StatusEndpointTest {
         HttpResponse<String> status = get("/observe/status");
         assertEquals("application/json", status.headers().firstValue("Content-Type").orElseThrow());
         assertEquals(200, get("/observe/health").statusCode());
+    }
+
+    @Test
+    @Order(5)
+    void camelsDeveloperConsoleShowsTheSameReport() throws Exception {
+        HttpResponse<String> json = http.send(HttpRequest.newBuilder(uri("/q/dev/lifeguard")).header("Accept", "application/json").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, json.statusCode(), json::body);
+        JsonNode console = Fixtures.parseTree(json.body());
+        assertSameFields("", Fixtures.parseTree(readmeExample()), console.has("lifeguard") ? console.get("lifeguard") : console);
+        HttpResponse<String> text = get("/q/dev/lifeguard");
+        assertEquals(200, text.statusCode());
+        assertTrue(text.body().contains("Dead letters: 0 in "), text::body);
     }
 
     // ---- helpers ----
