@@ -68,11 +68,12 @@ class StatusPageIT {
                 browser.open(URI.create("http://127.0.0.1:" + port + "/"));
 
                 String parked = "#in-flight tr[data-state='PARKED']";
-                Fixtures.awaitUntil("a drain parked on its command", PATIENCE, () -> browser.attribute(parked, "data-key") != null);
+                String countdown = parked + " td[data-timeout='heartbeat']";
+                Fixtures.awaitUntil("a drain parked on its command, its heartbeat timeout known", PATIENCE,
+                        () -> !List.of("", "null").contains(String.valueOf(browser.attribute(countdown, "data-seconds-left"))));
                 LifecycleEvent first = hookWithKey(hooks, browser.attribute(parked, "data-key"));
                 String commandId = fleet.commandsFor(first.instanceId()).get(0).commandId();
                 assertEquals(commandId, browser.attribute(parked + " td.parked", "data-handle"), "parked on its SSM command");
-                String countdown = parked + " td[data-timeout='heartbeat']";
                 double before = secondsLeft(browser, countdown);
                 Fixtures.awaitUntil("its heartbeat countdown to fall", Duration.ofSeconds(5), () -> secondsLeft(browser, countdown) < before);
                 assertTrue(before - secondsLeft(browser, countdown) < 5, "counted down, not reset");
