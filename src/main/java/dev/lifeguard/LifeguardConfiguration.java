@@ -21,6 +21,9 @@ import dev.lifeguard.intake.DeadLetterQueue;
 import dev.lifeguard.intake.FailureHandler;
 import dev.lifeguard.metrics.LifeguardMetrics;
 import dev.lifeguard.notify.Notifier;
+import dev.lifeguard.observe.DeadLetterDepth;
+import dev.lifeguard.observe.StatusEndpoints;
+import dev.lifeguard.observe.StatusReport;
 import dev.lifeguard.profiles.ProfileLoader;
 import dev.lifeguard.profiles.ProfileStore;
 import dev.lifeguard.steps.Step;
@@ -163,6 +166,14 @@ public class LifeguardConfiguration implements CamelConfiguration {
         // routes/finish.camel.yaml's two steps that change something in AWS.
         registry.bind("finishSteps", new FinishSteps(lifecycleActions, outcomes, metrics));
         registry.bind("commandStatuses", engine.commandStatuses());
+        // GET /observe/status, the page at / and the lifeguard developer console read this.
+        StatusReport status = new StatusReport(worker, engine, profiles, new DeadLetterDepth(sqs, deadLetterQueue.url(), clock));
+        registry.bind("statusReport", status);
+        try {
+            camelContext.addService(new StatusEndpoints(status));
+        } catch (Exception e) {
+            throw org.apache.camel.RuntimeCamelException.wrapRuntimeException(e);
+        }
         camelContext.getManagementStrategy().addEventNotifier(new GracefulShutdown(polling::stop, engine,
                 Duration.ofSeconds(settings.shutdownGraceSeconds())));
 

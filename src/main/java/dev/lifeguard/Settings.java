@@ -140,8 +140,9 @@ public record Settings(
             "Reload a changed file in `routes/` without a restart; the other routes keep running.");
     /** Read before Camel starts ({@link #healthPort}): Camel's management server is configured from it. */
     public static final Setting<Integer> HEALTH_PORT = Setting.of("lifeguard.health.port", PORT, "9876",
-            "Port of the HTTP endpoint for health (`/observe/health/live`, `/observe/health/ready`) and Prometheus"
-                    + " metrics (`/observe/metrics`); `0` turns it off (see [Operating](#operating)).");
+            "Port of the HTTP endpoint for health (`/observe/health/live`, `/observe/health/ready`), Prometheus"
+                    + " metrics (`/observe/metrics`) and the status page (`/`, `/observe/status`); `0` turns it off (see"
+                    + " [Operating](#operating)).");
     public static final Setting<Boolean> METRICS_GROUP_LABEL = Setting.of("lifeguard.metrics.group-label", Setting.FLAG, "false",
             "Label event and completion metrics with the Auto Scaling group name. Off by default: group names are chosen"
                     + " by operators, and each one makes new time series.");

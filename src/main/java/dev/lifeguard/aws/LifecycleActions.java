@@ -96,12 +96,17 @@ public class LifecycleActions {
                 .instanceId(event.instanceId()));
     }
 
-    /** The hook's own heartbeat timeout, from DescribeLifecycleHooks; empty when Auto Scaling does not say. */
-    public Optional<Duration> heartbeatTimeout(String group, String hook) {
+    /**
+     * The hook's own heartbeat timeout and global timeout, from DescribeLifecycleHooks; empty when
+     * Auto Scaling does not say. A global timeout it leaves out is AWS's documented rule: the
+     * smaller of 100 heartbeat timeouts and 48 hours.
+     */
+    public Optional<HookTimeouts> timeouts(String group, String hook) {
         return autoScaling.describeLifecycleHooks(r -> r.autoScalingGroupName(group).lifecycleHookNames(hook))
                 .lifecycleHooks().stream()
                 .filter(h -> hook.equals(h.lifecycleHookName()) && h.heartbeatTimeout() != null)
-                .map(h -> Duration.ofSeconds(h.heartbeatTimeout()))
+                .map(h -> HookTimeouts.of(Duration.ofSeconds(h.heartbeatTimeout()),
+                        h.globalTimeout() == null ? null : Duration.ofSeconds(h.globalTimeout())))
                 .findFirst();
     }
 

@@ -70,6 +70,7 @@ public class EventEngine implements StepRuns.Events {
     private final Finisher finisher;
     private final Admission admission;
     private final CommandStatuses commandStatuses;
+    private final LedgerSnapshots ledger;
     private volatile boolean accepting = true;
 
     /** What the engine works with, built by the configuration. */
@@ -108,8 +109,10 @@ public class EventEngine implements StepRuns.Events {
         this.held = new HeldEvents(messages, heartbeats, runs);
         this.desk = new ClaimDesk(held, claims, messages, metrics, clock, () -> accepting, this::notStarted);
         this.leases = new LeaseKeeper(claims, clock, work, runs, this::lose);
+        RecentEnds recent = new RecentEnds(clock);
+        this.ledger = new LedgerSnapshots(held, heartbeats, runs, recent, clock);
         this.finisher = new Finisher(new Finisher.Parts(held, desk, leases, heartbeats, messages, claims.lease(),
-                needs.failurePolicy(), work, scheduler, needs.producer(), metrics, () -> accepting));
+                needs.failurePolicy(), work, scheduler, needs.producer(), metrics, () -> accepting, recent));
         this.commandStatuses = new CommandStatuses(runs, pushed.waits(), claims, pushed.outcomes(), pushed.on());
         this.admission = new Admission(new Admission.Parts(new Preflight(needs.ec2(), needs.facts()),
                 new HookConfirmation(needs.autoScalingInstances(), needs.lifecycleActions()), heartbeats, held, leases,
@@ -270,6 +273,11 @@ public class EventEngine implements StepRuns.Events {
         scheduler.shutdownNow();
         work.shutdown();
         stepThreads.shutdownNow();
+    }
+
+    /** What this replica holds now, and what it finished last; calls nothing (GET /observe/status). */
+    public Ledger.Snapshot ledger() {
+        return ledger.take();
     }
 
     /** In-flight figures, for logs and tests. */

@@ -32,7 +32,7 @@ final class Finisher {
     /** What the finisher works with, built by the engine. */
     record Parts(HeldEvents held, ClaimDesk desk, LeaseKeeper leases, Heartbeats heartbeats, SqsMessages messages,
                  Duration lease, FailurePolicy failurePolicy, UrgentFirst work, ScheduledExecutorService scheduler,
-                 ProducerTemplate producer, LifeguardMetrics metrics, BooleanSupplier accepting) {
+                 ProducerTemplate producer, LifeguardMetrics metrics, BooleanSupplier accepting, RecentEnds recent) {
     }
 
     private final Parts parts;
@@ -118,6 +118,7 @@ final class Finisher {
         // The one INFO line of an event: what it was, how it ended, what its steps did.
         Verdict verdict = finishing.getVerdict();
         HookResult completed = finishing.getCompleted();
+        parts.recent().finished(verdict, completed);
         VERDICTS.info("{}: {}{} (attempt {}) — {}", h.event.describe(), verdict.result(),
                 completed == null ? "" : ", completed " + completed, h.attempt, verdict.report().summary());
         copiesShareItsFate(h, finishing);

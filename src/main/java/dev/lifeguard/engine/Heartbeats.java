@@ -1,5 +1,6 @@
 package dev.lifeguard.engine;
 
+import dev.lifeguard.aws.HookTimeouts;
 import dev.lifeguard.aws.LifecycleActions;
 import dev.lifeguard.aws.Outages;
 import dev.lifeguard.metrics.LifeguardMetrics;
@@ -10,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -31,7 +33,8 @@ final class Heartbeats {
     private final Duration maxGap;
     private final UrgentFirst senders;
     private final Clock clock;
-    private final Map<String, Duration> gaps = new ConcurrentHashMap<>();
+    /** Each hook's timeouts, asked once per group and hook; empty when Auto Scaling could not say. */
+    private final Map<String, Optional<HookTimeouts>> timeouts = new ConcurrentHashMap<>();
     private final Map<String, Beat> held = new ConcurrentHashMap<>();
     private volatile Instant lastFailureLog = Instant.EPOCH;
 
@@ -41,15 +44,20 @@ final class Heartbeats {
         final Duration gap;
         volatile Instant due;
         volatile int failures;
+        /** For the ledger: beats accepted or tried (the confirming one first), and the last one's time and result. */
+        volatile int sent = 1;
+        volatile Instant lastAt;
+        volatile String lastResult = "OK";
         /** Set while the hook's completion is being sent: a beat then would only race it and be refused. */
         volatile boolean paused;
         final AtomicBoolean sending = new AtomicBoolean();
 
-        Beat(String key, LifecycleEvent event, Duration gap, Instant due) {
+        Beat(String key, LifecycleEvent event, Duration gap, Instant beaten) {
             this.key = key;
             this.event = event;
             this.gap = gap;
-            this.due = due;
+            this.due = beaten.plus(gap);
+            this.lastAt = beaten;
         }
     }
 
@@ -70,7 +78,7 @@ final class Heartbeats {
      */
     void hold(String key, LifecycleEvent hook, Instant beaten) {
         Duration gap = gap(hook);
-        held.putIfAbsent(key, new Beat(key, hook, gap, beaten.plus(gap)));
+        held.putIfAbsent(key, new Beat(key, hook, gap, beaten));
     }
 
     void release(String key) {
@@ -94,6 +102,21 @@ final class Heartbeats {
 
     int holding() {
         return held.size();
+    }
+
+    /**
+     * What the ledger shows of a hook's heartbeats: null for an event not beaten here. The last
+     * accepted beat is what Auto Scaling's heartbeat timeout counts from.
+     */
+    Ledger.Heartbeats view(String key) {
+        Beat beat = held.get(key);
+        return beat == null ? null : new Ledger.Heartbeats(beat.sent, beat.lastAt, beat.lastResult);
+    }
+
+    /** The hook's timeouts if already known here; never asks Auto Scaling. */
+    HookTimeouts knownTimeouts(LifecycleEvent hook) {
+        Optional<HookTimeouts> known = timeouts.get(hook.groupName() + "\n" + hook.hookName());
+        return known == null ? null : known.orElse(null);
     }
 
     /** Called every second: sends the heartbeats that are due, on the sender threads. */
@@ -120,10 +143,15 @@ final class Heartbeats {
                 return;
             }
             metrics.heartbeat(true);
+            beat.sent++;
+            beat.lastAt = clock.instant();
+            beat.lastResult = "OK";
             beat.failures = 0;
             beat.due = clock.instant().plus(beat.gap);
         } catch (RuntimeException e) {
             metrics.heartbeat(false);
+            beat.sent++;
+            beat.lastResult = "FAILED: " + StepFailures.describe(e);
             beat.failures++;
             long backoff = Math.min(MAX_BACKOFF.toMillis(), 1000L << Math.min(5, beat.failures));
             backoff = Math.min(backoff, Math.max(1000, beat.gap.toMillis() / 2));
@@ -149,17 +177,16 @@ final class Heartbeats {
 
     /** How often this hook is beaten: a third of its heartbeat timeout, never less often than the setting. */
     private Duration gap(LifecycleEvent hook) {
-        return gaps.computeIfAbsent(hook.groupName() + "\n" + hook.hookName(), key -> {
+        return timeouts.computeIfAbsent(hook.groupName() + "\n" + hook.hookName(), key -> {
             try {
-                return lifecycleActions.heartbeatTimeout(hook.groupName(), hook.hookName())
-                        .map(timeout -> timeout.dividedBy(3))
-                        .filter(third -> third.compareTo(maxGap) < 0)
-                        .orElse(maxGap);
+                return lifecycleActions.timeouts(hook.groupName(), hook.hookName());
             } catch (RuntimeException e) {
                 LOG.warn("Could not read the heartbeat timeout of hook {} of group {} ({}); beating every {} s",
                         hook.hookName(), Identifiers.forLog(hook.groupName()), StepFailures.describe(e), maxGap.toSeconds());
-                return maxGap;
+                return Optional.empty();
             }
-        });
+        }).map(known -> known.heartbeat().dividedBy(3))
+                .filter(third -> third.compareTo(maxGap) < 0)
+                .orElse(maxGap);
     }
 }

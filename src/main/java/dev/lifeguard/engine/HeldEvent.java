@@ -48,6 +48,8 @@ final class HeldEvent {
     final AtomicInteger finishTries = new AtomicInteger();
 
     private StepResult[] results = new StepResult[0];
+    /** When each step started running here (epoch millis, 0 before), for the ledger. */
+    private long[] startedAt = new long[0];
     private int remaining;
     final AtomicInteger blockingRunning = new AtomicInteger();
     private final List<Future<?>> futures = new ArrayList<>();
@@ -112,6 +114,7 @@ final class HeldEvent {
     synchronized void plan(Plan plan) {
         this.plan = plan;
         this.results = new StepResult[plan.specs().size()];
+        this.startedAt = new long[plan.specs().size()];
         this.remaining = plan.specs().size();
     }
 
@@ -129,6 +132,15 @@ final class HeldEvent {
         }
         results[index] = result;
         return --remaining == 0 ? 1 : 0;
+    }
+
+    synchronized void stepStarted(int index, long millis) {
+        startedAt[index] = millis;
+    }
+
+    /** Epoch millis step {@code index} started at, or 0 when it has not started or has ended. */
+    synchronized long runningSince(int index) {
+        return results[index] == null ? startedAt[index] : 0;
     }
 
     synchronized boolean hasEnded(int index) {

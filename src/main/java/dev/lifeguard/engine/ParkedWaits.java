@@ -57,6 +57,10 @@ final class ParkedWaits {
         return parked.size();
     }
 
+    Iterable<Parked> all() {
+        return parked;
+    }
+
     /** Forgets the parked steps of an event that was let go. */
     void forget(HeldEvent h) {
         parked.stream().filter(p -> p.held == h).forEach(this::unpark);

@@ -105,6 +105,11 @@ final class StepRuns {
         return parked.count();
     }
 
+    /** The steps parked now, for the ledger. */
+    Iterable<Parked> parked() {
+        return parked.all();
+    }
+
     private void startStep(HeldEvent h, int index) {
         StepSpec spec = h.specs().get(index);
         StepRecord earlier = h.earlier.get(spec.name());
@@ -140,6 +145,7 @@ final class StepRuns {
 
     private void runBlocking(HeldEvent h, int index, Step step, StepRequest request) {
         StepSpec spec = h.specs().get(index);
+        h.stepStarted(index, clock.millis());
         long start = System.nanoTime();
         try {
             StepOutcome outcome = step.run(request);
@@ -155,6 +161,7 @@ final class StepRuns {
     private void sendAndPark(HeldEvent h, int index, WaitingStep step, StepRequest request) {
         StepSpec spec = h.specs().get(index);
         long startedAt = clock.millis();
+        h.stepStarted(index, startedAt);
         String handle;
         try {
             handle = step.start(request);

@@ -8,6 +8,9 @@ import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +31,14 @@ public class ProfileStore {
     private FileTime rejectedVersion;
     private Instant nextCheck;
     private final LifeguardMetrics metrics;
+    private volatile Loaded loaded;
+
+    /**
+     * The file in force: its path, a hash of the content loaded (the first 12 hex digits of its
+     * SHA-256; null when it could not be read again), and when it was loaded.
+     */
+    public record Loaded(String file, String version, Instant at) {
+    }
 
     /** Loads the file now: Lifeguard does not start with profiles it cannot read. */
     public ProfileStore(Path file, ProfileLoader loader, Clock clock) {
@@ -41,6 +52,7 @@ public class ProfileStore {
         this.clock = clock;
         this.loadedVersion = modified();
         this.current = loader.load(file);
+        this.loaded = new Loaded(file.toString(), contentHash(), clock.instant());
         this.nextCheck = clock.instant().plus(CHECK_EVERY);
         LOG.info("Profiles loaded from {}: {} group profile(s) and a default", file, current.groups().size());
     }
@@ -58,6 +70,7 @@ public class ProfileStore {
             current = loader.load(file);
             loadedVersion = version;
             rejectedVersion = null;
+            loaded = new Loaded(file.toString(), contentHash(), clock.instant());
             metrics.profilesEdited(true);
             LOG.info("Profiles reloaded from {}: {} group profile(s)", file, current.groups().size());
         } catch (RuntimeException e) {
@@ -66,6 +79,20 @@ public class ProfileStore {
             LOG.error("Rejected the edit of {}: {}. The previous profiles stay in force until it is fixed.", file, e.getMessage());
         }
         return current;
+    }
+
+    /** Which profiles are in force, for the status page; reads nothing. */
+    public Loaded loaded() {
+        return loaded;
+    }
+
+    private String contentHash() {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file));
+            return HexFormat.of().formatHex(digest, 0, 6);
+        } catch (IOException | NoSuchAlgorithmException e) {
+            return null;
+        }
     }
 
     private FileTime modified() {

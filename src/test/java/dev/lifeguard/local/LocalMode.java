@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
@@ -55,6 +56,11 @@ public final class LocalMode {
         main.addOverrideProperty("lifeguard.visibility-seconds", "5");
         // Short polls so that Ctrl-C stops at once; in production a 20 s poll is cheaper.
         main.addOverrideProperty("lifeguard.poll.wait-seconds", "2");
+        // The status page, health and metrics on this machine only, with Camel's developer console
+        // (lifeguard among its consoles), which production leaves off.
+        main.addOverrideProperty("camel.management.host", "127.0.0.1");
+        main.addOverrideProperty("camel.main.dev-console-enabled", "true");
+        main.addOverrideProperty("camel.management.dev-console-enabled", "true");
         CountDownLatch started = new CountDownLatch(1);
         main.addMainListener(new MainListenerSupport() {
             @Override
@@ -73,6 +79,12 @@ public final class LocalMode {
         service.start();
         started.await();
 
+        int port = main.getCamelContext().getPropertiesComponent().resolveProperty("lifeguard.health.port")
+                .map(Integer::parseInt).orElse(0);
+        if (port > 0) {
+            System.out.printf("%nopen http://127.0.0.1:%d/%n  the events below as they go by; health at /observe/health,"
+                    + " metrics at /observe/metrics, Camel's console at /q/dev/lifeguard%n%n", port);
+        }
         try {
             Map<String, Path> sent = sendSamples(aws);
             awaitDrained(aws, Duration.ofSeconds(60));
@@ -101,7 +113,7 @@ public final class LocalMode {
         Map<String, Path> sent = new LinkedHashMap<>();
         try (Stream<Path> files = Files.list(Path.of("samples"))) {
             for (Path file : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
-                String body = Files.readString(file, StandardCharsets.UTF_8);
+                String body = sentNow(Files.readString(file, StandardCharsets.UTF_8));
                 // The stand-in Auto Scaling knows the sample hooks' actions, as AWS knows the hooks it
                 // sends; a forged sample is one put on the queue by someone else, which it does not know.
                 if (!file.getFileName().toString().contains("forged")) {
@@ -112,6 +124,17 @@ public final class LocalMode {
         }
         return sent;
     }
+
+    /**
+     * The sample as Auto Scaling would send it now: its time (top level, or inside an SNS message)
+     * set to the present, so that the status page counts each hook's global timeout from now.
+     */
+    static String sentNow(String body) {
+        return TIME.matcher(body).replaceAll("$1" + Instant.now());
+    }
+
+    /** "Time": "…", or \"Time\":\"…\" inside an SNS envelope's Message; EventBridge spells it "time". */
+    private static final Pattern TIME = Pattern.compile("(\\\\?\"[Tt]ime\\\\?\"\\s*:\\s*\\\\?\")[^\"\\\\]*");
 
     /** Waits until every sample has been handled and deleted from the intake queue. */
     private static void awaitDrained(LocalAws aws, Duration patience) throws InterruptedException {

@@ -77,7 +77,8 @@ public final class MotoServer implements AutoCloseable {
         }
     }
 
-    private static String find(String name) {
+    /** The executable of this name on PATH, or null. */
+    static String find(String name) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             Path candidate = Path.of(dir, name);
             if (Files.isExecutable(candidate)) {

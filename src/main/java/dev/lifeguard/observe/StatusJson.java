@@ -1,0 +1,80 @@
+package dev.lifeguard.observe;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lifeguard.engine.Ledger;
+import dev.lifeguard.profiles.ProfileStore;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The body of {@code GET /observe/status}, field for field as the README documents it: instants
+ * as ISO-8601 UTC text, durations as seconds, and every unknown value a JSON null, never absent.
+ */
+final class StatusJson {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private StatusJson() {
+    }
+
+    static ObjectNode of(String replica, String version, Ledger.Snapshot ledger, ProfileStore.Loaded profiles,
+                         DeadLetterDepth.Reading deadLetters) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("replica", replica);
+        root.put("version", version);
+        root.put("at", text(ledger.at()));
+        ArrayNode inFlight = root.putArray("inFlight");
+        ledger.inFlight().forEach(e -> inFlight(inFlight.addObject(), e));
+        ArrayNode groups = root.putArray("groups");
+        for (Ledger.GroupSlots g : ledger.groups()) {
+            groups.addObject().put("group", g.group()).put("inFlight", g.inFlight()).put("maxInFlight", g.maxInFlight())
+                    .put("waiting", g.waiting());
+        }
+        ArrayNode recent = root.putArray("recent");
+        for (Ledger.Ended e : ledger.recent()) {
+            recent.addObject().put("key", e.key()).put("kind", e.kind()).put("group", e.group()).put("instance", e.instance())
+                    .put("hook", e.hook()).put("outcome", e.outcome()).put("result", e.result()).put("reason", e.reason())
+                    .put("endedAt", text(e.endedAt()));
+        }
+        ObjectNode files = root.putObject("profiles");
+        files.put("file", profiles == null ? null : profiles.file());
+        files.put("version", profiles == null ? null : profiles.version());
+        files.put("loadedAt", profiles == null ? null : text(profiles.at()));
+        root.putObject("deadLetters").put("queue", deadLetters.queue()).put("messages", deadLetters.messages())
+                .put("readAt", text(deadLetters.readAt())).put("error", deadLetters.error());
+        return root;
+    }
+
+    private static void inFlight(ObjectNode node, Ledger.InFlight e) {
+        node.put("key", e.key()).put("kind", e.kind()).put("group", e.group()).put("instance", e.instance())
+                .put("hook", e.hook()).put("attempt", e.attempt()).put("state", e.state().name());
+        if (e.step() == null) {
+            node.putNull("step");
+        } else {
+            node.putObject("step").put("name", e.step().name()).put("type", e.step().type())
+                    .put("runningSeconds", seconds(e.step().running()));
+        }
+        if (e.parked() == null) {
+            node.putNull("parked");
+        } else {
+            node.putObject("parked").put("handle", e.parked().handle()).put("nextLookAt", text(e.parked().nextLookAt()));
+        }
+        Ledger.Heartbeats beats = e.heartbeats();
+        node.putObject("heartbeats").put("sent", beats == null ? 0 : beats.sent())
+                .put("lastAt", beats == null ? null : text(beats.lastAt()))
+                .put("lastResult", beats == null ? null : beats.lastResult());
+        node.put("heartbeatTimeoutSeconds", e.heartbeatTimeout() == null ? null : e.heartbeatTimeout().toSeconds());
+        node.put("heartbeatSecondsLeft", seconds(e.heartbeatLeft()));
+        node.put("globalSecondsLeft", seconds(e.globalLeft()));
+    }
+
+    private static String text(Instant instant) {
+        return instant == null ? null : instant.toString();
+    }
+
+    /** Seconds to a tenth: what a countdown shows. */
+    private static Double seconds(Duration duration) {
+        return duration == null ? null : Math.round(duration.toMillis() / 100.0) / 10.0;
+    }
+}
