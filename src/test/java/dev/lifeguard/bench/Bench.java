@@ -67,6 +67,8 @@ public final class Bench {
     private final Path jar;
     private final Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     private final List<String> breakages = new ArrayList<>();
+    /** The status pages kept open during the service's runs, per scenario title. */
+    private final Map<String, List<StatusPageReader>> pages = new LinkedHashMap<>();
     private final StringBuilder report = new StringBuilder();
     private final List<String[]> targets = new ArrayList<>();
     private final Map<String, String> invokedEnv = System.getenv();
@@ -371,6 +373,7 @@ public final class Bench {
         // The heap target is enforced, not just watched: the service gets 256 MB and no more, and
         // must still meet the other targets (an OutOfMemoryError would kill it: breakage).
         try (JarProcess p = startJar(scenario, queue, "bench/profiles.yaml", List.of("-Xmx256m"))) {
+            openPage(mass.title(), p);
             Long firstReceive = awaitFirstReceive(p, scenario, 90_000);
             if (firstReceive == null) {
                 report.append("\n## Mass scale-in\n\nBroken: the service never polled.\n");
@@ -492,7 +495,7 @@ public final class Bench {
             }
             checkStandIns(scenario);
 
-            report.append("\n## ").append(mass.title()).append("\n\n")
+            report.append("\n## ").append(mass.title()).append("\n\n").append(pageNote(mass.title()))
                     .append(n).append(" terminating lifecycle-hook messages for group `bench-fleet`, sent in batches of 10 ")
                     .append("right after the service's first ReceiveMessage. Each runs one `ssm-command` step ")
                     .append("(`bench/profiles.yaml`; its parameters use the instance's private address, so EC2 is asked); ")
@@ -602,7 +605,7 @@ public final class Bench {
                 .append(wholeRatio == null ? "–" : fmt2(wholeRatio)).append(" | ").append(fmtMedian(sCpu, true))
                 .append(" | ").append(fmtMedian(cCpu, true)).append(" | ").append(fmtMedian(sCalls, true))
                 .append(" | ").append(fmtMedian(cCalls, true)).append(" |\n");
-        report.append("\n## Burst\n\n")
+        report.append("\n## Burst\n\n").append(pageNote("Burst"))
                 .append(messages).append(" terminating lifecycle-hook messages for group `burst-fleet`, whose profile has no ")
                 .append("steps: ").append(distinct).append(" distinct action tokens and ").append(messages - distinct)
                 .append(" duplicates (the same token sent again as a separate message), shuffled, all in the queue ")
@@ -717,6 +720,7 @@ public final class Bench {
                         repo, Map.of("PATH", System.getenv().getOrDefault("PATH", "")), out.resolve(queue + ".log"));
             } else {
                 p = startJar(scenario, queue, "bench/profiles.yaml", profiling);
+                openPage("Burst", p);
             }
             if (awaitFirstReceive(p, scenario, 90_000) == null) {
                 return null;
@@ -1025,6 +1029,21 @@ public final class Bench {
         public String toString() {
             return cells.toString();
         }
+    }
+
+    private void openPage(String title, JarProcess p) {
+        pages.computeIfAbsent(title, t -> new ArrayList<>()).add(p.openStatusPage());
+    }
+
+    /** Says that the service's runs had the status page open, and what it read. */
+    private String pageNote(String title) {
+        List<StatusPageReader> open = pages.getOrDefault(title, List.of());
+        int status = open.stream().mapToInt(r -> r.statusOk.get()).sum();
+        int fleetReads = open.stream().mapToInt(r -> r.fleetOk.get()).sum();
+        int failed = open.stream().mapToInt(r -> r.failed.get()).sum();
+        return "With the status page open: during every service run the bench reads `/observe/status` every 2 s and "
+                + "`/observe/fleet` every 10 s, as the page in a browser does (" + status + " and " + fleetReads
+                + " answers; " + failed + " not answered, before the management server listened or while the service stopped).\n\n";
     }
 
     private int intEnv(String name, int fallback) {

@@ -29,9 +29,12 @@ final class JarProcess implements AutoCloseable {
     private volatile long peakRssKb;
     private volatile long peakHeapKb = -1;
     private final List<long[]> cpu = new ArrayList<>(); // {epoch ms, ticks}
+    private final String healthPort;
+    private StatusPageReader page;
 
     private JarProcess(List<String> command, Path workDir, Map<String, String> env, Path log) throws IOException {
         this.log = log;
+        this.healthPort = env.get("LIFEGUARD_HEALTH_PORT");
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().clear();
@@ -83,6 +86,12 @@ final class JarProcess implements AutoCloseable {
         command.add(mainClass);
         command.addAll(args);
         return new JarProcess(command, workDir, env, log);
+    }
+
+    /** Reads the status as an open status page would, until the process is closed. */
+    StatusPageReader openStatusPage() {
+        page = new StatusPageReader(Integer.parseInt(healthPort));
+        return page;
     }
 
     long pid() {
@@ -231,6 +240,9 @@ final class JarProcess implements AutoCloseable {
     @Override
     public void close() {
         stopping = true;
+        if (page != null) {
+            page.close();
+        }
         sampler.interrupt();
         if (jstat != null) {
             jstat.destroyForcibly();
