@@ -14,8 +14,8 @@ import java.util.Map;
 /**
  * The service under test: {@code java -jar} in its own process, output to a log file, sampled
  * while it runs — threads, resident memory and CPU from /proc every 250 ms, heap in use from
- * {@code jstat -gc} every second. While it runs, its status page is open: {@code GET /observe/status}
- * every 2 s, as the page asks, so every figure is taken with someone watching.
+ * {@code jstat -gc} every second. The burst and mass scale-in keep its status page open
+ * ({@link #openStatusPage}), so their figures are taken with someone watching.
  */
 final class JarProcess implements AutoCloseable {
     private static final long TICKS_PER_SECOND = 100;
@@ -45,29 +45,6 @@ final class JarProcess implements AutoCloseable {
         this.sampler = new Thread(this::sample, "jar-sampler");
         sampler.setDaemon(true);
         sampler.start();
-        String port = env.get("LIFEGUARD_HEALTH_PORT");
-        if (port != null && !port.equals("0")) {
-            Thread page = new Thread(() -> watchStatus(Integer.parseInt(port)), "jar-status-page");
-            page.setDaemon(true);
-            page.start();
-        }
-    }
-
-    /** The status page left open: its read every 2 s until the service stops; answers are read and dropped. */
-    private void watchStatus(int port) {
-        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-        java.net.http.HttpRequest get = java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create("http://127.0.0.1:" + port + "/observe/status")).build();
-        while (!stopping && process.isAlive()) {
-            try {
-                Thread.sleep(2000);
-                http.send(get, java.net.http.HttpResponse.BodyHandlers.discarding());
-            } catch (IOException e) {
-                // not listening yet, or stopping
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
     }
 
     static JarProcess start(Path java, Path jar, List<String> jvmOptions, Path workDir, Map<String, String> env, Path log)
