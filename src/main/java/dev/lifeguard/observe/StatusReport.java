@@ -1,6 +1,7 @@
 package dev.lifeguard.observe;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lifeguard.Version;
 import dev.lifeguard.engine.EventEngine;
 import dev.lifeguard.profiles.ProfileStore;
 
@@ -11,7 +12,7 @@ import dev.lifeguard.profiles.ProfileStore;
  */
 public final class StatusReport {
     private final String replica;
-    private final String version = Version.of();
+    private final String version = Version.version();
     private final EventEngine engine;
     private final ProfileStore profiles;
     private final DeadLetterDepth deadLetters;
