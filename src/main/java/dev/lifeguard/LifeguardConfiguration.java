@@ -22,6 +22,7 @@ import dev.lifeguard.intake.FailureHandler;
 import dev.lifeguard.metrics.LifeguardMetrics;
 import dev.lifeguard.notify.Notifier;
 import dev.lifeguard.observe.DeadLetterDepth;
+import dev.lifeguard.observe.FleetReads;
 import dev.lifeguard.observe.StatusEndpoints;
 import dev.lifeguard.observe.StatusReport;
 import dev.lifeguard.profiles.ProfileLoader;
@@ -31,6 +32,7 @@ import dev.lifeguard.steps.Toolbox;
 import dev.lifeguard.steps.exec.CommandRunner;
 import dev.lifeguard.store.Claims;
 import dev.lifeguard.store.CommandWaits;
+import dev.lifeguard.store.FleetView;
 import dev.lifeguard.store.InstanceFactsStore;
 import dev.lifeguard.store.LifeguardTable;
 import dev.lifeguard.store.OutcomeRecorder;
@@ -166,11 +168,12 @@ public class LifeguardConfiguration implements CamelConfiguration {
         // routes/finish.camel.yaml's two steps that change something in AWS.
         registry.bind("finishSteps", new FinishSteps(lifecycleActions, outcomes, metrics));
         registry.bind("commandStatuses", engine.commandStatuses());
-        // GET /observe/status, the page at / and the lifeguard developer console read this.
+        // GET /observe/status, the page at / and the lifeguard developer console read this; the page's
+        // fleet view (GET /observe/fleet) reads the table's in-flight index.
         StatusReport status = new StatusReport(worker, engine, profiles, new DeadLetterDepth(sqs, deadLetterQueue.url(), clock));
         registry.bind("statusReport", status);
         try {
-            camelContext.addService(new StatusEndpoints(status));
+            camelContext.addService(new StatusEndpoints(status, new FleetReads(new FleetView(dynamoDb, settings.table()), clock)));
         } catch (Exception e) {
             throw org.apache.camel.RuntimeCamelException.wrapRuntimeException(e);
         }

@@ -124,6 +124,16 @@ class StatusEndpointTest {
         double global = parked.get("globalSecondsLeft").asDouble();
         assertTrue(global > 172_000 && global <= 172_800, "the stand-in's 48 h from the hook's time: " + global);
 
+        // The page's fleet view: the same events, read from the table's in-flight index, with this replica as owner.
+        HttpResponse<String> fleetAnswer = get("/observe/fleet");
+        assertEquals(200, fleetAnswer.statusCode());
+        JsonNode fleet = Fixtures.parseTree(fleetAnswer.body());
+        assertTrue(fleet.get("available").asBoolean(), fleetAnswer.body());
+        JsonNode held = find(fleet.get("events"), "key", first.idempotencyKey());
+        assertNotNull(held, "the parked drain is in the fleet view: " + fleetAnswer.body());
+        assertEquals(status().get("replica").asText(), held.get("owner").asText());
+        assertEquals(first.instanceId(), held.get("instance").asText());
+
         JsonNode waiting = awaitInFlight(second, "WAITING_FOR_SLOT");
         assertTrue(waiting.get("step").isNull());
         assertTrue(waiting.get("parked").isNull());

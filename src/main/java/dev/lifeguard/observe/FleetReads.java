@@ -1,0 +1,35 @@
+package dev.lifeguard.observe;
+
+import dev.lifeguard.store.FleetView;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The whole fleet's events for the status page ({@code GET /observe/fleet}): the table's
+ * in-flight index, read at most once every 10 s however many pages are open, since each read is
+ * one Query per shard. The page asks every 10 s; a reader in between gets the last answer.
+ */
+public final class FleetReads {
+    static final Duration FRESH_FOR = Duration.ofSeconds(10);
+
+    private final FleetView view;
+    private final Clock clock;
+    private Instant readAt;
+    private String json;
+
+    public FleetReads(FleetView view, Clock clock) {
+        this.view = view;
+        this.clock = clock;
+    }
+
+    /** {@link FleetView.Snapshot#json()}, at most {@link #FRESH_FOR} old. */
+    public synchronized String json() {
+        Instant now = clock.instant();
+        if (json == null || !now.isBefore(readAt.plus(FRESH_FOR))) {
+            json = view.read().json();
+            readAt = now;
+        }
+        return json;
+    }
+}
