@@ -47,6 +47,8 @@ final class HeldEvent {
     volatile Runnable startWhenFree;
     /** Confirmations that could not be asked (throttled, unreachable), and finishes that failed: pace the next try. */
     final AtomicInteger confirmTries = new AtomicInteger();
+    /** Whether a heartbeat confirmed its token; a hook without steps has its completion check it instead. */
+    volatile boolean tokenChecked;
     final AtomicInteger finishTries = new AtomicInteger();
 
     private StepResult[] results = new StepResult[0];

@@ -102,6 +102,32 @@ class ForgedEventsTest {
     }
 
     @Test
+    void aForgedTokenForAHookWithoutStepsIsRefusedByItsCompletionAndTheRealHookIsCompletedOnce() {
+        // mop-* groups have no terminating steps: the completion is sent at once, and is the token's check.
+        String id = world.launch().instanceId();
+        String real = MotoWorld.hook("hook-terminating.json", "mop-forged", id);
+        LifecycleEvent realEvent = Fixtures.parse(real);
+        world.actions.sent(real);
+        String forged = real.replace(realEvent.actionToken(), UUID.randomUUID().toString());
+        LifecycleEvent forgedEvent = Fixtures.parse(forged);
+        double before = refusals("not-active");
+
+        sendForged(forged);
+        String reason = world.awaitOutcome("forged", forgedEvent.idempotencyKey(), "REFUSED").get("lastError").s();
+        assertTrue(reason.contains("Auto Scaling has no live action for this token"), reason);
+        assertEquals(1, calls("CompleteLifecycleAction", forgedEvent.actionToken()), "its completion was its check");
+
+        sendForged(real);
+        world.awaitOutcome("forged", realEvent.idempotencyKey(), "SUCCEEDED");
+        assertEquals(1, completions(realEvent.actionToken()), "the real hook was completed once");
+        world.assertLookedUpBeforeCompletion(realEvent);
+        assertEquals(0, calls("RecordLifecycleActionHeartbeat", realEvent.actionToken()), "no heartbeat for a hook without steps");
+        assertEquals(0, calls("RecordLifecycleActionHeartbeat", forgedEvent.actionToken()));
+        assertDeadLetteredOnce(forgedEvent.actionToken(), reason);
+        assertEquals(before + 1, refusals("not-active"));
+    }
+
+    @Test
     void aCopyClaimingTheWarmPoolForTheSameActionSentFirstNeitherBlocksNorRepeatsTheRealHook() {
         String id = world.launch().instanceId();
         String real = MotoWorld.hook("hook-terminating.json", "nomad-forged", id);
@@ -294,8 +320,13 @@ class ForgedEventsTest {
     }
 
     private long completions(String token) {
+        return calls("CompleteLifecycleAction", token);
+    }
+
+    /** Auto Scaling calls naming this token, accepted or not. */
+    private long calls(String action, String token) {
         return world.autoScaling.findAll(postRequestedFor(urlEqualTo("/"))
-                .withRequestBody(containing("Action=CompleteLifecycleAction"))
+                .withRequestBody(containing("Action=" + action))
                 .withRequestBody(containing("LifecycleActionToken=" + token))).size();
     }
 
