@@ -77,18 +77,13 @@ class ForgedEventsTest {
 
     @Test
     void aForgedTokenForAnInstanceWaitingOnItsRealHookIsRefusedAndTheRealHookRunsOnce() {
-        String id = world.launch().instanceId();
-        String real = MotoWorld.hook("hook-terminating.json", "nomad-forged", id);
-        LifecycleEvent realEvent = Fixtures.parse(real);
-        world.actions.sent(real);
-        // The attacker knows the group, hook and instance, not the token.
-        String forged = real.replace(realEvent.actionToken(), UUID.randomUUID().toString());
-        LifecycleEvent forgedEvent = Fixtures.parse(forged);
         double before = refusals("not-active");
-
-        sendForged(forged);
-        String reason = world.awaitOutcome("forged", forgedEvent.idempotencyKey(), "REFUSED").get("lastError").s();
-        assertTrue(reason.contains("Auto Scaling has no live action for this token"), reason);
+        ForgedToken f = forgedTokenFor("nomad-forged");
+        String id = f.real().instanceId();
+        String real = f.realBody();
+        LifecycleEvent realEvent = f.real();
+        LifecycleEvent forgedEvent = f.forged();
+        String reason = f.reason();
         assertEquals(List.of(), commandsOn(id), "the forged hook sent no drain");
 
         sendForged(real);
@@ -104,17 +99,12 @@ class ForgedEventsTest {
     @Test
     void aForgedTokenForAHookWithoutStepsIsRefusedByItsCompletionAndTheRealHookIsCompletedOnce() {
         // mop-* groups have no terminating steps: the completion is sent at once, and is the token's check.
-        String id = world.launch().instanceId();
-        String real = MotoWorld.hook("hook-terminating.json", "mop-forged", id);
-        LifecycleEvent realEvent = Fixtures.parse(real);
-        world.actions.sent(real);
-        String forged = real.replace(realEvent.actionToken(), UUID.randomUUID().toString());
-        LifecycleEvent forgedEvent = Fixtures.parse(forged);
         double before = refusals("not-active");
-
-        sendForged(forged);
-        String reason = world.awaitOutcome("forged", forgedEvent.idempotencyKey(), "REFUSED").get("lastError").s();
-        assertTrue(reason.contains("Auto Scaling has no live action for this token"), reason);
+        ForgedToken f = forgedTokenFor("mop-forged");
+        String real = f.realBody();
+        LifecycleEvent realEvent = f.real();
+        LifecycleEvent forgedEvent = f.forged();
+        String reason = f.reason();
         assertEquals(1, calls("CompleteLifecycleAction", forgedEvent.actionToken()), "its completion was its check");
 
         sendForged(real);
@@ -305,6 +295,24 @@ class ForgedEventsTest {
     // --- the world, over its APIs ---
 
     /** Puts a body on the queue without Auto Scaling knowing of it: what anyone who may publish can do. */
+    /** A real hook Auto Scaling waits on, and a copy with a forged token sent and refused; the real one not sent yet. */
+    private record ForgedToken(String realBody, LifecycleEvent real, LifecycleEvent forged, String reason) {
+    }
+
+    private ForgedToken forgedTokenFor(String group) {
+        String id = world.launch().instanceId();
+        String real = MotoWorld.hook("hook-terminating.json", group, id);
+        LifecycleEvent realEvent = Fixtures.parse(real);
+        world.actions.sent(real);
+        // The attacker knows the group, hook and instance, not the token.
+        String forged = real.replace(realEvent.actionToken(), UUID.randomUUID().toString());
+        LifecycleEvent forgedEvent = Fixtures.parse(forged);
+        sendForged(forged);
+        String reason = world.awaitOutcome("forged", forgedEvent.idempotencyKey(), "REFUSED").get("lastError").s();
+        assertTrue(reason.contains("Auto Scaling has no live action for this token"), reason);
+        return new ForgedToken(real, realEvent, forgedEvent, reason);
+    }
+
     private void sendForged(String body) {
         world.sqs.sendMessage(r -> r.queueUrl(world.queueUrl).messageBody(body));
     }
