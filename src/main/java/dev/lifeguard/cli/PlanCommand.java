@@ -131,7 +131,8 @@ final class PlanCommand {
         if (event.isHook()) {
             out.println("Confirm    the service asks Auto Scaling first: the instance must be " + String.join(" or ",
                     HookConfirmation.waitStates(event)) + " in this group (DescribeAutoScalingInstances) and the token live"
-                    + " (RecordLifecycleActionHeartbeat); otherwise nothing runs (" + Outcome.REFUSED + "); plan never asks");
+                    + (specs.isEmpty() ? " (the CompleteLifecycleAction itself, as there are no steps)" : " (RecordLifecycleActionHeartbeat)")
+                    + "; otherwise nothing runs (" + Outcome.REFUSED + "); plan never asks");
         }
         if (!addressesKnown) {
             out.println("Addresses  not read: {privateIp} {publicIp} {privateDns} {publicDns} {name} are shown unresolved"

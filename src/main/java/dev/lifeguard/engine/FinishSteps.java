@@ -1,6 +1,7 @@
 package dev.lifeguard.engine;
 
 import dev.lifeguard.aws.LifecycleActions;
+import dev.lifeguard.event.HookResult;
 import dev.lifeguard.metrics.LifeguardMetrics;
 import dev.lifeguard.store.OutcomeRecorder;
 
@@ -20,11 +21,21 @@ public final class FinishSteps {
         this.metrics = metrics;
     }
 
-    /** {@code CompleteLifecycleAction} with the verdict's result. */
+    /**
+     * {@code CompleteLifecycleAction} with the verdict's result. For a hook no heartbeat confirmed
+     * (one without steps), this is the token's check: Auto Scaling refusing it means the message
+     * named no live action, and the event is refused as a refused heartbeat would have it.
+     */
     public void complete(Finishing finishing) {
         Verdict verdict = finishing.getVerdict();
-        finishing.completed(lifecycleActions.complete(verdict.event(), verdict.hookResult()));
-        metrics.hookCompleted(finishing.getCompleted(), verdict.event().groupName());
+        HookResult completed = lifecycleActions.complete(verdict.event(), verdict.hookResult());
+        if (completed == HookResult.NOT_ACTIVE && finishing.completionChecksToken()) {
+            finishing.refused(HookConfirmation.notLive(verdict.event(), "its completion was refused"));
+            metrics.refused(Refusal.NOT_ACTIVE.label());
+            return;
+        }
+        finishing.completed(completed);
+        metrics.hookCompleted(completed, verdict.event().groupName());
     }
 
     /** The outcome and the claim's next status, in one conditional write. */

@@ -50,7 +50,9 @@ final class Finisher {
             return;
         }
         parts.held().leaveSlot(h, left);
-        Finishing finishing = new Finishing(verdict(h, report));
+        // A first attempt's completion is the token's check when no heartbeat made it; on a later
+        // attempt an action Auto Scaling no longer knows has ended meanwhile.
+        Finishing finishing = new Finishing(verdict(h, report), h.event.isHook() && !h.tokenChecked && !endedMeanwhile(h));
         parts.work().execute(EventContext.wrap(h.event, () -> finish(h, finishing)));
     }
 

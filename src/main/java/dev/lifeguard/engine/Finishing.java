@@ -1,6 +1,8 @@
 package dev.lifeguard.engine;
 
 import dev.lifeguard.event.HookResult;
+import dev.lifeguard.event.Outcome;
+import dev.lifeguard.steps.StepsReport;
 
 /**
  * A verdict on its way through {@code routes/finish.camel.yaml}, and what the finish did with it:
@@ -10,12 +12,19 @@ import dev.lifeguard.event.HookResult;
  * the same value, so a hook completed by the first try is not completed twice.
  */
 public final class Finishing {
-    private final Verdict verdict;
+    private volatile Verdict verdict;
     private volatile HookResult completed;
     private volatile Boolean recorded;
+    /** Whether the completion is the hook's token check: no heartbeat confirmed it (see {@link HookConfirmation}). */
+    private final boolean completionChecksToken;
 
     public Finishing(Verdict verdict) {
+        this(verdict, false);
+    }
+
+    Finishing(Verdict verdict, boolean completionChecksToken) {
         this.verdict = verdict;
+        this.completionChecksToken = completionChecksToken;
     }
 
     /** A finish as the route leaves it: the hook completed with {@code completed} (or null), the outcome recorded or not. */
@@ -42,6 +51,17 @@ public final class Finishing {
 
     void completed(HookResult result) {
         this.completed = result;
+    }
+
+    boolean completionChecksToken() {
+        return completionChecksToken;
+    }
+
+    /** Auto Scaling refused the completion that checked the token: the event is refused, nothing was completed. */
+    void refused(String reason) {
+        Verdict was = verdict;
+        this.verdict = new Verdict(was.event(), was.inbound(), Outcome.REFUSED,
+                StepsReport.refused(was.report().route(), reason), null, "refused: " + reason, was.claimed());
     }
 
     /** Whether the outcome was written: false when the claim was no longer ours, null before. */

@@ -26,6 +26,8 @@ import java.util.concurrent.atomic.AtomicReference;
 final class HeldEvent {
     final LifecycleEvent event;
     final Inbound inbound;
+    /** Its idempotency key, hashed once: every pool asks for it. */
+    private final String key;
     /** Claims so far, this one included (0 until the claim is written); what earlier attempts recorded of their steps. */
     volatile int attempt;
     volatile Map<String, StepRecord> earlier = Map.of();
@@ -45,6 +47,8 @@ final class HeldEvent {
     volatile Runnable startWhenFree;
     /** Confirmations that could not be asked (throttled, unreachable), and finishes that failed: pace the next try. */
     final AtomicInteger confirmTries = new AtomicInteger();
+    /** Whether a heartbeat confirmed its token; a hook without steps has its completion check it instead. */
+    volatile boolean tokenChecked;
     final AtomicInteger finishTries = new AtomicInteger();
 
     private StepResult[] results = new StepResult[0];
@@ -59,6 +63,7 @@ final class HeldEvent {
     HeldEvent(LifecycleEvent event, Inbound inbound) {
         this.event = event;
         this.inbound = inbound;
+        this.key = event.idempotencyKey();
     }
 
     /** The claim is written: which attempt this is, what earlier ones recorded, and until when it holds. */
@@ -70,7 +75,7 @@ final class HeldEvent {
     }
 
     String key() {
-        return event.idempotencyKey();
+        return key;
     }
 
     Stage stage() {

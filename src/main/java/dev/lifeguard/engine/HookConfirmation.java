@@ -19,7 +19,9 @@ import java.util.concurrent.Executor;
  *       (DescribeAutoScalingInstances, batched across events by {@link AutoScalingInstances});</li>
  *   <li>is the token live for that group, hook and instance: a RecordLifecycleActionHeartbeat,
  *       which Auto Scaling accepts only for a live action, and which starts the hook's heartbeat
- *       clock, so it costs nothing the hook would not have spent anyway.</li>
+ *       clock, so it costs nothing the hook would not have spent anyway. A hook without steps is
+ *       completed at once, and Auto Scaling checks the token of a completion just as it does a
+ *       heartbeat's: its completion is the check ({@link FinishSteps#complete}), one call fewer.</li>
  * </ol>
  * Throttling, 5xx and an unreachable Auto Scaling throw: they are no evidence either way.
  */
@@ -53,7 +55,7 @@ public final class HookConfirmation {
      * soon as the batch's answer shows the instance in a group, on the thread that received it, so
      * that what the hooks of one batch ask next (EC2's description) goes out together too.
      */
-    CompletableFuture<Answer> confirm(LifecycleEvent hook, Executor executor, Runnable inGroup) {
+    CompletableFuture<Answer> confirm(LifecycleEvent hook, boolean heartbeat, Executor executor, Runnable inGroup) {
         return instances.lookUp(hook.instanceId())
                 .thenApply(found -> {
                     if (found.isPresent()) {
@@ -61,10 +63,10 @@ public final class HookConfirmation {
                     }
                     return found;
                 })
-                .thenApplyAsync(found -> answer(hook, found), executor);
+                .thenApplyAsync(found -> answer(hook, found, heartbeat), executor);
     }
 
-    private Answer answer(LifecycleEvent hook, Optional<AutoScalingInstances.Membership> found) {
+    private Answer answer(LifecycleEvent hook, Optional<AutoScalingInstances.Membership> found, boolean heartbeat) {
         String instance = hook.instanceId();
         if (found.isEmpty()) {
             return new Answer(Refusal.NOT_IN_GROUP, "instance " + instance + " is in no Auto Scaling group");
@@ -79,12 +81,17 @@ public final class HookConfirmation {
             return new Answer(Refusal.NOT_WAITING, "instance " + instance + " is " + membership.lifecycleState()
                     + " in its group, not " + String.join(" or ", waiting) + " as this hook requires");
         }
-        Optional<String> refused = actions.confirmWithHeartbeat(hook);
+        Optional<String> refused = heartbeat ? actions.confirmWithHeartbeat(hook) : Optional.empty();
         if (refused.isPresent()) {
-            return new Answer(Refusal.NOT_ACTIVE, "Auto Scaling has no live action for this token, hook "
-                    + hook.hookName() + " and instance " + instance + ": " + refused.get());
+            return new Answer(Refusal.NOT_ACTIVE, notLive(hook, refused.get()));
         }
         return Answer.CONFIRMED;
+    }
+
+    /** Why a hook was refused when Auto Scaling turned its token down. */
+    static String notLive(LifecycleEvent hook, String answer) {
+        return "Auto Scaling has no live action for this token, hook " + hook.hookName() + " and instance "
+                + hook.instanceId() + ": " + answer;
     }
 
     /** The lifecycle states an instance waits in for this hook, per Auto Scaling's warm pool lifecycle. */

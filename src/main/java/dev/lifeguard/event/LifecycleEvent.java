@@ -63,16 +63,36 @@ public record LifecycleEvent(
 
     /** 128 bits of SHA-256 in hex: short enough for a key, far too long to guess or collide. */
     private static String digest(String text) {
+        byte[] hash = SHA_256.get().digest(text.getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(hash, 0, 16);
+    }
+
+    /** One digest per thread: looking the algorithm up costs as much as hashing a key. */
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
         try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(hash, 0, 16);
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);
         }
-    }
+    });
 
     public boolean isHook() {
         return kind.isHook();
+    }
+
+    /** Auto Scaling's test message, sent when a hook or notification is set up: acknowledged, nothing else. */
+    public boolean isTestNotification() {
+        return kind == Kind.TEST_NOTIFICATION;
+    }
+
+    /** An Auto Scaling event Lifeguard does not act on (see {@link IgnoredEvent}). */
+    public boolean isIgnored() {
+        return kind == Kind.IGNORED;
+    }
+
+    /** The route that handles this event's kind ({@link Kind#route()}). */
+    public String route() {
+        return kind.route();
     }
 
     /** Whether the hook's transition is a launch ({@code autoscaling:EC2_INSTANCE_LAUNCHING}), whatever its kind. */

@@ -3,6 +3,7 @@ package dev.lifeguard.profiles;
 import dev.lifeguard.event.HookResult;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -58,10 +59,17 @@ public record Profile(String match, Map<String, HookResult> onFailure, Map<Strin
         if (!isGlob()) {
             return match.equals(group);
         }
+        return GLOBS.computeIfAbsent(match, Profile::globPattern).matcher(group).matches();
+    }
+
+    /** Compiled globs, by their text: as few as the profiles files have, asked for every event. */
+    private static final Map<String, Pattern> GLOBS = new ConcurrentHashMap<>();
+
+    private static Pattern globPattern(String glob) {
         StringBuilder regex = new StringBuilder();
-        for (char c : match.toCharArray()) {
+        for (char c : glob.toCharArray()) {
             regex.append(c == '*' ? ".*" : c == '?' ? "." : Pattern.quote(String.valueOf(c)));
         }
-        return Pattern.matches(regex.toString(), group);
+        return Pattern.compile(regex.toString());
     }
 }

@@ -77,18 +77,13 @@ class ForgedEventsTest {
 
     @Test
     void aForgedTokenForAnInstanceWaitingOnItsRealHookIsRefusedAndTheRealHookRunsOnce() {
-        String id = world.launch().instanceId();
-        String real = MotoWorld.hook("hook-terminating.json", "nomad-forged", id);
-        LifecycleEvent realEvent = Fixtures.parse(real);
-        world.actions.sent(real);
-        // The attacker knows the group, hook and instance, not the token.
-        String forged = real.replace(realEvent.actionToken(), UUID.randomUUID().toString());
-        LifecycleEvent forgedEvent = Fixtures.parse(forged);
         double before = refusals("not-active");
-
-        sendForged(forged);
-        String reason = world.awaitOutcome("forged", forgedEvent.idempotencyKey(), "REFUSED").get("lastError").s();
-        assertTrue(reason.contains("Auto Scaling has no live action for this token"), reason);
+        ForgedToken f = forgedTokenFor("nomad-forged");
+        String id = f.real().instanceId();
+        String real = f.realBody();
+        LifecycleEvent realEvent = f.real();
+        LifecycleEvent forgedEvent = f.forged();
+        String reason = f.reason();
         assertEquals(List.of(), commandsOn(id), "the forged hook sent no drain");
 
         sendForged(real);
@@ -97,6 +92,27 @@ class ForgedEventsTest {
         assertEquals(1, commandsOn(id).size(), "the real hook drained once");
         assertEquals(1, completions(realEvent.actionToken()), "the real hook was completed once");
         assertEquals(0, completions(forgedEvent.actionToken()));
+        assertDeadLetteredOnce(forgedEvent.actionToken(), reason);
+        assertEquals(before + 1, refusals("not-active"));
+    }
+
+    @Test
+    void aForgedTokenForAHookWithoutStepsIsRefusedByItsCompletionAndTheRealHookIsCompletedOnce() {
+        // mop-* groups have no terminating steps: the completion is sent at once, and is the token's check.
+        double before = refusals("not-active");
+        ForgedToken f = forgedTokenFor("mop-forged");
+        String real = f.realBody();
+        LifecycleEvent realEvent = f.real();
+        LifecycleEvent forgedEvent = f.forged();
+        String reason = f.reason();
+        assertEquals(1, calls("CompleteLifecycleAction", forgedEvent.actionToken()), "its completion was its check");
+
+        sendForged(real);
+        world.awaitOutcome("forged", realEvent.idempotencyKey(), "SUCCEEDED");
+        assertEquals(1, completions(realEvent.actionToken()), "the real hook was completed once");
+        world.assertLookedUpBeforeCompletion(realEvent);
+        assertEquals(0, calls("RecordLifecycleActionHeartbeat", realEvent.actionToken()), "no heartbeat for a hook without steps");
+        assertEquals(0, calls("RecordLifecycleActionHeartbeat", forgedEvent.actionToken()));
         assertDeadLetteredOnce(forgedEvent.actionToken(), reason);
         assertEquals(before + 1, refusals("not-active"));
     }
@@ -279,6 +295,24 @@ class ForgedEventsTest {
     // --- the world, over its APIs ---
 
     /** Puts a body on the queue without Auto Scaling knowing of it: what anyone who may publish can do. */
+    /** A real hook Auto Scaling waits on, and a copy with a forged token sent and refused; the real one not sent yet. */
+    private record ForgedToken(String realBody, LifecycleEvent real, LifecycleEvent forged, String reason) {
+    }
+
+    private ForgedToken forgedTokenFor(String group) {
+        String id = world.launch().instanceId();
+        String real = MotoWorld.hook("hook-terminating.json", group, id);
+        LifecycleEvent realEvent = Fixtures.parse(real);
+        world.actions.sent(real);
+        // The attacker knows the group, hook and instance, not the token.
+        String forged = real.replace(realEvent.actionToken(), UUID.randomUUID().toString());
+        LifecycleEvent forgedEvent = Fixtures.parse(forged);
+        sendForged(forged);
+        String reason = world.awaitOutcome("forged", forgedEvent.idempotencyKey(), "REFUSED").get("lastError").s();
+        assertTrue(reason.contains("Auto Scaling has no live action for this token"), reason);
+        return new ForgedToken(real, realEvent, forgedEvent, reason);
+    }
+
     private void sendForged(String body) {
         world.sqs.sendMessage(r -> r.queueUrl(world.queueUrl).messageBody(body));
     }
@@ -294,8 +328,13 @@ class ForgedEventsTest {
     }
 
     private long completions(String token) {
+        return calls("CompleteLifecycleAction", token);
+    }
+
+    /** Auto Scaling calls naming this token, accepted or not. */
+    private long calls(String action, String token) {
         return world.autoScaling.findAll(postRequestedFor(urlEqualTo("/"))
-                .withRequestBody(containing("Action=CompleteLifecycleAction"))
+                .withRequestBody(containing("Action=" + action))
                 .withRequestBody(containing("LifecycleActionToken=" + token))).size();
     }
 

@@ -145,6 +145,19 @@ final class MotoWorld {
      */
     void assertConfirmedBeforeCompletion(LifecycleEvent hook) {
         List<LoggedRequest> calls = autoScaling.findAll(postRequestedFor(urlEqualTo("/")));
+        Date completed = assertLookedUpBeforeCompletion(hook);
+        Date beaten = calls.stream().filter(c -> isCall(c, "RecordLifecycleActionHeartbeat", hook))
+                .map(LoggedRequest::getLoggedDate).min(Date::compareTo)
+                .orElseThrow(() -> new AssertionError(hook.describe() + " was never confirmed with a heartbeat"));
+        assertFalse(beaten.after(completed), "its token confirmed before it was completed");
+    }
+
+    /**
+     * What Auto Scaling confirmed of a hook without steps before its completion (which is its
+     * token's check): the instance was looked up. Returns when it was completed.
+     */
+    Date assertLookedUpBeforeCompletion(LifecycleEvent hook) {
+        List<LoggedRequest> calls = autoScaling.findAll(postRequestedFor(urlEqualTo("/")));
         Date completed = calls.stream().filter(c -> isCall(c, "CompleteLifecycleAction", hook))
                 .map(LoggedRequest::getLoggedDate).min(Date::compareTo)
                 .orElseThrow(() -> new AssertionError(hook.describe() + " was never completed"));
@@ -152,11 +165,8 @@ final class MotoWorld {
                         && Fixtures.form(c).containsValue(hook.instanceId()))
                 .map(LoggedRequest::getLoggedDate).min(Date::compareTo)
                 .orElseThrow(() -> new AssertionError(hook.instanceId() + " was never looked up in Auto Scaling"));
-        Date beaten = calls.stream().filter(c -> isCall(c, "RecordLifecycleActionHeartbeat", hook))
-                .map(LoggedRequest::getLoggedDate).min(Date::compareTo)
-                .orElseThrow(() -> new AssertionError(hook.describe() + " was never confirmed with a heartbeat"));
         assertFalse(lookedUp.after(completed), "looked up before it was completed");
-        assertFalse(beaten.after(completed), "its token confirmed before it was completed");
+        return completed;
     }
 
     private static boolean isCall(LoggedRequest call, String action, LifecycleEvent hook) {
