@@ -1041,9 +1041,9 @@ public final class Bench {
         int status = open.stream().mapToInt(r -> r.statusOk.get()).sum();
         int fleetReads = open.stream().mapToInt(r -> r.fleetOk.get()).sum();
         int failed = open.stream().mapToInt(r -> r.failed.get()).sum();
-        return "With the status page open: during every service run the bench reads `/observe/status` every 2 s and "
-                + "`/observe/fleet` every 10 s, as the page in a browser does (" + status + " and " + fleetReads
-                + " answers; " + failed + " not answered, before the management server listened or while the service stopped).\n\n";
+        return "With the status page open: during every service run, from the management server's first answer on, "
+                + "the bench reads `/observe/status` every 2 s and `/observe/fleet` every 10 s, as the page in a browser "
+                + "does (" + status + " and " + fleetReads + " answers, " + failed + " not answered).\n\n";
     }
 
     private int intEnv(String name, int fallback) {

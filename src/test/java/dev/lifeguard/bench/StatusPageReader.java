@@ -31,30 +31,44 @@ final class StatusPageReader implements AutoCloseable {
     }
 
     private void read() {
-        for (long tick = 0; !closed; tick++) {
-            get(status, statusOk);
-            if (tick % 5 == 0) {
-                get(fleet, fleetOk);
+        try {
+            // The page is opened once the service answers, as a person opens it after start-up.
+            while (!closed && !get(status, statusOk, false)) {
+                Thread.sleep(100);
             }
-            try {
+            for (long tick = 0; !closed; tick++) {
+                if (tick > 0) {
+                    get(status, statusOk, true);
+                }
+                if (tick % 5 == 0) {
+                    get(fleet, fleetOk, true);
+                }
                 Thread.sleep(2000);
-            } catch (InterruptedException e) {
-                return;
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
-    private void get(URI uri, AtomicInteger ok) {
+    /** @param counted whether a failure counts: once the page is open, a read nobody answers is one the page would show */
+    private boolean get(URI uri, AtomicInteger ok, boolean counted) {
         try {
             HttpResponse<Void> answer = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
                     HttpResponse.BodyHandlers.discarding());
-            (answer.statusCode() == 200 ? ok : failed).incrementAndGet();
-        } catch (Exception e) {
-            // Before the management server listens, or while the service stops: a page shows its banner.
-            if (!closed) {
-                failed.incrementAndGet();
+            if (answer.statusCode() == 200) {
+                ok.incrementAndGet();
+                return true;
             }
+        } catch (java.io.IOException e) {
+            // not listening yet, or stopping
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
+        if (counted && !closed) {
+            failed.incrementAndGet();
+        }
+        return false;
     }
 
     @Override
