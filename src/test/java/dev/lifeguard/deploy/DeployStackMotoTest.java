@@ -62,8 +62,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * <p>What moto cannot check, and where it is checked instead (DeployTemplateTest,
  * DeployAlarmsTest, and cfn-lint in the README): moto 5.2.1's CloudFormation skips
  * AWS::SQS::QueuePolicy, AWS::SNS::TopicPolicy, AWS::SNS::Subscription,
- * AWS::AutoScaling::LifecycleHook and AWS::CloudWatch::Alarm (asserted
- * below, so an upgrade that adds them is noticed; the subscription is made here with the
+ * AWS::AutoScaling::LifecycleHook, AWS::CloudWatch::Alarm and AWS::Events::EventBusPolicy
+ * (asserted below, so an upgrade that adds them is noticed; the subscription is made here with the
  * template's own properties, as CloudFormation would, so its filter runs in moto's SNS); it
  * ignores the table's TimeToLiveSpecification and PointInTimeRecoverySpecification (both read
  * back as DISABLED); it keeps only the family, container definitions, volumes and memory of a
