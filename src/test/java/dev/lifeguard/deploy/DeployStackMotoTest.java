@@ -62,8 +62,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * <p>What moto cannot check, and where it is checked instead (DeployTemplateTest,
  * DeployAlarmsTest, and cfn-lint in the README): moto 5.2.1's CloudFormation skips
  * AWS::SQS::QueuePolicy, AWS::SNS::TopicPolicy, AWS::SNS::Subscription,
- * AWS::AutoScaling::LifecycleHook and AWS::CloudWatch::Alarm (asserted
- * below, so an upgrade that adds them is noticed; the subscription is made here with the
+ * AWS::AutoScaling::LifecycleHook, AWS::CloudWatch::Alarm and AWS::Events::EventBusPolicy
+ * (asserted below, so an upgrade that adds them is noticed; the subscription is made here with the
  * template's own properties, as CloudFormation would, so its filter runs in moto's SNS); it
  * ignores the table's TimeToLiveSpecification and PointInTimeRecoverySpecification (both read
  * back as DISABLED); it keeps only the family, container definitions, volumes and memory of a
@@ -73,7 +73,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 class DeployStackMotoTest {
     /** Resource types moto's CloudFormation does not create. */
     private static final Set<String> MOTO_CANNOT = Set.of("AWS::SQS::QueuePolicy", "AWS::SNS::TopicPolicy", "AWS::SNS::Subscription",
-            "AWS::AutoScaling::LifecycleHook", "AWS::CloudWatch::Alarm");
+            "AWS::AutoScaling::LifecycleHook", "AWS::CloudWatch::Alarm", "AWS::Events::EventBusPolicy");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CLUSTER = "lifeguard-cluster";
     private static final String BOTH = "lifeguard-both";
@@ -82,6 +82,7 @@ class DeployStackMotoTest {
     private static final String EVENTBRIDGE_GROUP = "batch servers"; // any name Auto Scaling accepts
     private static final String SECRET_PARAMETER = "arn:aws:ssm:us-east-1:123456789012:parameter/lifeguard/salt-api";
     private static final String ALARM_EMAIL = "oncall@example.com";
+    private static final List<String> MEMBER_ACCOUNTS = List.of("210987654321", "345678901234");
     private static final ObjectMapper LENIENT = JsonMapper.builder().enable(JsonReadFeature.ALLOW_SINGLE_QUOTES).build();
 
     private static MotoServer moto;
@@ -114,6 +115,7 @@ class DeployStackMotoTest {
                 "ChefKeyArns", "arn:aws:ssm:us-east-1:123456789012:parameter/lifeguard/chef-key",
                 "SecretParameterArns", SECRET_PARAMETER));
         both.put("AlarmEmail", ALARM_EMAIL);
+        both.put("MemberAccounts", String.join(",", MEMBER_ACCOUNTS));
         create(BOTH, template, both);
         Map<String, String> eventBridge = new HashMap<>(common);
         eventBridge.putAll(Map.of("AutoScalingGroupName", EVENTBRIDGE_GROUP, "EventDelivery", "eventbridge",
@@ -176,11 +178,13 @@ class DeployStackMotoTest {
                 "HasSecretParameters", true));
         bothConditions.putAll(Map.of("TableRecoversToAPointInTime", true, "TableProtectedFromDeletion", true,
                 "HasAlarmEmail", true, "HasAlarmTopicArn", false, "RunsTasks", true));
+        bothConditions.putAll(Map.of("HasMemberAccounts", true, "HasMemberOrganization", false, "HasMembers", true));
         Map<String, Boolean> eventBridgeConditions = new HashMap<>(Map.of("UseSns", false, "UseEventBridge", true, "CreateHooks", true,
                 "HooksNotifySns", false, "HasHostedZones", false, "HasSsmDocuments", false, "HasNotificationTopics", false, "HasChefKeys", false,
                 "HasSecretParameters", false));
         eventBridgeConditions.putAll(Map.of("TableRecoversToAPointInTime", false, "TableProtectedFromDeletion", false,
                 "HasAlarmEmail", false, "HasAlarmTopicArn", false, "RunsTasks", true));
+        eventBridgeConditions.putAll(Map.of("HasMemberAccounts", false, "HasMemberOrganization", false, "HasMembers", false));
         assertEquals(DeployTemplate.map(template.root.get("Conditions")).keySet(), bothConditions.keySet());
 
         for (Map.Entry<String, Map<String, Boolean>> stack : Map.of(BOTH, bothConditions, EVENTBRIDGE, eventBridgeConditions).entrySet()) {
@@ -200,7 +204,8 @@ class DeployStackMotoTest {
             }
         }
         assertEquals(Set.of("QueuePolicy", "TopicPolicy", "TopicSubscription", "LaunchingHook", "TerminatingHook",
-                "AlarmTopicPolicy", "DeadLettersAlarm", "OldestMessageAlarm", "NoRunningTaskAlarm"),
+                "AlarmTopicPolicy", "DeadLettersAlarm", "OldestMessageAlarm", "NoRunningTaskAlarm",
+                "MemberAccountsPutEvents", "MemberOrganizationPutEvents"),
                 template.resources().keySet().stream()
                 .filter(id -> MOTO_CANNOT.contains(template.type(id))).collect(Collectors.toSet()));
     }
@@ -366,6 +371,7 @@ class DeployStackMotoTest {
         assertTrue(statements.get("DescribeWithoutResources").path("Action").toString().contains("autoscaling:DescribeAutoScalingInstances"));
         assertEquals(List.of("*"), resources(statements.get("SsmCommandResults")));
         assertEquals(List.of(SECRET_PARAMETER), resources(statements.get("SecretParameters")));
+        assertFalse(statements.containsKey("AssumeMemberRoles"), "nothing in this version assumes a member's role");
         // The role as created grants what the template's policy grants, every branch included.
         Set<String> actions = new TreeSet<>();
         statements.values().forEach(s -> s.path("Action").forEach(a -> actions.add(a.asText())));

@@ -21,12 +21,15 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
 /**
- * deploy/lifeguard.yaml as plain maps and lists, CloudFormation's short-form tags turned into
- * their long forms ({@code !Ref X} into {@code {Ref: X}}, {@code !Sub s} into {@code {Fn::Sub: s}},
- * {@code !GetAtt A.B} into {@code {Fn::GetAtt: [A, B]}}), as CloudFormation reads it.
+ * A CloudFormation template (deploy/lifeguard.yaml unless another is named) as plain maps and
+ * lists, CloudFormation's short-form tags turned into their long forms ({@code !Ref X} into
+ * {@code {Ref: X}}, {@code !Sub s} into {@code {Fn::Sub: s}}, {@code !GetAtt A.B} into
+ * {@code {Fn::GetAtt: [A, B]}}), as CloudFormation reads it.
  */
 final class DeployTemplate {
     static final Path FILE = Path.of("deploy/lifeguard.yaml");
+    /** The member-account template (deploy/member.yaml). */
+    static final Path MEMBER = Path.of("deploy/member.yaml");
 
     private static final Set<String> FUNCTIONS = Set.of("Sub", "GetAtt", "Join", "If", "Equals", "Or", "And", "Not",
             "Split", "Select", "FindInMap", "Base64", "ImportValue", "GetAZs", "Cidr");
@@ -38,8 +41,12 @@ final class DeployTemplate {
     }
 
     static DeployTemplate load() {
+        return load(FILE);
+    }
+
+    static DeployTemplate load(Path file) {
         try {
-            return parse(Files.readString(FILE, StandardCharsets.UTF_8));
+            return parse(Files.readString(file, StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

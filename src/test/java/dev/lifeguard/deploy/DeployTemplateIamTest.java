@@ -44,7 +44,7 @@ class DeployTemplateIamTest {
     private static final String OPERATOR_COMMANDS = "dev.lifeguard.cli.";
 
     /** Actions without resource-level permissions: IAM only accepts "*" for them. */
-    private static final Set<String> ONLY_WITH_STAR = Set.of("autoscaling:DescribeLifecycleHooks",
+    static final Set<String> ONLY_WITH_STAR = Set.of("autoscaling:DescribeLifecycleHooks",
             "autoscaling:DescribeAutoScalingInstances", "ec2:DescribeInstances", "ssm:GetCommandInvocation", "ssm:CancelCommand");
 
     /** Where the main classes are compiled, by class name. */

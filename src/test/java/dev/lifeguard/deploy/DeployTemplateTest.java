@@ -91,12 +91,14 @@ class DeployTemplateTest {
         Map<String, Object> policy = template.properties("QueuePolicy");
         assertEquals(List.of(Map.of("Ref", "Queue")), policy.get("Queues"));
         List<Object> statements = DeployTemplate.list(DeployTemplate.map(policy.get("PolicyDocument")).get("Statement"));
-        assertEquals(3, statements.size());
+        assertEquals(4, statements.size());
         assertStatementUnder(statements.get(0), "UseSns", "sns.amazonaws.com", Map.of("Ref", "Topic"));
         assertStatementUnder(statements.get(1), "UseEventBridge", "events.amazonaws.com",
                 Map.of("Fn::GetAtt", List.of("AutoScalingEvents", "Arn")));
         assertStatementUnder(statements.get(2), "HasSsmDocuments", "events.amazonaws.com",
                 Map.of("Fn::GetAtt", List.of("SsmCommandStatuses", "Arn")));
+        assertStatementUnder(statements.get(3), "HasMembers", "events.amazonaws.com",
+                Map.of("Fn::GetAtt", List.of("MemberAutoScalingEvents", "Arn")));
     }
 
     /**
@@ -143,6 +145,8 @@ class DeployTemplateTest {
                 "QueuePolicy events.amazonaws.com", Map.of("ArnEquals", Map.of("Fn::GetAtt", List.of("AutoScalingEvents", "Arn"))),
                 "QueuePolicy events.amazonaws.com (SsmCommandStatuses)",
                 Map.of("ArnEquals", Map.of("Fn::GetAtt", List.of("SsmCommandStatuses", "Arn"))),
+                "QueuePolicy events.amazonaws.com (MemberAutoScalingEvents)",
+                Map.of("ArnEquals", Map.of("Fn::GetAtt", List.of("MemberAutoScalingEvents", "Arn"))),
                 "AlarmTopicPolicy cloudwatch.amazonaws.com", Map.of("ArnLike", Map.of("Fn::Sub",
                         "arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:${AWS::StackName}-*"))),
                 sourceArns);

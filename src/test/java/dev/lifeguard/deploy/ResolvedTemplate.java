@@ -5,14 +5,17 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
- * deploy/lifeguard.yaml as CloudFormation builds it from one set of parameter values: the
- * conditions evaluated, each resource kept only when its condition holds, each {@code Fn::If}
- * replaced by its branch, {@code AWS::NoValue} dropped (from a list, the item; from a mapping,
- * the key) and each {@code Ref} to a parameter replaced by its value. Refs to resources and
- * pseudo parameters, {@code Fn::GetAtt} and {@code Fn::Sub} stay as they are: they are only known
- * in a stack.
+ * A template (deploy/lifeguard.yaml, deploy/member.yaml) as CloudFormation builds it from one
+ * set of parameter values: the conditions evaluated, each resource kept only when its condition
+ * holds, each {@code Fn::If} replaced by its branch, {@code AWS::NoValue} dropped (from a list,
+ * the item; from a mapping, the key) and each {@code Ref} to a parameter replaced by its value;
+ * {@code Fn::Join}, {@code Fn::Sub}'s long form (its own variables) and {@code Fn::Split} are
+ * worked out when their arguments are known. Refs to resources and pseudo parameters,
+ * {@code Fn::GetAtt} and {@code Fn::Sub}'s references to them stay as they are: they are only
+ * known in a stack.
  */
 final class ResolvedTemplate {
     /** Stands for AWS::NoValue while a value is being resolved; never returned. */
@@ -100,6 +103,17 @@ final class ResolvedTemplate {
                 DeployTemplate.list(resolve(arguments.get(1))).forEach(part -> parts.add(String.valueOf(part)));
                 return String.join((String) arguments.get(0), parts);
             }
+            if (map.get("Fn::Sub") instanceof List<?> arguments) {
+                return substituted((String) arguments.get(0), DeployTemplate.map(resolve(arguments.get(1))));
+            }
+            if (map.containsKey("Fn::Split")) {
+                List<Object> arguments = DeployTemplate.list(map.get("Fn::Split"));
+                Object source = resolve(arguments.get(1));
+                if (source instanceof String text) {
+                    return new ArrayList<Object>(List.of(text.split(Pattern.quote((String) arguments.get(0)), -1)));
+                }
+                return Map.of("Fn::Split", List.of(arguments.get(0), source));
+            }
         }
         if (value instanceof Map<?, ?> map) {
             Map<String, Object> out = new LinkedHashMap<>();
@@ -122,5 +136,17 @@ final class ResolvedTemplate {
             return out;
         }
         return value;
+    }
+
+    /**
+     * Fn::Sub's long form with its variables filled in: a string when nothing else is left,
+     * otherwise the short form still naming what only the stack knows (${AWS::AccountId}, say).
+     */
+    private static Object substituted(String text, Map<String, Object> variables) {
+        String out = text;
+        for (Map.Entry<String, Object> variable : variables.entrySet()) {
+            out = out.replace("${" + variable.getKey() + "}", String.valueOf(variable.getValue()));
+        }
+        return out.contains("${") ? Map.of("Fn::Sub", out) : out;
     }
 }
