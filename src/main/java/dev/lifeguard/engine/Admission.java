@@ -80,10 +80,7 @@ final class Admission {
         // The confirmation is the hook's first heartbeat: it goes before every task due after its
         // message was sent, so hooks claimed late in a burst are not confirmed later still.
         Instant sent = h.inbound.sentAt() != null ? h.inbound.sentAt() : asked;
-        // A hook without steps is completed at once: its completion checks the token (FinishSteps).
-        boolean heartbeat = !h.specs().isEmpty();
-        h.tokenChecked = heartbeat;
-        confirmation.confirm(h.event, heartbeat, work.dueAt(sent), () -> describeAhead(h)).whenComplete((answer, error) ->
+        confirmation.confirm(h.event, !h.completionChecksToken(), work.dueAt(sent), () -> describeAhead(h)).whenComplete((answer, error) ->
                 EventContext.wrap(h.event, () -> {
                     try {
                         confirmed(h, answer, error, asked);

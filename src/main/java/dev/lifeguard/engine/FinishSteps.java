@@ -31,7 +31,9 @@ public final class FinishSteps {
         HookResult completed = lifecycleActions.complete(verdict.event(), verdict.hookResult());
         if (completed == HookResult.NOT_ACTIVE && finishing.completionChecksToken()) {
             finishing.refused(HookConfirmation.notLive(verdict.event(), "its completion was refused"));
-            metrics.refused(Refusal.NOT_ACTIVE.label());
+            if (finishing.getVerdict().refused()) {
+                metrics.refused(Refusal.NOT_ACTIVE.label());
+            }
             return;
         }
         finishing.completed(completed);

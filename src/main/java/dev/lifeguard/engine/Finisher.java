@@ -50,9 +50,10 @@ final class Finisher {
             return;
         }
         parts.held().leaveSlot(h, left);
-        // A first attempt's completion is the token's check when no heartbeat made it; on a later
-        // attempt an action Auto Scaling no longer knows has ended meanwhile.
-        Finishing finishing = new Finishing(verdict(h, report), h.event.isHook() && !h.tokenChecked && !endedMeanwhile(h));
+        // When the completion is the token's check, Auto Scaling refusing it refuses the event, as a
+        // refused heartbeat would: REFUSED, or ALREADY_ENDED on a later attempt.
+        Finishing finishing = new Finishing(verdict(h, report), !h.completionChecksToken() ? null
+                : reason -> verdict(h, StepsReport.refused(h.event.kind().route(), reason)));
         parts.work().execute(EventContext.wrap(h.event, () -> finish(h, finishing)));
     }
 

@@ -1,8 +1,7 @@
 package dev.lifeguard.engine;
 
 import dev.lifeguard.event.HookResult;
-import dev.lifeguard.event.Outcome;
-import dev.lifeguard.steps.StepsReport;
+import java.util.function.Function;
 
 /**
  * A verdict on its way through {@code routes/finish.camel.yaml}, and what the finish did with it:
@@ -15,16 +14,16 @@ public final class Finishing {
     private volatile Verdict verdict;
     private volatile HookResult completed;
     private volatile Boolean recorded;
-    /** Whether the completion is the hook's token check: no heartbeat confirmed it (see {@link HookConfirmation}). */
-    private final boolean completionChecksToken;
+    /** The verdict when Auto Scaling refuses the completion, which is then the token's check; null when a heartbeat checked it. */
+    private final Function<String, Verdict> refusal;
 
     public Finishing(Verdict verdict) {
-        this(verdict, false);
+        this(verdict, null);
     }
 
-    Finishing(Verdict verdict, boolean completionChecksToken) {
+    Finishing(Verdict verdict, Function<String, Verdict> refusal) {
         this.verdict = verdict;
-        this.completionChecksToken = completionChecksToken;
+        this.refusal = refusal;
     }
 
     /** A finish as the route leaves it: the hook completed with {@code completed} (or null), the outcome recorded or not. */
@@ -54,14 +53,12 @@ public final class Finishing {
     }
 
     boolean completionChecksToken() {
-        return completionChecksToken;
+        return refusal != null;
     }
 
-    /** Auto Scaling refused the completion that checked the token: the event is refused, nothing was completed. */
+    /** Auto Scaling refused the completion that checked the token: nothing was completed, and the verdict is a refusal's. */
     void refused(String reason) {
-        Verdict was = verdict;
-        this.verdict = new Verdict(was.event(), was.inbound(), Outcome.REFUSED,
-                StepsReport.refused(was.report().route(), reason), null, "refused: " + reason, was.claimed());
+        this.verdict = refusal.apply(reason);
     }
 
     /** Whether the outcome was written: false when the claim was no longer ours, null before. */

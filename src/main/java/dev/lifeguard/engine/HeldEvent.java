@@ -47,8 +47,6 @@ final class HeldEvent {
     volatile Runnable startWhenFree;
     /** Confirmations that could not be asked (throttled, unreachable), and finishes that failed: pace the next try. */
     final AtomicInteger confirmTries = new AtomicInteger();
-    /** Whether a heartbeat confirmed its token; a hook without steps has its completion check it instead. */
-    volatile boolean tokenChecked;
     final AtomicInteger finishTries = new AtomicInteger();
 
     private StepResult[] results = new StepResult[0];
@@ -121,6 +119,14 @@ final class HeldEvent {
         this.results = new StepResult[plan.specs().size()];
         this.startedAt = new long[plan.specs().size()];
         this.remaining = plan.specs().size();
+    }
+
+    /**
+     * A hook without steps is completed at once, and its completion checks its token (see {@link
+     * HookConfirmation}); any other hook's token is checked by its confirming heartbeat.
+     */
+    boolean completionChecksToken() {
+        return event.isHook() && plan.specs().isEmpty();
     }
 
     List<StepSpec> specs() {
