@@ -22,32 +22,29 @@ public final class DeadLetterDepth {
     private final SqsClient sqs;
     private final String queueUrl;
     private final Clock clock;
-    private Reading last;
-    /** When the queue was last asked, answered or not: a failing read is not retried on every request either. */
-    private Instant tried;
+    private final AtMostEvery<Reading> readings;
 
     public DeadLetterDepth(SqsClient sqs, String queueUrl, Clock clock) {
         this.sqs = sqs;
         this.queueUrl = queueUrl;
         this.clock = clock;
-        this.last = new Reading(queueUrl, null, null, null);
+        this.readings = new AtMostEvery<>(READ_EVERY, clock, new Reading(queueUrl, null, null, null), this::next);
     }
 
-    public synchronized Reading read() {
+    public Reading read() {
+        return readings.get();
+    }
+
+    private Reading next(Reading last) {
         Instant now = clock.instant();
-        if (tried != null && now.isBefore(tried.plus(READ_EVERY))) {
-            return last;
-        }
-        tried = now;
         try {
             String depth = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl)
                     .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
                     .attributes().get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES);
-            last = new Reading(queueUrl, depth == null ? null : Long.parseLong(depth), now, null);
+            return new Reading(queueUrl, depth == null ? null : Long.parseLong(depth), now, null);
         } catch (RuntimeException e) {
             // The last figure stays, with when it was read and why it could not be read now.
-            last = new Reading(queueUrl, last.messages(), last.readAt(), e.getClass().getSimpleName() + ": " + e.getMessage());
+            return new Reading(queueUrl, last.messages(), last.readAt(), e.getClass().getSimpleName() + ": " + e.getMessage());
         }
-        return last;
     }
 }

@@ -3,7 +3,6 @@ package dev.lifeguard.observe;
 import dev.lifeguard.store.FleetView;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 
 /**
  * The whole fleet's events for the status page ({@code GET /observe/fleet}): the table's
@@ -13,23 +12,14 @@ import java.time.Instant;
 public final class FleetReads {
     static final Duration FRESH_FOR = Duration.ofSeconds(10);
 
-    private final FleetView view;
-    private final Clock clock;
-    private Instant readAt;
-    private String json;
+    private final AtMostEvery<String> reads;
 
     public FleetReads(FleetView view, Clock clock) {
-        this.view = view;
-        this.clock = clock;
+        this.reads = new AtMostEvery<>(FRESH_FOR, clock, null, last -> view.read().json());
     }
 
     /** {@link FleetView.Snapshot#json()}, at most {@link #FRESH_FOR} old. */
-    public synchronized String json() {
-        Instant now = clock.instant();
-        if (json == null || !now.isBefore(readAt.plus(FRESH_FOR))) {
-            json = view.read().json();
-            readAt = now;
-        }
-        return json;
+    public String json() {
+        return reads.get();
     }
 }
