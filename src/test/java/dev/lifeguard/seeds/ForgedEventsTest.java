@@ -19,6 +19,8 @@ import java.util.UUID;
 import org.apache.camel.BeanInject;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.TestInstance;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.ec2.model.Instance;
@@ -56,11 +58,17 @@ class ForgedEventsTest {
     @BeanInject
     LifeguardMetrics metrics;
 
-    @Test
-    void aForgedTerminatingHookForALiveInstanceRunsNothing() {
+    /**
+     * A forged or replayed terminating hook for an instance in service: Auto Scaling's answer
+     * (DescribeAutoScalingInstances: InService, not Terminating:Wait) refuses it before anything
+     * runs, with steps (no drain) or without (no completion is even sent).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"nomad-forged", "mop-forged"})
+    void aForgedTerminatingHookForALiveInstanceRunsNothing(String group) {
         String id = world.launch().instanceId();
-        world.actions.place(id, "nomad-forged", "InService");
-        String forged = MotoWorld.hook("hook-terminating.json", "nomad-forged", id);
+        world.actions.place(id, group, "InService");
+        String forged = MotoWorld.hook("hook-terminating.json", group, id);
         LifecycleEvent event = Fixtures.parse(forged);
         double before = refusals("not-waiting");
 
@@ -71,7 +79,7 @@ class ForgedEventsTest {
         assertTrue(reason.contains("instance " + id + " is InService in its group, not Terminating:Wait"), reason);
         assertDeadLetteredOnce(id, reason);
         assertEquals(List.of(), commandsOn(id), "no drain was sent");
-        assertEquals(0, completions(event.actionToken()), "nothing was completed");
+        assertEquals(0, completions(event.actionToken()), "no completion was sent");
         assertEquals(before + 1, refusals("not-waiting"));
     }
 
