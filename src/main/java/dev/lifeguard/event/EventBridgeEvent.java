@@ -25,6 +25,14 @@ final class EventBridgeEvent {
         return detail;
     }
 
+    /** The account and region EventBridge says the event happened in (it always sends both). */
+    static AccountRegion accountRegion(JsonNode body) {
+        String account = Json.optionalText(body, "account");
+        String region = Json.optionalText(body, "region");
+        return new AccountRegion(account == null ? null : Identifiers.accountId("EventBridge account", account),
+                region == null ? null : Identifiers.region("EventBridge region", region));
+    }
+
     static LifecycleEvent parse(JsonNode body) {
         String source = Json.requiredText(body, "source");
         if (!source.equals("aws.autoscaling")) {

@@ -55,13 +55,23 @@ public class EventParser {
                     Identifiers.requestId("EventBridge id", Json.requiredText(root, "id")), Json.optionalText(root, "time"));
         }
         if (SnsEnvelope.matches(root)) {
-            return parsePayload(SnsEnvelope.unwrap(root, mapper), Envelope.SNS, SnsEnvelope.messageId(root));
+            JsonNode payload = SnsEnvelope.unwrap(root, mapper);
+            AccountRegion topic = SnsEnvelope.topicAccountRegion(root);
+            return parsePayload(payload, Envelope.SNS, SnsEnvelope.messageId(root))
+                    .in(new AccountRegion(accountId(payload, topic.account()), topic.region()));
         }
         if (EventBridgeEvent.matches(root)) {
-            return EventBridgeEvent.parse(root);
+            return EventBridgeEvent.parse(root).in(EventBridgeEvent.accountRegion(root));
         }
         String messageId = sqsMessageId == null ? null : Identifiers.requestId("SQS MessageId", sqsMessageId);
-        return parsePayload(root, Envelope.DIRECT, messageId);
+        // Sent straight to SQS by a hook: the payload names the account; the region is the queue's.
+        return parsePayload(root, Envelope.DIRECT, messageId).in(new AccountRegion(accountId(root, null), null));
+    }
+
+    /** The payload's {@code AccountId} (hooks and notifications carry it), else {@code fallback}. */
+    private static String accountId(JsonNode payload, String fallback) {
+        String account = Json.optionalText(payload, "AccountId");
+        return account == null ? fallback : Identifiers.accountId("AccountId", account);
     }
 
     private LifecycleEvent parsePayload(JsonNode payload, Envelope envelope, String messageId) {

@@ -36,6 +36,13 @@ public final class Identifiers {
     /** SSM's DocumentName pattern, plus ':' and '/' for a shared document given by ARN. */
     private static final Pattern DOCUMENT_NAME = Pattern.compile("[A-Za-z0-9_.:/-]{3,128}");
     /** An SSM command invocation status: a word such as Success, InProgress, TimedOut. */
+    /** AWS account ids are twelve digits (ARN account field, EventBridge {@code account}, a hook's {@code AccountId}). */
+    private static final Pattern ACCOUNT_ID = Pattern.compile("[0-9]{12}");
+    /**
+     * Region codes as AWS names them: a partition or area prefix of two to four letters, words, and a
+     * number ({@code us-east-1}, {@code us-gov-west-1}, {@code cn-north-1}, {@code eusc-de-east-1}).
+     */
+    private static final Pattern REGION = Pattern.compile("[a-z]{2,4}(?:-[a-z]+)+-[0-9]{1,2}");
     private static final Pattern COMMAND_STATUS = Pattern.compile("[A-Za-z]{1,32}");
 
     private Identifiers() {
@@ -136,6 +143,18 @@ public final class Identifiers {
 
     public static String requestId(String field, String value) {
         return require(field, value, REQUEST_ID, "an id of letters, digits, '_' and '-'");
+    }
+
+    public static String accountId(String field, String value) {
+        return require(field, value, ACCOUNT_ID, "an AWS account id (12 digits)");
+    }
+
+    public static boolean isAccountId(String value) {
+        return value != null && ACCOUNT_ID.matcher(value).matches();
+    }
+
+    public static String region(String field, String value) {
+        return require(field, value, REGION, "an AWS region code (such as us-east-1)");
     }
 
     public static String commandId(String field, String value) {

@@ -25,6 +25,8 @@ import java.util.HexFormat;
  * @param nodeName             node or host name (cleanup requests)
  * @param ipAddress            IP address (cleanup requests)
  * @param cause                Auto Scaling's human-readable cause or the request's reason
+ * @param account              the AWS account the group is in, when the message says (else null)
+ * @param region               the region the group is in, when the message says (else null)
  */
 public record LifecycleEvent(
         Kind kind,
@@ -42,7 +44,30 @@ public record LifecycleEvent(
         String destination,
         String nodeName,
         String ipAddress,
-        String cause) {
+        String cause,
+        String account,
+        String region) {
+
+    /** An event whose message does not say its account and region. */
+    public LifecycleEvent(Kind kind, String eventName, Envelope envelope, String groupName, String instanceId,
+                          String hookName, String actionToken, String notificationMetadata, String requestId,
+                          String messageId, String time, String origin, String destination, String nodeName,
+                          String ipAddress, String cause) {
+        this(kind, eventName, envelope, groupName, instanceId, hookName, actionToken, notificationMetadata, requestId,
+                messageId, time, origin, destination, nodeName, ipAddress, cause, null, null);
+    }
+
+    /** This event as having happened in {@code where}: the envelope said what the payload did not. */
+    public LifecycleEvent in(AccountRegion where) {
+        return new LifecycleEvent(kind, eventName, envelope, groupName, instanceId, hookName, actionToken,
+                notificationMetadata, requestId, messageId, time, origin, destination, nodeName, ipAddress, cause,
+                where.account(), where.region());
+    }
+
+    /** Where the event happened, as far as its message says. */
+    public AccountRegion where() {
+        return new AccountRegion(account, region);
+    }
 
     /**
      * The key that decides whether this event was already handled. A hook's key is its action:
@@ -116,6 +141,8 @@ public record LifecycleEvent(
         append(out, "node", nodeName);
         append(out, "ip", ipAddress);
         append(out, "via", envelope.name().toLowerCase());
+        append(out, "account", account);
+        append(out, "region", region);
         return out.toString();
     }
 

@@ -30,6 +30,18 @@ final class SnsEnvelope {
         }
     }
 
+    /**
+     * The topic's account and region from its ARN ({@code arn:aws:sns:us-east-1:123456789012:name}):
+     * Auto Scaling publishes only to a topic in its group's region.
+     */
+    static AccountRegion topicAccountRegion(JsonNode body) {
+        String[] arn = Json.requiredText(body, "TopicArn").split(":", 6);
+        if (arn.length != 6 || !arn[0].equals("arn") || !arn[2].equals("sns")) {
+            throw new RefusedMessageException("SNS TopicArn is not an SNS topic ARN: " + Identifiers.quote(body.path("TopicArn").asText()));
+        }
+        return new AccountRegion(Identifiers.accountId("SNS TopicArn account", arn[4]), Identifiers.region("SNS TopicArn region", arn[3]));
+    }
+
     static String messageId(JsonNode body) {
         String id = Json.optionalText(body, "MessageId");
         return id == null ? null : Identifiers.requestId("SNS MessageId", id);
