@@ -112,7 +112,7 @@ final class PlanCommand {
         InstanceFacts facts = event.instanceId() == null ? null : InstanceFacts.unknown(event.instanceId());
         if (describe && !specs.isEmpty()) {
             Ec2Instances ec2 = new Ec2Instances(aws.ec2().get());
-            Optional<InstanceFacts> live = event.instanceId() == null ? Optional.empty() : ec2.describe(event.instanceId());
+            Optional<InstanceFacts> live = event.instanceId() == null ? Optional.empty() : ec2.describe(event.where(), event.instanceId());
             facts = known(event, live, profile.usesInstanceFacts());
             out.println("EC2        " + (live.map(f -> f.instanceId() + " is " + f.state() + addresses(f))
                     .orElse(event.instanceId() == null ? "no instance id in the event" : event.instanceId() + " is not known to EC2")));

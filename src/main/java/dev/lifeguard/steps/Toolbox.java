@@ -1,5 +1,6 @@
 package dev.lifeguard.steps;
 
+import dev.lifeguard.accounts.PerAccount;
 import dev.lifeguard.steps.chef.ChefCleanup;
 import dev.lifeguard.steps.chef.ChefKeys;
 import dev.lifeguard.steps.exec.CommandRunner;
@@ -24,16 +25,20 @@ public final class Toolbox {
 
     /** Without Secrets Manager and on the system clock: for {@code plan}, which runs nothing. */
     public static Map<String, Step> steps(CommandRunner commands, Route53Client route53, SsmClient ssm) {
-        return steps(commands, route53, ssm, () -> {
+        return steps(commands, PerAccount.only(route53), PerAccount.only(ssm), () -> {
             throw new PermanentStepException("no Secrets Manager client here");
         }, java.time.Clock.systemUTC());
     }
 
-    public static Map<String, Step> steps(CommandRunner commands, Route53Client route53, SsmClient ssm,
+    /**
+     * @param route53 and {@code ssm}: the steps call them in the event's own account (and region);
+     *                secrets (salt-api passwords, Chef keys) are read in this service's own
+     */
+    public static Map<String, Step> steps(CommandRunner commands, PerAccount<Route53Client> route53, PerAccount<SsmClient> ssm,
                                           java.util.function.Supplier<SecretsManagerClient> secrets, java.time.Clock clock) {
-        SaltApi saltApi = new SaltApi(new Secrets(ssm));
+        SaltApi saltApi = new SaltApi(new Secrets(ssm.home()));
         return Stream.of(
-                        new ChefCleanup(commands, new ChefKeys(() -> ssm, secrets, System::getenv), clock),
+                        new ChefCleanup(commands, new ChefKeys(ssm::home, secrets, System::getenv), clock),
                         new SaltAcceptKey(commands, saltApi),
                         new SaltState(commands, saltApi),
                         new SaltDeleteKey(commands, saltApi),
