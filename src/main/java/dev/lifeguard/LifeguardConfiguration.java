@@ -95,7 +95,7 @@ public class LifeguardConfiguration implements CamelConfiguration {
         // The registry Camel's metrics endpoint serves (camel-micrometer-prometheus binds it by this name).
         MeterRegistry meters = boundOrBuilt(registry, "metricsRegistry", MeterRegistry.class,
                 () -> new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-        LifeguardMetrics metrics = new LifeguardMetrics(meters, settings.metricsGroupLabel());
+        LifeguardMetrics metrics = new LifeguardMetrics(meters, settings.metricsGroupLabel(), settings.metricsAccountLabel());
         registry.bind("metrics", metrics);
         boolean sqsBound = registry.lookupByNameAndType("sqsClient", SqsClient.class) != null;
         // One connection for each thread that may call SQS at once: intake (hiding, releasing,

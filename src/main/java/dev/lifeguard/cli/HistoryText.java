@@ -63,6 +63,8 @@ final class HistoryText {
         append(line, "node", text(record, "nodeName"));
         append(line, "ip", text(record, "ipAddress"));
         append(line, "via", lower(text(record, "envelope")));
+        append(line, "account", text(record, "account"));
+        append(line, "region", text(record, "region"));
         return line.toString();
     }
 

@@ -91,7 +91,7 @@ final class PlanCommand {
         Map<String, Step> steps = Toolbox.steps(new CommandRunner(null), NoCalls.route53(),
                 NoCalls.ssm());
         Profiles profiles = profiles(steps);
-        Profile profile = profiles.forGroup(event.groupName());
+        Profile profile = profiles.forEvent(event);
         String kind = event.kind().profileKey();
         List<StepSpec> specs = profile.stepsFor(kind);
 

@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
 
 /** How {@code status} shows the events in flight to people: one row each, columns aligned. */
 final class StatusText {
-    private static final List<String> HEADINGS = List.of("SINCE", "KIND", "GROUP", "INSTANCE", "HOOK", "OWNER", "LEASE",
+    private static final List<String> HEADINGS = List.of("SINCE", "KIND", "GROUP", "INSTANCE", "HOOK", "ACCOUNT/REGION", "OWNER", "LEASE",
             "ATTEMPT", "STEPS");
 
     private StatusText() {
@@ -27,7 +27,7 @@ final class StatusText {
         rows.add(HEADINGS);
         for (FleetView.Event event : events) {
             rows.add(List.of(text(event.since()), event.kind() == null ? "-" : event.kind().toLowerCase(), shown(event.group()),
-                    shown(event.instance()), shown(event.hook()), shown(event.owner()), lease(event, now),
+                    shown(event.instance()), shown(event.hook()), where(event), shown(event.owner()), lease(event, now),
                     Integer.toString(event.attempt()), steps(event)));
         }
         int[] widths = new int[HEADINGS.size()];
@@ -43,6 +43,12 @@ final class StatusText {
             }
             out.println(line.toString().stripTrailing());
         }
+    }
+
+    /** {@code 222222222222/us-west-2}, or {@code -} for an event whose message did not say. */
+    private static String where(FleetView.Event event) {
+        return event.account() == null && event.region() == null ? "-"
+                : (event.account() == null ? "?" : event.account()) + "/" + (event.region() == null ? "?" : event.region());
     }
 
     /** Until when the claim holds, or what became of it. */

@@ -145,7 +145,7 @@ public class EventEngine implements StepRuns.Events {
         if (h == null) {
             throw new IllegalStateException(event.describe() + " was started without being claimed; route it through sqs-intake");
         }
-        Profile profile = profiles.current().forGroup(event.groupName());
+        Profile profile = profiles.current().forEvent(event);
         String kind = event.kind().profileKey();
         h.plan(new HeldEvent.Plan(profile.stepsFor(kind), profile.usesInstanceFacts(), profile.maxInFlight(kind)));
         work.execute(EventContext.wrap(event, () -> admission.proceed(h)));

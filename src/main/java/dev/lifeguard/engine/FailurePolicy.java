@@ -58,7 +58,7 @@ public final class FailurePolicy {
     /** The result a hook given up on gets, and what chose it: the group's profile first, else the setting. */
     public Choice forHook(LifecycleEvent hook) {
         boolean launch = hook.isLaunchTransition();
-        HookResult fromProfile = profiles.get().forGroup(hook.groupName()).onFailure(launch ? LAUNCHING : TERMINATING);
+        HookResult fromProfile = profiles.get().forEvent(hook).onFailure(launch ? LAUNCHING : TERMINATING);
         if (fromProfile != null) {
             return new Choice(fromProfile, "the profile's on-failure");
         }

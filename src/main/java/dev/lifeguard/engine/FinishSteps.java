@@ -37,7 +37,7 @@ public final class FinishSteps {
             return;
         }
         finishing.completed(completed);
-        metrics.hookCompleted(completed, verdict.event().groupName());
+        metrics.hookCompleted(completed, verdict.event().groupName(), verdict.event().where());
     }
 
     /** The outcome and the claim's next status, in one conditional write. */
@@ -45,6 +45,6 @@ public final class FinishSteps {
         Verdict verdict = finishing.getVerdict();
         finishing.recorded(outcomes.finish(verdict.event(), verdict.result(), verdict.report(), finishing.getCompleted(),
                 verdict.error(), verdict.claimed()));
-        metrics.eventEnded(verdict.event().kind(), verdict.result(), verdict.event().groupName());
+        metrics.eventEnded(verdict.event().kind(), verdict.result(), verdict.event().groupName(), verdict.event().where());
     }
 }

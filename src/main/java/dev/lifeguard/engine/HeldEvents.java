@@ -1,5 +1,6 @@
 package dev.lifeguard.engine;
 
+import dev.lifeguard.event.LifecycleEvent;
 import dev.lifeguard.aws.SqsMessages;
 import java.util.Collection;
 import java.util.Map;
@@ -51,7 +52,7 @@ final class HeldEvents {
         if (!h.move(from, Stage.QUEUED)) {
             return;
         }
-        String group = h.event.groupName();
+        String group = slot(h.event);
         String kind = h.event.kind().profileKey();
         int limit = h.plan.limit();
         h.startWhenFree = () -> {
@@ -67,7 +68,7 @@ final class HeldEvents {
     /** Frees the group slot an event held in the stage it {@code left}, or its place in the line for one. */
     void leaveSlot(HeldEvent h, Stage left) {
         if (left == Stage.RUNNING) {
-            limits.leave(h.event.groupName(), h.event.kind().profileKey(), h.plan.limit());
+            limits.leave(slot(h.event), h.event.kind().profileKey(), h.plan.limit());
         } else if (left == Stage.QUEUED && h.startWhenFree != null) {
             limits.forget(h.startWhenFree);
         }
@@ -85,5 +86,10 @@ final class HeldEvents {
         byKey.remove(h.key(), h);
         heartbeats.release(h.key());
         runs.forget(h);
+    }
+
+    /** Whose slots an event takes: its group's, in its account and region (a name is unique only there). */
+    private static String slot(LifecycleEvent event) {
+        return event.where() + "/" + event.groupName();
     }
 }

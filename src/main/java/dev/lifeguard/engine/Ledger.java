@@ -27,7 +27,8 @@ public final class Ledger {
      * not apply; the timeouts are null for an event that is not a hook, or while Auto Scaling's
      * answer about the hook is not known here.
      */
-    public record InFlight(String key, String kind, String group, String instance, String hook, int attempt, State state,
+    public record InFlight(String key, String kind, String group, String instance, String hook, String account,
+                           String region, int attempt, State state,
                            Step step, ParkedOn parked, Heartbeats heartbeats, Duration heartbeatTimeout,
                            Duration heartbeatLeft, Duration globalLeft) {
     }
@@ -49,7 +50,8 @@ public final class Ledger {
     }
 
     /** An event finished here: its outcome, what its hook was completed with (or null), and why it failed (or null). */
-    public record Ended(String key, String kind, String group, String instance, String hook, String outcome,
+    public record Ended(String key, String kind, String group, String instance, String hook, String account,
+                        String region, String outcome,
                         String result, String reason, Instant endedAt) {
     }
 }

@@ -107,6 +107,7 @@ final class LedgerSnapshots {
             }
         }
         return new Ledger.InFlight(h.key(), event.kind().name(), event.groupName(), event.instanceId(), event.hookName(),
+                event.account(), event.region(),
                 h.attempt, state, step, on, beats, timeouts == null ? null : timeouts.heartbeat(), heartbeatLeft, globalLeft);
     }
 

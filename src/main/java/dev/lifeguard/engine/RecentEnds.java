@@ -25,7 +25,7 @@ final class RecentEnds {
         String reason = verdict.error() != null ? verdict.error()
                 : completed == HookResult.NOT_ACTIVE ? "the lifecycle action had already ended in Auto Scaling" : null;
         Ledger.Ended ended = new Ledger.Ended(event.idempotencyKey(), event.kind().name(), event.groupName(),
-                event.instanceId(), event.hookName(), verdict.result().name(), result, reason, clock.instant());
+                event.instanceId(), event.hookName(), event.account(), event.region(), verdict.result().name(), result, reason, clock.instant());
         synchronized (ends) {
             if (ends.size() == KEPT) {
                 ends.removeLast();

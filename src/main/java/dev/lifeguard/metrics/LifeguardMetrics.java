@@ -1,5 +1,6 @@
 package dev.lifeguard.metrics;
 
+import dev.lifeguard.event.AccountRegion;
 import dev.lifeguard.event.HookResult;
 import dev.lifeguard.event.IgnoredEvent;
 import dev.lifeguard.event.Kind;
@@ -22,8 +23,18 @@ import java.util.function.Supplier;
 public final class LifeguardMetrics {
     private final MeterRegistry registry;
     private final boolean groupLabel;
+    private final boolean accountLabel;
 
     public LifeguardMetrics(MeterRegistry registry, boolean groupLabel) {
+        this(registry, groupLabel, false);
+    }
+
+    /**
+     * @param groupLabel   label event and completion metrics with the group ({@code lifeguard.metrics.group-label})
+     * @param accountLabel and with the account and region ({@code lifeguard.metrics.account-label})
+     */
+    public LifeguardMetrics(MeterRegistry registry, boolean groupLabel, boolean accountLabel) {
+        this.accountLabel = accountLabel;
         this.registry = registry;
         this.groupLabel = groupLabel;
     }
@@ -38,9 +49,9 @@ public final class LifeguardMetrics {
     }
 
     /** An attempt at an event ended: {@code lifeguard_events_total{kind, result}}; RETRYING is also a retry. */
-    public void eventEnded(Kind kind, Outcome result, String group) {
+    public void eventEnded(Kind kind, Outcome result, String group, AccountRegion where) {
         counter("lifeguard.events", "Attempts at events that ended, by kind and result",
-                withGroup(Tags.of("kind", kind.name(), "result", result.name()), group)).increment();
+                withPlace(withGroup(Tags.of("kind", kind.name(), "result", result.name()), group), where)).increment();
         if (result == Outcome.RETRYING) {
             retried("attempt");
         }
@@ -50,12 +61,12 @@ public final class LifeguardMetrics {
      * A hook was completed: {@code lifeguard_completions_total{result}} (CONTINUE or ABANDON; NOT_ACTIVE
      * when Auto Scaling had ended the action already).
      */
-    public void hookCompleted(HookResult result, String group) {
+    public void hookCompleted(HookResult result, String group, AccountRegion where) {
         if (result == null) {
             return; // no completion was asked for
         }
         counter("lifeguard.completions", "Lifecycle actions completed, by result",
-                withGroup(Tags.of("result", result.name()), group)).increment();
+                withPlace(withGroup(Tags.of("result", result.name()), group), where)).increment();
     }
 
     /** A step ended: {@code lifeguard_steps_seconds{type, status}} (count and duration). */
@@ -137,6 +148,12 @@ public final class LifeguardMetrics {
 
     private Counter counter(String name, String description, Tags tags) {
         return Counter.builder(name).description(description).tags(tags).register(registry);
+    }
+
+    /** {@code account} and {@code region}, when asked for; {@code unknown} for what an event does not say. */
+    private Tags withPlace(Tags tags, AccountRegion where) {
+        return accountLabel ? tags.and("account", String.valueOf(where.account() == null ? "unknown" : where.account()),
+                "region", String.valueOf(where.region() == null ? "unknown" : where.region())) : tags;
     }
 
     private Tags withGroup(Tags tags, String group) {

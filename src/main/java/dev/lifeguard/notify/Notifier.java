@@ -106,7 +106,7 @@ public class Notifier {
             }
             LifecycleEvent event = verdict.event();
             String kind = event.kind().profileKey();
-            List<NotifySpec> specs = profiles.current().forGroup(event.groupName()).notifyFor(kind);
+            List<NotifySpec> specs = profiles.current().forEvent(event).notifyFor(kind);
             for (NotifySpec spec : specs) {
                 if (!spec.results().contains(verdict.result())) {
                     continue;

@@ -34,7 +34,7 @@ final class StatusJson {
         ArrayNode recent = root.putArray("recent");
         for (Ledger.Ended e : ledger.recent()) {
             recent.addObject().put("key", e.key()).put("kind", e.kind()).put("group", e.group()).put("instance", e.instance())
-                    .put("hook", e.hook()).put("outcome", e.outcome()).put("result", e.result()).put("reason", e.reason())
+                    .put("hook", e.hook()).put("account", e.account()).put("region", e.region()).put("outcome", e.outcome()).put("result", e.result()).put("reason", e.reason())
                     .put("endedAt", text(e.endedAt()));
         }
         ObjectNode files = root.putObject("profiles");
@@ -48,7 +48,7 @@ final class StatusJson {
 
     private static void inFlight(ObjectNode node, Ledger.InFlight e) {
         node.put("key", e.key()).put("kind", e.kind()).put("group", e.group()).put("instance", e.instance())
-                .put("hook", e.hook()).put("attempt", e.attempt()).put("state", e.state().name());
+                .put("hook", e.hook()).put("account", e.account()).put("region", e.region()).put("attempt", e.attempt()).put("state", e.state().name());
         if (e.step() == null) {
             node.putNull("step");
         } else {

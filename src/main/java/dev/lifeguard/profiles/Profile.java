@@ -1,5 +1,7 @@
 package dev.lifeguard.profiles;
 
+import dev.lifeguard.event.AccountRegion;
+import java.util.Set;
 import dev.lifeguard.event.HookResult;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +15,13 @@ import java.util.regex.Pattern;
  * notifications sent per kind once an event's outcome is recorded.
  */
 public record Profile(String match, Map<String, HookResult> onFailure, Map<String, Integer> maxInFlight,
-                      Map<String, List<StepSpec>> steps, Map<String, List<NotifySpec>> notifications) {
+                      Map<String, List<StepSpec>> steps, Map<String, List<NotifySpec>> notifications,
+                      Set<String> accounts, Set<String> regions) {
+
+    public Profile(String match, Map<String, HookResult> onFailure, Map<String, Integer> maxInFlight,
+                   Map<String, List<StepSpec>> steps, Map<String, List<NotifySpec>> notifications) {
+        this(match, onFailure, maxInFlight, steps, notifications, Set.of(), Set.of());
+    }
 
     public Profile(String match, Map<String, HookResult> onFailure, Map<String, Integer> maxInFlight,
                    Map<String, List<StepSpec>> steps) {
@@ -55,7 +63,14 @@ public record Profile(String match, Map<String, HookResult> onFailure, Map<Strin
         return match.contains("*") || match.contains("?");
     }
 
-    boolean matches(String group) {
+    /** Whether this profile is for that group in that account and region (empty lists: any). */
+    boolean matches(String group, AccountRegion where) {
+        return (accounts.isEmpty() || accounts.contains(where.account()))
+                && (regions.isEmpty() || regions.contains(where.region()))
+                && matches(group);
+    }
+
+    private boolean matches(String group) {
         if (!isGlob()) {
             return match.equals(group);
         }

@@ -96,16 +96,20 @@ public class ProfileLoader {
                         + " name or a glob ('*', '?') of 1 to 255 characters, without control characters other than tab, CR and LF");
             }
             String where = "groups[" + i + "] " + shown(match);
-            if (!seen.add(match)) {
-                throw new InvalidProfilesException(where + ": another profile already matches " + shown(match));
+            Profile profile = profile(node, match, where);
+            if (!seen.add(match + "\n" + new java.util.TreeSet<>(profile.accounts()) + "\n" + new java.util.TreeSet<>(profile.regions()))) {
+                throw new InvalidProfilesException(where + ": another profile already matches " + shown(match)
+                        + (profile.accounts().isEmpty() && profile.regions().isEmpty() ? "" : " in the same accounts and regions"));
             }
-            groups.add(profile(node, match, where));
+            groups.add(profile);
         }
         return new Profiles(List.copyOf(groups), fallback);
     }
 
     private Profile profile(JsonNode node, String match, String where) {
-        unknownKeys(node, Set.of("match", "on-failure", "max-in-flight", "steps", "notify"), where);
+        unknownKeys(node, Set.of("match", "accounts", "regions", "on-failure", "max-in-flight", "steps", "notify"), where);
+        Set<String> accounts = list(node, "accounts", where, Identifiers::isAccountId, "an AWS account id (12 digits)");
+        Set<String> regions = list(node, "regions", where, Identifiers::isRegion, "an AWS region code (such as us-east-1)");
         Map<String, Integer> maxInFlight = new LinkedHashMap<>();
         node.path("max-in-flight").properties().forEach(entry -> {
             if (!KINDS.contains(entry.getKey())) {
@@ -165,7 +169,29 @@ public class ProfileLoader {
             }
             notify.put(kind, List.copyOf(specs));
         });
-        return new Profile(match, Map.copyOf(onFailure), Map.copyOf(maxInFlight), Map.copyOf(steps), Map.copyOf(notify));
+        return new Profile(match, Map.copyOf(onFailure), Map.copyOf(maxInFlight), Map.copyOf(steps), Map.copyOf(notify),
+                accounts, regions);
+    }
+
+    /** A profile's {@code accounts} or {@code regions}: a list of values each checked by {@code valid}. */
+    private static Set<String> list(JsonNode node, String key, String where, java.util.function.Predicate<String> valid,
+                                    String expected) {
+        JsonNode list = node.path(key);
+        if (list.isMissingNode()) {
+            return Set.of();
+        }
+        if (!list.isArray() || list.isEmpty()) {
+            throw new InvalidProfilesException(where + " " + key + ": must be a list of at least one value");
+        }
+        Set<String> values = new java.util.LinkedHashSet<>();
+        for (JsonNode value : list) {
+            String text = value.isTextual() || value.isNumber() ? value.asText() : "";
+            if (!valid.test(text)) {
+                throw new InvalidProfilesException(where + " " + key + ": " + Identifiers.quote(value.asText()) + " is not " + expected);
+            }
+            values.add(text);
+        }
+        return Set.copyOf(values);
     }
 
     /** One notification: {@code sns: <topic ARN>} or {@code webhook: <https URL>}, and its settings. */

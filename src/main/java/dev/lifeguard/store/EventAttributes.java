@@ -9,7 +9,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * What an event item says about its event, written by the claim and again by the outcome:
  * {@code kind}, {@code eventName}, {@code envelope}, {@code groupName}, {@code instanceId}
  * (the keys of the indexes), {@code hookName}, {@code requestId}, {@code messageId},
- * {@code eventTime}, {@code nodeName}, {@code ipAddress}, {@code origin}, {@code destination}. Notification metadata is never
+ * {@code eventTime}, {@code nodeName}, {@code ipAddress}, {@code origin}, {@code destination}, {@code account}, {@code region}. Notification metadata is never
  * written: operators put secrets there.
  */
 final class EventAttributes {
@@ -33,6 +33,8 @@ final class EventAttributes {
         put(values, "ipAddress", event.ipAddress());
         put(values, "origin", event.origin());
         put(values, "destination", event.destination());
+        put(values, "account", event.account());
+        put(values, "region", event.region());
         return values;
     }
 

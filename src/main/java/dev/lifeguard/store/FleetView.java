@@ -23,7 +23,7 @@ public final class FleetView {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** What the view shows of an item; the rest (outcomes of earlier attempts, …) stays in DynamoDB. */
     private static final String ATTRIBUTES = "pk, kind, groupName, instanceId, hookName, #owner, leaseExpiresAt, attempts,"
-            + " #status, stepState, createdAt";
+            + " #status, stepState, createdAt, account, #region";
 
     /** One step of an event in flight, as its claim records it: WAITING on {@code handle}, or how it ended. */
     public record Step(String name, String status, String handle, long startedAt) {
@@ -35,7 +35,8 @@ public final class FleetView {
      * RELEASED (an attempt failed, or was handed back at shutdown; its message comes back).
      */
     public record Event(String key, String kind, String group, String instance, String hook, String owner,
-                        Instant leaseUntil, int attempt, String status, String since, List<Step> steps) {
+                        Instant leaseUntil, int attempt, String status, String since, List<Step> steps,
+                        String account, String region) {
         /** A claim whose lease has run out: its owner stopped renewing it. */
         public boolean lapsed(Instant now) {
             return ClaimStatus.CLAIMED.name().equals(status) && leaseUntil != null && leaseUntil.isBefore(now);
@@ -57,6 +58,8 @@ public final class FleetView {
                 e.put("group", event.group());
                 e.put("instance", event.instance());
                 e.put("hook", event.hook());
+                e.put("account", event.account());
+                e.put("region", event.region());
                 e.put("owner", event.owner());
                 e.put("leaseUntil", event.leaseUntil() == null ? null : event.leaseUntil().toString());
                 e.put("attempt", event.attempt());
@@ -89,7 +92,7 @@ public final class FleetView {
                             .keyConditionExpression("#shard = :shard")
                             .projectionExpression(ATTRIBUTES)
                             .expressionAttributeNames(Map.of("#shard", LifeguardTable.IN_FLIGHT_SHARD, "#owner", "owner",
-                                    "#status", "status"))
+                                    "#status", "status", "#region", "region"))
                             .expressionAttributeValues(Map.of(":shard", value)))
                     .items().forEach(item -> events.add(event(item)));
         }
@@ -155,7 +158,8 @@ public final class FleetView {
                 Claims.text(item, "hookName"), Claims.text(item, "owner"),
                 lease == null ? null : Instant.ofEpochSecond(Long.parseLong(lease.n())),
                 attempts == null ? 0 : Integer.parseInt(attempts.n()), Claims.text(item, "status"),
-                Claims.text(item, LifeguardTable.CREATED_AT), List.copyOf(steps));
+                Claims.text(item, LifeguardTable.CREATED_AT), List.copyOf(steps), Claims.text(item, "account"),
+                Claims.text(item, "region"));
     }
 
     private static String oneLine(String message) {
