@@ -51,8 +51,14 @@ class DeployHubMembersTest {
         assertEquals(ACCOUNTS, pattern.get("account"));
         assertMemberRule(stack);
 
-        // Nothing in this version assumes a member's role: the task role may not either.
-        assertEquals(null, assumeMemberRoles(stack));
+        // Each listed account's lifeguard-hub role, and no other, may be assumed; the task is told
+        // which accounts it serves and the external id.
+        Map<String, Object> assume = assumeMemberRoles(stack);
+        assertEquals(ACCOUNTS.stream().map(a -> "arn:*:iam::" + a + ":role/lifeguard-hub").toList(),
+                DeployTemplate.list(assume.get("Resource")));
+        String environment = stack.properties("TaskDefinition").toString();
+        assertTrue(environment.contains("LIFEGUARD_ACCOUNTS, Value=" + String.join(",", ACCOUNTS)), environment);
+        assertTrue(environment.contains("LIFEGUARD_ACCOUNTS_EXTERNAL_ID"), environment);
     }
 
     @Test
@@ -66,11 +72,13 @@ class DeployHubMembersTest {
         assertEquals(List.of(Map.of("anything-but", List.of(Map.of("Ref", "AWS::AccountId")))), pattern.get("account"),
                 "any account but the hub's own, whose group AutoScalingEvents keeps");
         assertMemberRule(stack);
+        // An organisation lets accounts send; only those listed are served, so none is assumed.
         assertEquals(null, assumeMemberRoles(stack));
 
         ResolvedTemplate both = stack(Map.of("MemberOrganizationId", ORGANIZATION, "MemberAccounts", ACCOUNTS.get(0)));
         assertTrue(both.has("MemberAccountsPutEvents") && both.has("MemberOrganizationPutEvents"));
-        assertEquals(null, assumeMemberRoles(both));
+        assertEquals(List.of("arn:*:iam::" + ACCOUNTS.get(0) + ":role/lifeguard-hub"),
+                DeployTemplate.list(assumeMemberRoles(both).get("Resource")));
     }
 
     /** The hub's own rule names no account, so only its group decides; the members' rule takes any group of theirs. */

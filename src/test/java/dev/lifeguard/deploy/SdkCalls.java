@@ -36,7 +36,19 @@ final class SdkCalls {
             "ec2", "ec2",
             "route53", "route53",
             "ssm", "ssm",
-            "secretsmanager", "secretsmanager");
+            "secretsmanager", "secretsmanager",
+            "sts", "sts");
+
+    /**
+     * The SDK's credentials providers that call STS themselves whenever their session nears its
+     * end: building one is a call of that action, from then on.
+     */
+    static final Map<String, String> CREDENTIALS_PROVIDERS = Map.of(
+            "sts/auth/StsAssumeRoleCredentialsProvider", "sts:AssumeRole",
+            "sts/auth/StsAssumeRoleWithWebIdentityCredentialsProvider", "sts:AssumeRoleWithWebIdentity",
+            "sts/auth/StsAssumeRoleWithSamlCredentialsProvider", "sts:AssumeRoleWithSAML",
+            "sts/auth/StsGetSessionTokenCredentialsProvider", "sts:GetSessionToken",
+            "sts/auth/StsGetFederationTokenCredentialsProvider", "sts:GetFederationToken");
 
     /**
      * Operations whose IAM action has another name. SQS authorises a batch as the single
@@ -122,6 +134,10 @@ final class SdkCalls {
 
     private static String action(String service, String owner, String method, String returnType, String caller) {
         String where = caller + " → " + service + "/" + owner + "." + method;
+        String provided = CREDENTIALS_PROVIDERS.get(service + "/" + owner);
+        if (provided != null) {
+            return provided;
+        }
         boolean client = owner.matches("\\w+Client");
         boolean waiter = owner.matches("waiters/\\w+Waiter");
         if (!client && !waiter) {
