@@ -65,8 +65,9 @@ public record Profile(String match, Map<String, HookResult> onFailure, Map<Strin
 
     /** Whether this profile is for that group in that account and region (empty lists: any). */
     boolean matches(String group, AccountRegion where) {
-        return (accounts.isEmpty() || accounts.contains(where.account()))
-                && (regions.isEmpty() || regions.contains(where.region()))
+        // Set.of refuses to look for null: an event that does not say is in no listed account or region.
+        return (accounts.isEmpty() || where.account() != null && accounts.contains(where.account()))
+                && (regions.isEmpty() || where.region() != null && regions.contains(where.region()))
                 && matches(group);
     }
 
