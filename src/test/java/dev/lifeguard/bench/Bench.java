@@ -248,6 +248,12 @@ public final class Bench {
         env.put("AWS_ENDPOINT_URL_AUTO_SCALING", fleet.endpoint().toString());
         env.put("AWS_ENDPOINT_URL_SSM", fleet.endpoint().toString());
         env.put("AWS_ENDPOINT_URL_EC2", fleet.endpoint().toString());
+        if (twoAccounts()) {
+            // The hub settings: a member account served through its assumed role (STS answered by the stand-in).
+            env.put("LIFEGUARD_ACCOUNTS", MEMBER);
+            env.put("LIFEGUARD_ACCOUNTS_EXTERNAL_ID", "bench-external-id");
+            env.put("AWS_ENDPOINT_URL_STS", fleet.endpoint().toString());
+        }
         List<String> jvm = new ArrayList<>(scenarioJvm);
         String opts = invokedEnv.getOrDefault("BENCH_JAVA_OPTS", "").trim();
         if (!opts.isEmpty()) {
@@ -280,7 +286,30 @@ public final class Bench {
 
     private record Hook(String token, String instanceId, String body) {}
 
-    private static Hook hook(String group) {
+    /**
+     * The member account of the hub settings (BENCH_ACCOUNTS=2, the default): every other hook comes
+     * from it, so that half the calls go through an assumed role's clients.
+     */
+    static final String MEMBER = "222222222222";
+
+    private boolean twoAccounts() {
+        return intEnv("BENCH_ACCOUNTS", 2) == 2;
+    }
+
+    /** The account of the i-th hook: the service's own, or with the hub settings on every other one a member's. */
+    private String account(int i) {
+        return twoAccounts() && i % 2 == 1 ? MEMBER : FleetStandIn.ACCOUNT;
+    }
+
+    /** With the hub settings on, the member's hooks went through its role: assumed, once per service run. */
+    private void assumedOnceIfTwoAccounts(String scenario) {
+        long assumed = fleet.calls("AssumeRole");
+        if (twoAccounts() && assumed == 0) {
+            broken(scenario + ": the hub settings are on, but no role was assumed for the member account's hooks");
+        }
+    }
+
+    private static Hook hook(String group, String account) {
         String token = UUID.randomUUID().toString();
         StringBuilder id = new StringBuilder("i-");
         for (int i = 0; i < 17; i++) {
@@ -290,7 +319,7 @@ public final class Bench {
         n.put("Origin", "AutoScalingGroup");
         n.put("LifecycleHookName", "bench-drain");
         n.put("Destination", "EC2");
-        n.put("AccountId", "123456789012");
+        n.put("AccountId", account);
         n.put("RequestId", UUID.randomUUID().toString());
         n.put("LifecycleTransition", "autoscaling:EC2_INSTANCE_TERMINATING");
         n.put("AutoScalingGroupName", group);
@@ -367,7 +396,7 @@ public final class Bench {
         extraEnv.put("LIFEGUARD_SSM_LOOK_SECONDS", Integer.toString(LOOK_SECONDS));
         List<Hook> hooks = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            hooks.add(hook("bench-fleet"));
+            hooks.add(hook("bench-fleet", account(i)));
         }
         Row row = new Row();
         // The heap target is enforced, not just watched: the service gets 256 MB and no more, and
@@ -480,7 +509,9 @@ public final class Bench {
             row.put("DescribeInstances calls", fleet.calls("DescribeInstances")
                     + " (" + fmt2(fleet.calls("DescribeInstances") / (double) n) + " per hook)");
             row.put("heartbeats per hook", fmt(fleet.calls("RecordLifecycleActionHeartbeat") / (double) n));
+            row.put("AssumeRole calls", Long.toString(fleet.calls("AssumeRole")));
             say("%s: %s", scenario, row);
+            assumedOnceIfTwoAccounts(scenario);
 
             if (doubles > 0) {
                 broken(scenario + ": " + doubles + " hook(s) completed more than once");
@@ -700,7 +731,7 @@ public final class Bench {
         int distinct = messages - messages / 5;
         List<Hook> hooks = new ArrayList<>();
         for (int i = 0; i < distinct; i++) {
-            hooks.add(hook("burst-fleet"));
+            hooks.add(hook("burst-fleet", account(i)));
         }
         List<Hook> load = new ArrayList<>(hooks);
         load.addAll(hooks.subList(0, messages - distinct));
@@ -764,6 +795,9 @@ public final class Bench {
             }
             if (doubles > 0) {
                 broken(scenario + ": " + doubles + " hook(s) completed more than once");
+            }
+            if (!scenario.contains("ceiling")) {
+                assumedOnceIfTwoAccounts(scenario); // the ceiling is a minimal client, not the service
             }
             if (!done) {
                 broken(scenario + ": " + (distinct - completed) + " of " + distinct + " hooks not completed (or queue not empty: "
@@ -970,6 +1004,10 @@ public final class Bench {
                 .append("| machine | ").append(Runtime.getRuntime().availableProcessors()).append(" CPUs (nproc), ").append(cpuModel()).append(" |\n")
                 .append("| java | ").append(javaVersion()).append(" |\n")
                 .append("| service settings | LIFEGUARD_HOOK_HEARTBEAT_SECONDS=10, LIFEGUARD_POLL_WAIT_SECONDS=1").append(extraSettings()).append(" |\n")
+                .append("| accounts | ").append(twoAccounts() ? "hub settings on (BENCH_ACCOUNTS=2): LIFEGUARD_ACCOUNTS=" + MEMBER
+                        + ", every other hook from that member account, its calls made with an assumed role's credentials"
+                        + " (STS answered by `FleetStandIn`); the rest from the service's own account " + FleetStandIn.ACCOUNT
+                        : "one account (BENCH_ACCOUNTS=1)").append(" |\n")
                 .append("| stand-ins | SQS: ElasticMQ in the bench process; DynamoDB: DynamoDB Local 2.6.1 in memory, its HTTP handler on an embedded Jetty bound to 127.0.0.1; ")
                 .append("Auto Scaling, SSM, EC2: `FleetStandIn`. SQS and DynamoDB are reached through a counting proxy. All on 127.0.0.1, sharing the machine with the service. |\n")
                 .append("\n## Targets\n\n| target | wanted | measured | |\n|---|---|---|---|\n");

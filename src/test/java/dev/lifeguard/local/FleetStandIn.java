@@ -445,12 +445,39 @@ public final class FleetStandIn implements AutoCloseable {
             case "DescribeAutoScalingInstances" -> new Reply(200, "text/xml",
                     actions.describeResponse(list(params, "InstanceIds.member")));
             case "DescribeInstances" -> describeInstances(params);
+            case "GetCallerIdentity" -> callerIdentity();
+            case "AssumeRole" -> assumeRole(params);
             default -> {
                 errors.incrementAndGet();
                 lastError = "unknown action " + action;
                 yield autoScalingError(400, "InvalidAction", "The action " + action + " is not valid for this stand-in");
             }
         };
+    }
+
+    /** The account a service's own credentials are in here (STS's GetCallerIdentity). */
+    public static final String ACCOUNT = "111111111111";
+
+    private static Reply callerIdentity() {
+        return new Reply(200, "text/xml", "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">"
+                + "<GetCallerIdentityResult><Arn>arn:aws:iam::" + ACCOUNT + ":user/stand-in</Arn><UserId>AIDASTANDIN</UserId>"
+                + "<Account>" + ACCOUNT + "</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>" + UUID.randomUUID()
+                + "</RequestId></ResponseMetadata></GetCallerIdentityResponse>");
+    }
+
+    /** A session of the role asked for, for as long as asked (an hour by default), with keys of its own. */
+    private static Reply assumeRole(Map<String, String> p) {
+        String role = p.getOrDefault("RoleArn", "");
+        String session = p.getOrDefault("RoleSessionName", "");
+        java.time.Instant expiry = java.time.Instant.now().plusSeconds(Long.parseLong(p.getOrDefault("DurationSeconds", "3600")));
+        String key = "ASIA" + UUID.randomUUID().toString().replace("-", "").substring(0, 16).toUpperCase();
+        return new Reply(200, "text/xml", "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><AssumeRoleResult>"
+                + "<Credentials><AccessKeyId>" + key + "</AccessKeyId><SecretAccessKey>stand-in</SecretAccessKey>"
+                + "<SessionToken>stand-in-" + key + "</SessionToken><Expiration>" + expiry + "</Expiration></Credentials>"
+                + "<AssumedRoleUser><Arn>" + LiveActions.xml(role.replace(":iam:", ":sts:").replace(":role/", ":assumed-role/")) + "/"
+                + LiveActions.xml(session) + "</Arn><AssumedRoleId>AROASTANDIN:" + LiveActions.xml(session) + "</AssumedRoleId>"
+                + "</AssumedRoleUser></AssumeRoleResult><ResponseMetadata><RequestId>" + UUID.randomUUID()
+                + "</RequestId></ResponseMetadata></AssumeRoleResponse>");
     }
 
     private Reply completeLifecycleAction(Map<String, String> p) {
