@@ -6,6 +6,7 @@ import dev.lifeguard.aws.AwsSetup;
 import dev.lifeguard.aws.Ec2Instances;
 import dev.lifeguard.aws.LifecycleActions;
 import dev.lifeguard.aws.Outages;
+import dev.lifeguard.aws.PerAccount;
 import dev.lifeguard.aws.PollingSqsClient;
 import dev.lifeguard.aws.QueueAddress;
 import dev.lifeguard.aws.SqsMessages;
@@ -66,6 +67,7 @@ import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.awssdk.services.ecs.EcsClient;
 
 /**
  * Builds every bean the routes use. AWS clients already bound in the registry (local mode and
@@ -105,6 +107,7 @@ public class LifeguardConfiguration implements CamelConfiguration {
         Ec2Client ec2 = boundOrBuilt(registry, "ec2Client", Ec2Client.class, () -> AwsClients.ec2(outages));
         Route53Client route53 = boundOrBuilt(registry, "route53Client", Route53Client.class, () -> AwsClients.route53(outages));
         SsmClient ssm = boundOrBuilt(registry, "ssmClient", SsmClient.class, () -> AwsClients.ssm(outages));
+        EcsClient ecs = boundOrBuilt(registry, "ecsClient", EcsClient.class, () -> AwsClients.ecs(outages));
         // Notifications: routes/notify.camel.yaml's aws2-sns endpoint uses it (amazonSNSClient=#snsClient).
         SnsClient sns = boundOrBuilt(registry, "snsClient", SnsClient.class, () -> AwsClients.sns(outages));
 
@@ -140,7 +143,7 @@ public class LifeguardConfiguration implements CamelConfiguration {
         // Built on first use: only a chef-cleanup step with a secretsmanager: key calls it.
         Supplier<SecretsManagerClient> secrets = memoized(() -> boundOrBuilt(registry, "secretsManagerClient",
                 SecretsManagerClient.class, () -> AwsClients.secretsManager(outages)));
-        Map<String, Step> steps = Toolbox.steps(commands, route53, ssm, secrets, clock);
+        Map<String, Step> steps = Toolbox.steps(commands, route53, ssm, PerAccount.only(ecs), secrets, clock);
         Path home = Path.of(properties.resolveProperty("lifeguard.home").orElse(""));
         ProfileStore profiles = loadProfiles(home.resolve(settings.profiles()), steps, clock, metrics);
         // Intake and the engine give up, and choose a hook's failure result, by the same policy.
@@ -185,7 +188,7 @@ public class LifeguardConfiguration implements CamelConfiguration {
                         + " dead-letter queue {}, table {}, profiles {}, dry-run {}",
                 AwsSetup.region(sqs), AwsSetup.endpointOverrides(List.of(Map.entry("sqs", sqs), Map.entry("dynamodb", dynamoDb),
                         Map.entry("autoscaling", autoScaling), Map.entry("ec2", ec2), Map.entry("route53", route53),
-                        Map.entry("ssm", ssm), Map.entry("sns", sns))),
+                        Map.entry("ssm", ssm), Map.entry("ecs", ecs), Map.entry("sns", sns))),
                 AwsSetup.credentialsSource(sqs), worker, queue.url(), deadLetterQueue.url(), settings.table(),
                 settings.profiles(), settings.dryRun());
     }

@@ -18,6 +18,7 @@ import dev.lifeguard.profiles.Profiles;
 import dev.lifeguard.profiles.StepSpec;
 import dev.lifeguard.steps.InstanceFacts;
 import dev.lifeguard.steps.Step;
+import dev.lifeguard.aws.PerAccount;
 import dev.lifeguard.steps.Toolbox;
 import dev.lifeguard.steps.exec.CommandRunner;
 import dev.lifeguard.store.InstanceFactsStore;
@@ -89,7 +90,7 @@ final class PlanCommand {
         }
         Path routeFile = routeFile(event.kind().route());
         Map<String, Step> steps = Toolbox.steps(new CommandRunner(null), NoCalls.route53(),
-                NoCalls.ssm());
+                NoCalls.ssm(), PerAccount.only(NoCalls.ecs()));
         Profiles profiles = profiles(steps);
         Profile profile = profiles.forGroup(event.groupName());
         String kind = event.kind().profileKey();
