@@ -1,12 +1,14 @@
 package dev.lifeguard;
 
+import dev.lifeguard.accounts.Accounts;
+import dev.lifeguard.accounts.PerAccount;
+import dev.lifeguard.aws.AssumedRoles;
 import dev.lifeguard.aws.AutoScalingInstances;
 import dev.lifeguard.aws.AwsClients;
 import dev.lifeguard.aws.AwsSetup;
 import dev.lifeguard.aws.Ec2Instances;
 import dev.lifeguard.aws.LifecycleActions;
 import dev.lifeguard.aws.Outages;
-import dev.lifeguard.aws.PerAccount;
 import dev.lifeguard.aws.PollingSqsClient;
 import dev.lifeguard.aws.QueueAddress;
 import dev.lifeguard.aws.SqsMessages;
@@ -14,7 +16,9 @@ import dev.lifeguard.engine.EventEngine;
 import dev.lifeguard.engine.FinishSteps;
 import dev.lifeguard.engine.FailurePolicy;
 import dev.lifeguard.engine.GracefulShutdown;
+import dev.lifeguard.event.AccountRegion;
 import dev.lifeguard.event.EventParser;
+import dev.lifeguard.event.Identifiers;
 import dev.lifeguard.event.Kind;
 import dev.lifeguard.health.ReachableCheck;
 import dev.lifeguard.health.TableProbe;
@@ -48,6 +52,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -68,6 +73,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.sts.StsClient;
 
 /**
  * Builds every bean the routes use. AWS clients already bound in the registry (local mode and
@@ -111,6 +117,21 @@ public class LifeguardConfiguration implements CamelConfiguration {
         // Notifications: routes/notify.camel.yaml's aws2-sns endpoint uses it (amazonSNSClient=#snsClient).
         SnsClient sns = boundOrBuilt(registry, "snsClient", SnsClient.class, () -> AwsClients.sns(outages));
 
+        String worker = workerId();
+        // Calls for an event go to its own account and region (lifeguard.accounts); with no member
+        // account listed, to this service's own, as the clients above were built.
+        Accounts accounts = accounts(settings, registry, outages, worker, autoScaling);
+        PerAccount<AutoScalingClient> autoScalings = new PerAccount<>(autoScaling, accounts,
+                (where, credentials) -> AwsClients.elsewhere(AutoScalingClient.builder(), autoScaling, where, credentials, outages));
+        PerAccount<Ec2Client> ec2s = new PerAccount<>(ec2, accounts,
+                (where, credentials) -> AwsClients.elsewhere(Ec2Client.builder(), ec2, where, credentials, outages));
+        PerAccount<SsmClient> ssms = new PerAccount<>(ssm, accounts,
+                (where, credentials) -> AwsClients.elsewhere(SsmClient.builder(), ssm, where, credentials, outages));
+        PerAccount<Route53Client> route53s = new PerAccount<>(route53, accounts,
+                (where, credentials) -> AwsClients.elsewhere(Route53Client.builder(), route53, where, credentials, outages));
+        PerAccount<EcsClient> ecss = new PerAccount<>(ecs, accounts,
+                (where, credentials) -> AwsClients.elsewhere(EcsClient.builder(), ecs, where, credentials, outages));
+
         // Resolve queue names to URLs and check the table now, so a wrong setting stops start-up
         // with the setting's name instead of failing on every poll.
         QueueAddress queue = StartupChecks.aws(() -> QueueAddress.resolve(sqs, settings.queue(), Settings.QUEUE.label()));
@@ -128,12 +149,11 @@ public class LifeguardConfiguration implements CamelConfiguration {
                 () -> outages.outage("Sqs").map(cause -> "SQS does not answer for " + queue.name() + ": " + cause)));
         registry.bind("tableReadiness", new ReachableCheck("table", new TableProbe(dynamoDb, settings.table(), outages, clock)));
 
-        String worker = workerId();
         OutcomeRecorder outcomes = new OutcomeRecorder(dynamoDb, settings.table(), worker, settings.dryRun(),
                 settings.retention(), clock);
-        LifecycleActions lifecycleActions = new LifecycleActions(autoScaling);
+        LifecycleActions lifecycleActions = new LifecycleActions(autoScalings);
         SqsMessages messages = new SqsMessages(sqs, queue.url(), Duration.ofSeconds(settings.visibilitySeconds()), clock);
-        registry.bind("eventParser", new EventParser());
+        registry.bind("eventParser", new EventParser(accounts.many() ? accounts::place : UnaryOperator.identity()));
         registry.bind("outcomes", outcomes);
         registry.bind("lifecycleActions", lifecycleActions);
         registry.bind("messages", messages);
@@ -143,7 +163,7 @@ public class LifeguardConfiguration implements CamelConfiguration {
         // Built on first use: only a chef-cleanup step with a secretsmanager: key calls it.
         Supplier<SecretsManagerClient> secrets = memoized(() -> boundOrBuilt(registry, "secretsManagerClient",
                 SecretsManagerClient.class, () -> AwsClients.secretsManager(outages)));
-        Map<String, Step> steps = Toolbox.steps(commands, route53, ssm, PerAccount.only(ecs), secrets, clock);
+        Map<String, Step> steps = Toolbox.steps(commands, route53s, ssms, ecss, secrets, clock);
         Path home = Path.of(properties.resolveProperty("lifeguard.home").orElse(""));
         ProfileStore profiles = loadProfiles(home.resolve(settings.profiles()), steps, clock, metrics);
         // Intake and the engine give up, and choose a hook's failure result, by the same policy.
@@ -157,8 +177,8 @@ public class LifeguardConfiguration implements CamelConfiguration {
         // Hooks arriving together are confirmed with one DescribeAutoScalingInstances call (up to 50
         // ids). A burst arrives at a few hundred messages a second, so gathering for 200 ms fills
         // most calls; a hook waits that long at most before its first step, nothing next to its timeout.
-        AutoScalingInstances autoScalingInstances = new AutoScalingInstances(autoScaling, Duration.ofMillis(200));
-        EventEngine engine = new EventEngine(new EventEngine.Needs(profiles, steps, ec2Instances(ec2), autoScalingInstances,
+        AutoScalingInstances autoScalingInstances = new AutoScalingInstances(autoScalings, Duration.ofMillis(200));
+        EventEngine engine = new EventEngine(new EventEngine.Needs(profiles, steps, new Ec2Instances(ec2s), autoScalingInstances,
                 new InstanceFactsStore(dynamoDb, settings.table(), settings.retention(), clock),
                 new Claims(dynamoDb, settings.table(), worker, Duration.ofSeconds(settings.claimLeaseSeconds()),
                         settings.retention(), clock),
@@ -210,8 +230,27 @@ public class LifeguardConfiguration implements CamelConfiguration {
         }
     }
 
-    private static Ec2Instances ec2Instances(Ec2Client ec2) {
-        return new Ec2Instances(ec2);
+    /**
+     * The accounts served. With member accounts listed, STS names this service's own account
+     * (GetCallerIdentity: what AWS says, not a setting), and each member's role is assumed with
+     * the external id, in sessions named for this replica.
+     */
+    private static Accounts accounts(Settings settings, Registry registry, Outages outages, String worker, AutoScalingClient home) {
+        if (settings.accountRoles().isEmpty()) {
+            return Accounts.single();
+        }
+        String region = AwsSetup.region(home);
+        if (!Identifiers.isRegion(region)) {
+            throw new MisconfiguredException(Settings.ACCOUNTS.label() + " needs this service's own region, and its"
+                    + " clients do not say it (" + region + "): set AWS_REGION");
+        }
+        StsClient sts = boundOrBuilt(registry, "stsClient", StsClient.class, () -> AwsClients.sts(outages));
+        String account = StartupChecks.aws(() -> sts.getCallerIdentity().account());
+        LOG.info("Serving account {} (this one) and {} in their own regions; member roles: {}", account,
+                settings.accountRoles().keySet(), settings.accountRoles().values());
+        return new Accounts(new AccountRegion(account, region), settings.accountRoles(), AssumedRoles.with(sts,
+                settings.accountsExternalId(), AssumedRoles.sessionName(worker), AssumedRoles.SESSION,
+                AssumedRoles.PREFETCH, AssumedRoles.STALE));
     }
 
     private static ProfileStore loadProfiles(Path file, Map<String, Step> steps, Clock clock,

@@ -1,5 +1,6 @@
 package dev.lifeguard;
 
+import dev.lifeguard.event.Identifiers;
 import dev.lifeguard.engine.FailurePolicy;
 import dev.lifeguard.event.HookResult;
 import dev.lifeguard.log.LogFormat;
@@ -42,7 +43,10 @@ public record Settings(
         int pollWaitSeconds,
         int pollMaxMessages,
         boolean ssmStatusEvents,
-        int ssmLookSeconds) {
+        int ssmLookSeconds,
+        Map<String, String> accountRoles,
+        String accountsExternalId,
+        boolean metricsAccountLabel) {
 
     /** DynamoDB's own rule for table names. */
     private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z0-9_.-]{3,255}");
@@ -152,11 +156,27 @@ public record Settings(
                     + " collector) or `text`. Empty: `text` when Lifeguard runs in a terminal, `json` otherwise. Read once,"
                     + " before anything logs (see [Logs](#logs)).");
 
+    public static final Setting<String> ACCOUNTS = Setting.of("lifeguard.accounts", Setting.TEXT, "",
+            "Other AWS accounts whose groups this deployment serves, separated by commas: `222222222222` assumes the role"
+                    + " named by `lifeguard.accounts.role-name` there, `222222222222=arn:aws:iam::222222222222:role/name`"
+                    + " that role. Empty: one account, this one, and every call goes to this account and region. Set: each"
+                    + " event's calls go to its own account and region, and an event from an account that is neither this"
+                    + " one nor listed is refused (see [Many accounts and regions](#many-accounts-and-regions)).");
+    public static final Setting<String> ACCOUNTS_ROLE_NAME = Setting.of("lifeguard.accounts.role-name", Setting.TEXT,
+            "lifeguard-hub", "Role assumed in a listed account that names no role ARN: the member template's role.");
+    public static final Setting<String> ACCOUNTS_EXTERNAL_ID = new Setting<>("lifeguard.accounts.external-id", Setting.TEXT, "",
+            "(required with `lifeguard.accounts`)", "External id given when assuming a member account's role; the member"
+                    + " template's `ExternalId`. Never logged.");
+    public static final Setting<Boolean> METRICS_ACCOUNT_LABEL = Setting.of("lifeguard.metrics.account-label", Setting.FLAG, "false",
+            "Label event and completion metrics with the event's account and region. Off by default, like the group label:"
+                    + " each account and region makes new time series.");
+
     /** Every setting, in the order of the README's table and config/application.properties. */
     public static final List<Setting<?>> ALL = List.of(QUEUE, DEAD_LETTER_QUEUE, TABLE, TABLE_CREATE, RETENTION_DAYS, DRY_RUN,
             PROFILES, POLL_WAIT_SECONDS, VISIBILITY_SECONDS, POLL_MAX_MESSAGES, CONSUMERS, INTAKE_THREADS, MAX_ATTEMPTS,
             CLAIM_LEASE_SECONDS, LAUNCHING_ON_FAILURE, TERMINATING_ON_FAILURE, HEARTBEAT_SECONDS, STEP_THREADS,
-            SSM_STATUS_EVENTS, SSM_LOOK_SECONDS, SHUTDOWN_GRACE_SECONDS, ROUTES_RELOAD, HEALTH_PORT, METRICS_GROUP_LABEL, LOG_FORMAT);
+            SSM_STATUS_EVENTS, SSM_LOOK_SECONDS, SHUTDOWN_GRACE_SECONDS, ROUTES_RELOAD, HEALTH_PORT, METRICS_GROUP_LABEL,
+            METRICS_ACCOUNT_LABEL, ACCOUNTS, ACCOUNTS_ROLE_NAME, ACCOUNTS_EXTERNAL_ID, LOG_FORMAT);
 
     /** @param lookup resolves a property name to its value, or null when unset */
     public static Settings from(Function<String, String> lookup) {
@@ -189,7 +209,20 @@ public record Settings(
                 POLL_WAIT_SECONDS.read(lookup),
                 POLL_MAX_MESSAGES.read(lookup),
                 SSM_STATUS_EVENTS.read(lookup),
-                SSM_LOOK_SECONDS.read(lookup));
+                SSM_LOOK_SECONDS.read(lookup),
+                accountRoles(lookup),
+                ACCOUNTS_EXTERNAL_ID.read(lookup),
+                METRICS_ACCOUNT_LABEL.read(lookup));
+    }
+
+    /** The member accounts' roles; with any listed, the external id must be set too. */
+    private static Map<String, String> accountRoles(Function<String, String> lookup) {
+        Map<String, String> roles = roles(ACCOUNTS.name(), ACCOUNTS.read(lookup), ACCOUNTS_ROLE_NAME.read(lookup));
+        if (!roles.isEmpty() && ACCOUNTS_EXTERNAL_ID.read(lookup) == null) {
+            throw new MisconfiguredException(ACCOUNTS.label() + " lists member accounts, so " + ACCOUNTS_EXTERNAL_ID.label()
+                    + " must be set: the external id their roles' trust policy requires");
+        }
+        return roles;
     }
 
     /**
@@ -258,5 +291,38 @@ public record Settings(
             return null;
         }
         return value.trim();
+    }
+
+    /** What IAM allows in a role ARN (any partition), so that a typo stops start-up, not every call. */
+    private static final Pattern ROLE_ARN = Pattern.compile("arn:aws[a-z-]*:iam::[0-9]{12}:role/[\\w+=,.@/-]{1,512}");
+
+    /**
+     * Reads {@code lifeguard.accounts}: account ids separated by commas, each optionally
+     * {@code =<role ARN>}; an account without one is assumed as {@code <roleName>} in it (the
+     * member template's {@code lifeguard-hub}).
+     */
+    private static Map<String, String> roles(String setting, String list, String roleName) {
+        Map<String, String> roles = new LinkedHashMap<>();
+        if (list == null || list.isBlank()) {
+            return roles;
+        }
+        for (String entry : list.split(",")) {
+            String[] parts = entry.trim().split("=", 2);
+            String account = parts[0].trim();
+            if (!Identifiers.isAccountId(account)) {
+                throw new MisconfiguredException(setting + ": '" + account + "' is not an AWS account id (12 digits)");
+            }
+            String role = parts.length == 2 ? parts[1].trim() : "arn:aws:iam::" + account + ":role/" + roleName;
+            if (!ROLE_ARN.matcher(role).matches()) {
+                throw new MisconfiguredException(setting + ": '" + role + "' for account " + account + " is not an IAM role ARN");
+            }
+            if (!role.split(":")[4].equals(account)) {
+                throw new MisconfiguredException(setting + ": role " + role + " is not in account " + account);
+            }
+            if (roles.put(account, role) != null) {
+                throw new MisconfiguredException(setting + " lists account " + account + " twice");
+            }
+        }
+        return roles;
     }
 }

@@ -1,5 +1,8 @@
 package dev.lifeguard.aws;
 
+import dev.lifeguard.accounts.PerAccount;
+import dev.lifeguard.event.AccountRegion;
+import java.util.concurrent.ConcurrentHashMap;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -23,13 +26,22 @@ public class AutoScalingInstances implements AutoCloseable {
     public record Membership(String instanceId, String groupName, String lifecycleState) {
     }
 
-    private final AutoScalingClient autoScaling;
-    private final BatchedLookUps<Membership> lookUps;
+    private final PerAccount<AutoScalingClient> autoScaling;
+    private final Duration window;
+    /** One batch per account and region: a call names instances of one account and region only. */
+    private final Map<AccountRegion, BatchedLookUps<Membership>> lookUps = new ConcurrentHashMap<>();
 
-    /** @param window how long a look-up waits for others to share its call */
-    public AutoScalingInstances(AutoScalingClient autoScaling, Duration window) {
+    /**
+     * @param autoScaling every call goes to the event's own account and region
+     * @param window      how long a look-up waits for others to share its call
+     */
+    public AutoScalingInstances(PerAccount<AutoScalingClient> autoScaling, Duration window) {
         this.autoScaling = autoScaling;
-        this.lookUps = new BatchedLookUps<>("DescribeAutoScalingInstances", window, MAX_IDS, this::describe);
+        this.window = window;
+    }
+
+    public AutoScalingInstances(AutoScalingClient autoScaling, Duration window) {
+        this(PerAccount.only(autoScaling), window);
     }
 
     /**
@@ -37,11 +49,12 @@ public class AutoScalingInstances implements AutoCloseable {
      * does not exist), once the batch this look-up joins is answered. Fails with the SDK's
      * exception when Auto Scaling could not be asked (not for throttling: that is waited out).
      */
-    public CompletableFuture<Optional<Membership>> lookUp(String instanceId) {
-        return lookUps.lookUp(instanceId);
+    public CompletableFuture<Optional<Membership>> lookUp(AccountRegion where, String instanceId) {
+        return lookUps.computeIfAbsent(autoScaling.place(where), place -> new BatchedLookUps<>("DescribeAutoScalingInstances",
+                window, MAX_IDS, ids -> describe(autoScaling.in(place), ids))).lookUp(instanceId);
     }
 
-    private Map<String, Membership> describe(List<String> ids) {
+    private static Map<String, Membership> describe(AutoScalingClient autoScaling, List<String> ids) {
         Map<String, Membership> found = new HashMap<>();
         // At most 50 ids, answered with at most 50 records: one page.
         autoScaling.describeAutoScalingInstances(r -> r.instanceIds(ids).maxRecords(MAX_IDS))
@@ -57,6 +70,6 @@ public class AutoScalingInstances implements AutoCloseable {
 
     @Override
     public void close() {
-        lookUps.close();
+        lookUps.values().forEach(BatchedLookUps::close);
     }
 }

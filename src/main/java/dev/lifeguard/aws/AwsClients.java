@@ -1,6 +1,14 @@
 package dev.lifeguard.aws;
 
+import dev.lifeguard.event.AccountRegion;
+import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.awscore.AwsServiceClientConfiguration;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.core.SdkClient;
+import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -11,6 +19,7 @@ import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.awssdk.services.sts.StsClient;
 
 /**
  * The one place that builds AWS clients. Region, endpoint ({@code AWS_ENDPOINT_URL},
@@ -79,5 +88,31 @@ public final class AwsClients {
     /** Only for chef-cleanup keys stored as secrets (GetSecretValue). */
     public static SecretsManagerClient secretsManager(Outages outages) {
         return SecretsManagerClient.builder().httpClientBuilder(ApacheHttpClient.builder()).overrideConfiguration(reportingTo(outages)).build();
+    }
+
+    /** GetCallerIdentity (this service's own account) and the member accounts' AssumeRole. */
+    public static StsClient sts(Outages outages) {
+        return StsClient.builder().httpClientBuilder(ApacheHttpClient.builder()).overrideConfiguration(reportingTo(outages)).build();
+    }
+
+    /**
+     * A client of the same service as {@code home}, for another account or region: built for
+     * {@code where}'s region, with {@code credentials} (a member account's assumed role), or with
+     * {@code home}'s own for another region of this account. It goes where {@code home} goes when
+     * that is an endpoint override (a stand-in), else to the region's own endpoint.
+     */
+    public static <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C> C elsewhere(
+            B builder, SdkClient home, AccountRegion where, AwsCredentialsProvider credentials, Outages outages) {
+        builder.region(Region.of(where.region())).httpClientBuilder(ApacheHttpClient.builder())
+                .overrideConfiguration(reportingTo(outages));
+        Optional<AwsServiceClientConfiguration> configuration = Optional.ofNullable(home.serviceClientConfiguration())
+                .filter(AwsServiceClientConfiguration.class::isInstance).map(AwsServiceClientConfiguration.class::cast);
+        configuration.flatMap(AwsServiceClientConfiguration::endpointOverride).ifPresent(builder::endpointOverride);
+        if (credentials != null) {
+            builder.credentialsProvider(credentials);
+        } else {
+            configuration.map(AwsServiceClientConfiguration::credentialsProvider).ifPresent(builder::credentialsProvider);
+        }
+        return builder.build();
     }
 }

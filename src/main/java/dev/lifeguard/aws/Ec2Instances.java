@@ -1,5 +1,8 @@
 package dev.lifeguard.aws;
 
+import dev.lifeguard.accounts.PerAccount;
+import dev.lifeguard.event.AccountRegion;
+import java.util.concurrent.ConcurrentHashMap;
 import dev.lifeguard.steps.InstanceFacts;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,29 +31,35 @@ public class Ec2Instances implements AutoCloseable {
     /** Long enough for events arriving together to share a call; nothing next to a hook's timeout. */
     static final Duration WINDOW = Duration.ofMillis(50);
 
-    private final Ec2Client ec2;
-    private final BatchedLookUps<InstanceFacts> lookUps;
+    private final PerAccount<Ec2Client> ec2;
+    /** One batch per account and region: a call names instances of one account and region only. */
+    private final Map<AccountRegion, BatchedLookUps<InstanceFacts>> lookUps = new ConcurrentHashMap<>();
+
+    /** Every call goes to the event's own account and region. */
+    public Ec2Instances(PerAccount<Ec2Client> ec2) {
+        this.ec2 = ec2;
+    }
 
     public Ec2Instances(Ec2Client ec2) {
-        this.ec2 = ec2;
-        this.lookUps = new BatchedLookUps<>("DescribeInstances", WINDOW, MAX_IDS, this::describeAll);
+        this(PerAccount.only(ec2));
     }
 
     /** The instance as EC2 describes it now, or empty when EC2 does not know it; waits for its batch. */
-    public Optional<InstanceFacts> describe(String instanceId) {
-        return BatchedLookUps.join(lookUp(instanceId));
+    public Optional<InstanceFacts> describe(AccountRegion where, String instanceId) {
+        return BatchedLookUps.join(lookUp(where, instanceId));
     }
 
     /** The same, without waiting: answered when the batch this look-up joins is. */
-    public CompletableFuture<Optional<InstanceFacts>> lookUp(String instanceId) {
-        return lookUps.lookUp(instanceId);
+    public CompletableFuture<Optional<InstanceFacts>> lookUp(AccountRegion where, String instanceId) {
+        return lookUps.computeIfAbsent(ec2.place(where), place -> new BatchedLookUps<>("DescribeInstances", WINDOW, MAX_IDS,
+                ids -> describeAll(ec2.in(place), ids))).lookUp(instanceId);
     }
 
     /**
      * One call for many ids. They go in the {@code instance-id} filter, not as InstanceIds, which
      * fails the whole call when one id does not exist; an id EC2 does not know is simply absent.
      */
-    private Map<String, InstanceFacts> describeAll(List<String> ids) {
+    private static Map<String, InstanceFacts> describeAll(Ec2Client ec2, List<String> ids) {
         Map<String, InstanceFacts> found = new HashMap<>();
         ec2.describeInstancesPaginator(r -> r.filters(filter("instance-id", ids))).reservations().stream()
                 .flatMap(reservation -> reservation.instances().stream())
@@ -61,7 +70,7 @@ public class Ec2Instances implements AutoCloseable {
 
     @Override
     public void close() {
-        lookUps.close();
+        lookUps.values().forEach(BatchedLookUps::close);
     }
 
     /** A live instance that answers to one of the identifiers asked about. */
@@ -77,7 +86,8 @@ public class Ec2Instances implements AutoCloseable {
      * (private DNS name, Name tag): at most four calls, one per kind of match, each naming every
      * value. The state and the match are checked here too, not only by EC2's filters.
      */
-    public List<Match> liveMatches(Set<String> addresses, Set<String> names) {
+    public List<Match> liveMatches(AccountRegion where, Set<String> addresses, Set<String> names) {
+        Ec2Client ec2 = this.ec2.in(where);
         List<Match> matches = new ArrayList<>();
         List<Filter> queries = new ArrayList<>();
         if (!addresses.isEmpty()) {

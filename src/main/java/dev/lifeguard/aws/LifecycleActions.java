@@ -1,5 +1,6 @@
 package dev.lifeguard.aws;
 
+import dev.lifeguard.accounts.PerAccount;
 import dev.lifeguard.event.HookResult;
 import dev.lifeguard.event.LifecycleEvent;
 import java.time.Duration;
@@ -13,10 +14,15 @@ import software.amazon.awssdk.services.autoscaling.model.AutoScalingException;
 public class LifecycleActions {
     private static final Logger LOG = LoggerFactory.getLogger(LifecycleActions.class);
 
-    private final AutoScalingClient autoScaling;
+    private final PerAccount<AutoScalingClient> autoScaling;
+
+    /** Every call goes to the hook's own account and region. */
+    public LifecycleActions(PerAccount<AutoScalingClient> autoScaling) {
+        this.autoScaling = autoScaling;
+    }
 
     public LifecycleActions(AutoScalingClient autoScaling) {
-        this.autoScaling = autoScaling;
+        this(PerAccount.only(autoScaling));
     }
 
     /**
@@ -29,7 +35,7 @@ public class LifecycleActions {
             throw new IllegalArgumentException("only lifecycle hooks can be completed, not " + event.kind());
         }
         try {
-            autoScaling.completeLifecycleAction(r -> r
+            autoScaling.in(event.where()).completeLifecycleAction(r -> r
                     .autoScalingGroupName(event.groupName())
                     .lifecycleHookName(event.hookName())
                     .lifecycleActionToken(event.actionToken())
@@ -89,7 +95,7 @@ public class LifecycleActions {
     }
 
     private void recordHeartbeatOrThrow(LifecycleEvent event) {
-        autoScaling.recordLifecycleActionHeartbeat(r -> r
+        autoScaling.in(event.where()).recordLifecycleActionHeartbeat(r -> r
                 .autoScalingGroupName(event.groupName())
                 .lifecycleHookName(event.hookName())
                 .lifecycleActionToken(event.actionToken())
@@ -101,8 +107,9 @@ public class LifecycleActions {
      * Auto Scaling does not say. A global timeout it leaves out is AWS's documented rule: the
      * smaller of 100 heartbeat timeouts and 48 hours.
      */
-    public Optional<HookTimeouts> timeouts(String group, String hook) {
-        return autoScaling.describeLifecycleHooks(r -> r.autoScalingGroupName(group).lifecycleHookNames(hook))
+    public Optional<HookTimeouts> timeouts(LifecycleEvent event) {
+        String hook = event.hookName();
+        return autoScaling.in(event.where()).describeLifecycleHooks(r -> r.autoScalingGroupName(event.groupName()).lifecycleHookNames(hook))
                 .lifecycleHooks().stream()
                 .filter(h -> hook.equals(h.lifecycleHookName()) && h.heartbeatTimeout() != null)
                 .map(h -> HookTimeouts.of(Duration.ofSeconds(h.heartbeatTimeout()),

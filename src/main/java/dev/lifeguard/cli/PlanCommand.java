@@ -18,7 +18,6 @@ import dev.lifeguard.profiles.Profiles;
 import dev.lifeguard.profiles.StepSpec;
 import dev.lifeguard.steps.InstanceFacts;
 import dev.lifeguard.steps.Step;
-import dev.lifeguard.aws.PerAccount;
 import dev.lifeguard.steps.Toolbox;
 import dev.lifeguard.steps.exec.CommandRunner;
 import dev.lifeguard.store.InstanceFactsStore;
@@ -90,7 +89,7 @@ final class PlanCommand {
         }
         Path routeFile = routeFile(event.kind().route());
         Map<String, Step> steps = Toolbox.steps(new CommandRunner(null), NoCalls.route53(),
-                NoCalls.ssm(), PerAccount.only(NoCalls.ecs()));
+                NoCalls.ssm(), NoCalls.ecs());
         Profiles profiles = profiles(steps);
         Profile profile = profiles.forGroup(event.groupName());
         String kind = event.kind().profileKey();
@@ -113,7 +112,7 @@ final class PlanCommand {
         InstanceFacts facts = event.instanceId() == null ? null : InstanceFacts.unknown(event.instanceId());
         if (describe && !specs.isEmpty()) {
             Ec2Instances ec2 = new Ec2Instances(aws.ec2().get());
-            Optional<InstanceFacts> live = event.instanceId() == null ? Optional.empty() : ec2.describe(event.instanceId());
+            Optional<InstanceFacts> live = event.instanceId() == null ? Optional.empty() : ec2.describe(event.where(), event.instanceId());
             facts = known(event, live, profile.usesInstanceFacts());
             out.println("EC2        " + (live.map(f -> f.instanceId() + " is " + f.state() + addresses(f))
                     .orElse(event.instanceId() == null ? "no instance id in the event" : event.instanceId() + " is not known to EC2")));

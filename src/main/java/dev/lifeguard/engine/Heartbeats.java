@@ -33,7 +33,7 @@ final class Heartbeats {
     private final Duration maxGap;
     private final UrgentFirst senders;
     private final Clock clock;
-    /** Each hook's timeouts, asked once per group and hook; empty when Auto Scaling could not say. */
+    /** Each hook's timeouts, asked once per account, region, group and hook; empty when Auto Scaling could not say. */
     private final Map<String, Optional<HookTimeouts>> timeouts = new ConcurrentHashMap<>();
     private final Map<String, Beat> held = new ConcurrentHashMap<>();
     private volatile Instant lastFailureLog = Instant.EPOCH;
@@ -115,7 +115,7 @@ final class Heartbeats {
 
     /** The hook's timeouts if already known here; never asks Auto Scaling. */
     HookTimeouts knownTimeouts(LifecycleEvent hook) {
-        Optional<HookTimeouts> known = timeouts.get(hook.groupName() + "\n" + hook.hookName());
+        Optional<HookTimeouts> known = timeouts.get(hookKey(hook));
         return known == null ? null : known.orElse(null);
     }
 
@@ -177,9 +177,9 @@ final class Heartbeats {
 
     /** How often this hook is beaten: a third of its heartbeat timeout, never less often than the setting. */
     private Duration gap(LifecycleEvent hook) {
-        return timeouts.computeIfAbsent(hook.groupName() + "\n" + hook.hookName(), key -> {
+        return timeouts.computeIfAbsent(hookKey(hook), key -> {
             try {
-                return lifecycleActions.timeouts(hook.groupName(), hook.hookName());
+                return lifecycleActions.timeouts(hook);
             } catch (RuntimeException e) {
                 LOG.warn("Could not read the heartbeat timeout of hook {} of group {} ({}); beating every {} s",
                         hook.hookName(), Identifiers.forLog(hook.groupName()), StepFailures.describe(e), maxGap.toSeconds());
@@ -188,5 +188,10 @@ final class Heartbeats {
         }).map(known -> known.heartbeat().dividedBy(3))
                 .filter(third -> third.compareTo(maxGap) < 0)
                 .orElse(maxGap);
+    }
+
+    /** Groups of the same name in two accounts or regions are two groups, with their own hooks. */
+    private static String hookKey(LifecycleEvent hook) {
+        return hook.where() + "\n" + hook.groupName() + "\n" + hook.hookName();
     }
 }

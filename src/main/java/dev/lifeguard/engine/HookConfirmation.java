@@ -56,7 +56,7 @@ public final class HookConfirmation {
      * that what the hooks of one batch ask next (EC2's description) goes out together too.
      */
     CompletableFuture<Answer> confirm(LifecycleEvent hook, boolean heartbeat, Executor executor, Runnable inGroup) {
-        return instances.lookUp(hook.instanceId())
+        return instances.lookUp(hook.where(), hook.instanceId())
                 .thenApply(found -> {
                     if (found.isPresent()) {
                         inGroup.run();

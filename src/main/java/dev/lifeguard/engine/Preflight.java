@@ -61,7 +61,7 @@ public final class Preflight {
      * one by one as each event's steps start. Null when there is nothing to ask ahead.
      */
     CompletableFuture<Optional<InstanceFacts>> describeAhead(LifecycleEvent event, boolean useFacts) {
-        return useFacts && LEARN_FACTS.contains(event.kind()) && event.instanceId() != null ? ec2.lookUp(event.instanceId()) : null;
+        return useFacts && LEARN_FACTS.contains(event.kind()) && event.instanceId() != null ? ec2.lookUp(event.where(), event.instanceId()) : null;
     }
 
     /**
@@ -74,7 +74,7 @@ public final class Preflight {
             return new Result(event.instanceId() == null ? null : InstanceFacts.unknown(event.instanceId()));
         }
         Optional<InstanceFacts> live = event.instanceId() == null ? Optional.empty()
-                : described != null ? BatchedLookUps.join(described) : ec2.describe(event.instanceId());
+                : described != null ? BatchedLookUps.join(described) : ec2.describe(event.where(), event.instanceId());
         InstanceFacts known = useFacts ? known(event, live)
                 : live.orElse(event.instanceId() == null ? null : InstanceFacts.unknown(event.instanceId()));
         if (checkAlive) {
@@ -137,7 +137,7 @@ public final class Preflight {
         if (addresses.isEmpty() && names.isEmpty()) {
             return List.of();
         }
-        return ec2.liveMatches(addresses, names);
+        return ec2.liveMatches(event.where(), addresses, names);
     }
 
     private static void add(Set<String> values, String value) {

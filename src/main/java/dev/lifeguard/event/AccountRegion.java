@@ -14,6 +14,11 @@ public record AccountRegion(String account, String region) {
         return new AccountRegion(account != null ? account : home.account(), region != null ? region : home.region());
     }
 
+    /** The account alone: for a global service (Route53), whose calls go to no region. */
+    public AccountRegion accountOnly() {
+        return new AccountRegion(account, null);
+    }
+
     @Override
     public String toString() {
         return (account == null ? "?" : account) + "/" + (region == null ? "?" : region);

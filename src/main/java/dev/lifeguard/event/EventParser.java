@@ -1,5 +1,6 @@
 package dev.lifeguard.event;
 
+import java.util.function.UnaryOperator;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -18,8 +19,20 @@ public class EventParser {
     static final int MAX_DEPTH = 16;
 
     private final ObjectMapper mapper;
+    private final UnaryOperator<AccountRegion> place;
 
+    /** Events keep the account and region their message says. */
     public EventParser() {
+        this(UnaryOperator.identity());
+    }
+
+    /**
+     * @param place where the calls for an event from a given account and region go, with what
+     *              the message does not say filled in; throws {@link RefusedMessageException} for
+     *              an account that is not served
+     */
+    public EventParser(UnaryOperator<AccountRegion> place) {
+        this.place = place;
         JsonFactory factory = JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(MAX_DEPTH)
@@ -57,15 +70,19 @@ public class EventParser {
         if (SnsEnvelope.matches(root)) {
             JsonNode payload = SnsEnvelope.unwrap(root, mapper);
             AccountRegion topic = SnsEnvelope.topicAccountRegion(root);
-            return parsePayload(payload, Envelope.SNS, SnsEnvelope.messageId(root))
-                    .in(new AccountRegion(accountId(payload, topic.account()), topic.region()));
+            return placed(parsePayload(payload, Envelope.SNS, SnsEnvelope.messageId(root)),
+                    new AccountRegion(accountId(payload, topic.account()), topic.region()));
         }
         if (EventBridgeEvent.matches(root)) {
-            return EventBridgeEvent.parse(root).in(EventBridgeEvent.accountRegion(root));
+            return placed(EventBridgeEvent.parse(root), EventBridgeEvent.accountRegion(root));
         }
         String messageId = sqsMessageId == null ? null : Identifiers.requestId("SQS MessageId", sqsMessageId);
         // Sent straight to SQS by a hook: the payload names the account; the region is the queue's.
-        return parsePayload(root, Envelope.DIRECT, messageId).in(new AccountRegion(accountId(root, null), null));
+        return placed(parsePayload(root, Envelope.DIRECT, messageId), new AccountRegion(accountId(root, null), null));
+    }
+
+    private LifecycleEvent placed(LifecycleEvent event, AccountRegion said) {
+        return event.in(place.apply(said));
     }
 
     /** The payload's {@code AccountId} (hooks and notifications carry it), else {@code fallback}. */

@@ -153,6 +153,10 @@ public final class Identifiers {
         return value != null && ACCOUNT_ID.matcher(value).matches();
     }
 
+    public static boolean isRegion(String value) {
+        return value != null && REGION.matcher(value).matches();
+    }
+
     public static String region(String field, String value) {
         return require(field, value, REGION, "an AWS region code (such as us-east-1)");
     }

@@ -1,6 +1,6 @@
 package dev.lifeguard.steps;
 
-import dev.lifeguard.aws.PerAccount;
+import dev.lifeguard.accounts.PerAccount;
 import dev.lifeguard.steps.chef.ChefCleanup;
 import dev.lifeguard.steps.chef.ChefKeys;
 import dev.lifeguard.steps.ecs.EcsDrain;
@@ -26,17 +26,22 @@ public final class Toolbox {
     }
 
     /** Without Secrets Manager and on the system clock: for {@code plan}, which runs nothing. */
-    public static Map<String, Step> steps(CommandRunner commands, Route53Client route53, SsmClient ssm, PerAccount<EcsClient> ecs) {
-        return steps(commands, route53, ssm, ecs, () -> {
+    public static Map<String, Step> steps(CommandRunner commands, Route53Client route53, SsmClient ssm, EcsClient ecs) {
+        return steps(commands, PerAccount.only(route53), PerAccount.only(ssm), PerAccount.only(ecs), () -> {
             throw new PermanentStepException("no Secrets Manager client here");
         }, java.time.Clock.systemUTC());
     }
 
-    public static Map<String, Step> steps(CommandRunner commands, Route53Client route53, SsmClient ssm, PerAccount<EcsClient> ecs,
+    /**
+     * @param route53 and {@code ssm}, {@code ecs}: the steps call them in the event's own account (and region);
+     *                secrets (salt-api passwords, Chef keys) are read in this service's own
+     */
+    public static Map<String, Step> steps(CommandRunner commands, PerAccount<Route53Client> route53, PerAccount<SsmClient> ssm,
+                                          PerAccount<EcsClient> ecs,
                                           java.util.function.Supplier<SecretsManagerClient> secrets, java.time.Clock clock) {
-        SaltApi saltApi = new SaltApi(new Secrets(ssm));
+        SaltApi saltApi = new SaltApi(new Secrets(ssm.home()));
         return Stream.of(
-                        new ChefCleanup(commands, new ChefKeys(() -> ssm, secrets, System::getenv), clock),
+                        new ChefCleanup(commands, new ChefKeys(ssm::home, secrets, System::getenv), clock),
                         new SaltAcceptKey(commands, saltApi),
                         new SaltState(commands, saltApi),
                         new SaltDeleteKey(commands, saltApi),

@@ -1,5 +1,6 @@
 package dev.lifeguard.aws;
 
+import dev.lifeguard.event.AccountRegion;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -50,8 +51,8 @@ class AutoScalingInstancesTest {
         }
         try (AutoScalingInstances instances = new AutoScalingInstances(autoScaling, Duration.ofMillis(50))) {
             List<CompletableFuture<Optional<AutoScalingInstances.Membership>>> answers = new ArrayList<>();
-            ids.forEach(id -> answers.add(instances.lookUp(id)));
-            answers.add(instances.lookUp("i-00000000000000bad"));
+            ids.forEach(id -> answers.add(instances.lookUp(AccountRegion.UNSAID, id)));
+            answers.add(instances.lookUp(AccountRegion.UNSAID, "i-00000000000000bad"));
 
             for (int i = 0; i < ids.size(); i++) {
                 AutoScalingInstances.Membership membership = answers.get(i).join().orElseThrow();
@@ -69,8 +70,8 @@ class AutoScalingInstancesTest {
         fleet.reset();
         fleet.actions().place("i-0123456789abcdef0", "web", "Pending:Wait");
         try (AutoScalingInstances instances = new AutoScalingInstances(autoScaling, Duration.ofMillis(50))) {
-            CompletableFuture<Optional<AutoScalingInstances.Membership>> first = instances.lookUp("i-0123456789abcdef0");
-            CompletableFuture<Optional<AutoScalingInstances.Membership>> second = instances.lookUp("i-0123456789abcdef0");
+            CompletableFuture<Optional<AutoScalingInstances.Membership>> first = instances.lookUp(AccountRegion.UNSAID, "i-0123456789abcdef0");
+            CompletableFuture<Optional<AutoScalingInstances.Membership>> second = instances.lookUp(AccountRegion.UNSAID, "i-0123456789abcdef0");
             assertEquals("Pending:Wait", first.join().orElseThrow().lifecycleState());
             assertEquals(first.join(), second.join());
         }
@@ -85,8 +86,8 @@ class AutoScalingInstancesTest {
         // The client does not retry: every throttled answer reaches the batch, which backs off itself.
         fleet.throttleNext("DescribeAutoScalingInstances", 3);
         try (AutoScalingInstances instances = new AutoScalingInstances(autoScaling, Duration.ofMillis(10))) {
-            CompletableFuture<Optional<AutoScalingInstances.Membership>> a = instances.lookUp("i-0123456789abcdef2");
-            CompletableFuture<Optional<AutoScalingInstances.Membership>> b = instances.lookUp("i-0123456789abcdef3");
+            CompletableFuture<Optional<AutoScalingInstances.Membership>> a = instances.lookUp(AccountRegion.UNSAID, "i-0123456789abcdef2");
+            CompletableFuture<Optional<AutoScalingInstances.Membership>> b = instances.lookUp(AccountRegion.UNSAID, "i-0123456789abcdef3");
             assertEquals("Terminating:Wait", a.join().orElseThrow().lifecycleState());
             assertEquals("Terminating:Wait", b.join().orElseThrow().lifecycleState());
         }
@@ -98,8 +99,8 @@ class AutoScalingInstancesTest {
         // Nothing listens there: the look-ups fail, they are never answered "in no group".
         try (AutoScalingClient unreachable = client(URI.create("http://127.0.0.1:9"));
              AutoScalingInstances instances = new AutoScalingInstances(unreachable, Duration.ofMillis(10))) {
-            CompletableFuture<Optional<AutoScalingInstances.Membership>> a = instances.lookUp("i-0123456789abcdef0");
-            CompletableFuture<Optional<AutoScalingInstances.Membership>> b = instances.lookUp("i-0123456789abcdef1");
+            CompletableFuture<Optional<AutoScalingInstances.Membership>> a = instances.lookUp(AccountRegion.UNSAID, "i-0123456789abcdef0");
+            CompletableFuture<Optional<AutoScalingInstances.Membership>> b = instances.lookUp(AccountRegion.UNSAID, "i-0123456789abcdef1");
             CompletionException error = assertThrows(CompletionException.class, a::join);
             assertTrue(error.getCause() instanceof SdkClientException, error.toString());
             assertThrows(CompletionException.class, b::join);

@@ -1,5 +1,6 @@
 package dev.lifeguard.aws;
 
+import dev.lifeguard.event.AccountRegion;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.lifeguard.local.FleetStandIn;
@@ -46,7 +47,7 @@ class Ec2InstancesTest {
             ids.add(String.format("i-%017x", 0xdef000L + i));
         }
         try (Ec2Instances instances = new Ec2Instances(ec2)) {
-            List<CompletableFuture<Optional<InstanceFacts>>> answers = ids.stream().map(instances::lookUp).toList();
+            List<CompletableFuture<Optional<InstanceFacts>>> answers = ids.stream().map(id -> instances.lookUp(AccountRegion.UNSAID, id)).toList();
             for (int i = 0; i < ids.size(); i++) {
                 InstanceFacts facts = answers.get(i).join().orElseThrow();
                 assertEquals(ids.get(i), facts.instanceId());

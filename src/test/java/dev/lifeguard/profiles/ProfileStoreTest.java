@@ -1,5 +1,6 @@
 package dev.lifeguard.profiles;
 
+import dev.lifeguard.accounts.PerAccount;
 import dev.lifeguard.MovingClock;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -51,8 +52,8 @@ class ProfileStoreTest {
         Route53Client route53 = Route53Client.builder().region(Region.AWS_GLOBAL).build();
         SsmClient ssm = SsmClient.builder().region(Region.US_EAST_1).build();
         ProfileLoader all = new ProfileLoader(Stream.of(new ChefCleanup(commands), new SaltAcceptKey(commands),
-                        new SaltState(commands), new SaltDeleteKey(commands), new Route53Cleanup(route53),
-                        new Route53Upsert(route53), new SsmCommand(ssm))
+                        new SaltState(commands), new SaltDeleteKey(commands), new Route53Cleanup(PerAccount.only(route53)),
+                        new Route53Upsert(PerAccount.only(route53)), new SsmCommand(PerAccount.only(ssm)))
                 .collect(Collectors.toMap(Step::type, Step::settings)));
         // As shipped, config/profiles.yaml runs no step for any group: safe to start anywhere.
         Profiles shipped = all.load(Path.of("config/profiles.yaml"));

@@ -1,6 +1,6 @@
 package dev.lifeguard.steps.ecs;
 
-import dev.lifeguard.aws.PerAccount;
+import dev.lifeguard.accounts.PerAccount;
 import dev.lifeguard.event.Kind;
 import dev.lifeguard.steps.Heartbeat;
 import dev.lifeguard.steps.StepConfig;

@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import dev.lifeguard.accounts.PerAccount;
 import software.amazon.awssdk.services.route53.Route53Client;
 import software.amazon.awssdk.services.route53.model.Change;
 import software.amazon.awssdk.services.route53.model.ChangeAction;
@@ -43,15 +44,16 @@ public final class Route53Cleanup implements Step {
     /** Entries named in an outcome detail; the record is a summary, not a change log. */
     private static final int MAX_LISTED = 8;
 
-    private final Route53Client route53;
+    private final PerAccount<Route53Client> route53;
     private final Integer pageSize;
 
-    public Route53Cleanup(Route53Client route53) {
+    /** @param route53 the zones are those of the event's own account */
+    public Route53Cleanup(PerAccount<Route53Client> route53) {
         this(route53, null);
     }
 
     /** @param pageSize records per ListResourceRecordSets page; null for Route53's default (tests use 1 to prove paging) */
-    Route53Cleanup(Route53Client route53, Integer pageSize) {
+    Route53Cleanup(PerAccount<Route53Client> route53, Integer pageSize) {
         this.route53 = route53;
         this.pageSize = pageSize;
     }
@@ -79,12 +81,14 @@ public final class Route53Cleanup implements Step {
                     + (request.event().instanceId() != null ? request.event().instanceId() : "the instance"));
         }
 
+        // Route53 is global: the zones are those of the event's account, whatever its region.
+        Route53Client route53 = this.route53.in(request.event().where().accountOnly());
         List<String> deleted = new ArrayList<>();
         List<String> reduced = new ArrayList<>();
         for (String zone : zones) {
             // Listing a large zone takes a while: keep a lifecycle hook alive between zones.
             request.heartbeat().beat();
-            List<Change> changes = plan(step, zone, target);
+            List<Change> changes = plan(route53, step, zone, target);
             if (changes.isEmpty()) {
                 continue;
             }
@@ -119,7 +123,7 @@ public final class Route53Cleanup implements Step {
     }
 
     /** The changes that remove the target's records from one zone, in listing order. */
-    private List<Change> plan(String step, String zone, Target target) {
+    private List<Change> plan(Route53Client route53, String step, String zone, Target target) {
         List<Change> changes = new ArrayList<>();
         ListResourceRecordSetsRequest.Builder page = ListResourceRecordSetsRequest.builder().hostedZoneId(zone);
         if (pageSize != null) {

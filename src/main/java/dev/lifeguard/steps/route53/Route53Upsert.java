@@ -7,6 +7,7 @@ import dev.lifeguard.steps.StepRequest;
 import dev.lifeguard.steps.ToolValues;
 import java.util.List;
 import java.util.Locale;
+import dev.lifeguard.accounts.PerAccount;
 import software.amazon.awssdk.services.route53.Route53Client;
 import software.amazon.awssdk.services.route53.model.ChangeAction;
 import software.amazon.awssdk.services.route53.model.RRType;
@@ -20,9 +21,10 @@ import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
 public final class Route53Upsert implements Step {
     private static final long MAX_TTL = 2_147_483_647L;
 
-    private final Route53Client route53;
+    private final PerAccount<Route53Client> route53;
 
-    public Route53Upsert(Route53Client route53) {
+    /** @param route53 the zone is one of the event's own account */
+    public Route53Upsert(PerAccount<Route53Client> route53) {
         this.route53 = route53;
     }
 
@@ -54,7 +56,9 @@ public final class Route53Upsert implements Step {
         request.heartbeat().beat();
         // Reading first lets a redelivered launch event report ALREADY_DONE instead of a change
         // it did not make; the UPSERT itself would be harmless either way.
-        if (alreadyThere(step, zone, name, type, ttl, value)) {
+        // Route53 is global: the zone is one of the event's account, whatever its region.
+        Route53Client route53 = this.route53.in(request.event().where().accountOnly());
+        if (alreadyThere(route53, step, zone, name, type, ttl, value)) {
             return StepOutcome.alreadyDone("already " + summary);
         }
         ResourceRecordSet set = ResourceRecordSet.builder().name(name).type(type).ttl(ttl)
@@ -65,7 +69,7 @@ public final class Route53Upsert implements Step {
         return StepOutcome.succeeded("upserted " + summary);
     }
 
-    private boolean alreadyThere(String step, String zone, String name, RRType type, long ttl, String value) {
+    private static boolean alreadyThere(Route53Client route53, String step, String zone, String name, RRType type, long ttl, String value) {
         // Listing starts at (name, type), so the first set returned is ours if it exists.
         List<ResourceRecordSet> sets = DnsNames.call(step, "listing zone " + zone, () -> route53.listResourceRecordSets(r -> r
                 .hostedZoneId(zone).startRecordName(name).startRecordType(type).maxItems("1"))).resourceRecordSets();

@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
+import dev.lifeguard.accounts.PerAccount;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.model.GetCommandInvocationResponse;
 import software.amazon.awssdk.services.ssm.model.InvocationDoesNotExistException;
@@ -53,15 +54,16 @@ public class SsmCommand implements WaitingStep {
     private static final int MAX_COMMENT = 100;
     private static final String NOT_YET_VISIBLE = "not yet visible (InvocationDoesNotExist)";
 
-    private final SsmClient ssm;
+    private final PerAccount<SsmClient> ssm;
     private final Clock clock;
     private final Sleeper sleeper;
 
-    public SsmCommand(SsmClient ssm) {
+    /** @param ssm commands go to the event's own account and region, where its instance is */
+    public SsmCommand(PerAccount<SsmClient> ssm) {
         this(ssm, Clock.systemUTC(), Sleeper.THREAD);
     }
 
-    public SsmCommand(SsmClient ssm, Clock clock, Sleeper sleeper) {
+    public SsmCommand(PerAccount<SsmClient> ssm, Clock clock, Sleeper sleeper) {
         this.ssm = Objects.requireNonNull(ssm, "ssm");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
@@ -86,9 +88,10 @@ public class SsmCommand implements WaitingStep {
         if (request.dryRun()) {
             return StepOutcome.skipped(wouldSend(settings, instanceId));
         }
-        String commandId = send(settings, instanceId);
+        SsmClient ssm = ssm(request);
+        String commandId = send(ssm, settings, instanceId);
         Heartbeat heartbeat = request.heartbeat() != null ? request.heartbeat() : Heartbeat.NONE;
-        return await(settings, commandId, instanceId, heartbeat);
+        return await(ssm, settings, commandId, instanceId, heartbeat);
     }
 
     /**
@@ -104,14 +107,14 @@ public class SsmCommand implements WaitingStep {
 
     @Override
     public String start(StepRequest request) {
-        return send(Settings.of(request), instanceId(request));
+        return send(ssm(request), Settings.of(request), instanceId(request));
     }
 
     @Override
     public StepOutcome check(StepRequest request, String commandId) {
         Settings settings = Settings.of(request);
         String instanceId = instanceId(request);
-        GetCommandInvocationResponse invocation = check(commandId, instanceId);
+        GetCommandInvocationResponse invocation = check(ssm(request), commandId, instanceId);
         if (invocation == null) {
             return null;
         }
@@ -134,7 +137,11 @@ public class SsmCommand implements WaitingStep {
 
     @Override
     public Exception timedOut(StepRequest request, String commandId, String lastStatus) {
-        return timedOut(Settings.of(request), commandId, instanceId(request), lastStatus);
+        return timedOut(ssm(request), Settings.of(request), commandId, instanceId(request), lastStatus);
+    }
+
+    private SsmClient ssm(StepRequest request) {
+        return ssm.in(request.event().where());
     }
 
     private static StepOutcome succeeded(Settings settings, String commandId, String instanceId, GetCommandInvocationResponse invocation) {
@@ -144,7 +151,7 @@ public class SsmCommand implements WaitingStep {
     }
 
     /** Sends the command; returns its id. Parameters are not logged: profiles may carry secrets in them. */
-    String send(Settings settings, String instanceId) {
+    static String send(SsmClient ssm, Settings settings, String instanceId) {
         SendCommandRequest.Builder send = SendCommandRequest.builder()
                 .documentName(settings.document())
                 .instanceIds(instanceId)
@@ -165,7 +172,7 @@ public class SsmCommand implements WaitingStep {
      * One look at the invocation. Null means SSM does not know it yet: right after SendCommand the
      * invocation is created asynchronously, and GetCommandInvocation says it does not exist.
      */
-    GetCommandInvocationResponse check(String commandId, String instanceId) {
+    static GetCommandInvocationResponse check(SsmClient ssm, String commandId, String instanceId) {
         try {
             return ssm.getCommandInvocation(r -> r.commandId(commandId).instanceId(instanceId));
         } catch (InvocationDoesNotExistException notYet) {
@@ -173,7 +180,7 @@ public class SsmCommand implements WaitingStep {
         }
     }
 
-    private StepOutcome await(Settings settings, String commandId, String instanceId, Heartbeat heartbeat)
+    private StepOutcome await(SsmClient ssm, Settings settings, String commandId, String instanceId, Heartbeat heartbeat)
             throws InterruptedException {
         Instant start = clock.instant();
         Instant deadline = start.plus(settings.timeout());
@@ -186,7 +193,7 @@ public class SsmCommand implements WaitingStep {
             Instant now = clock.instant();
             // At the deadline look once more: a command that just ended is not a timeout.
             if (!now.isBefore(nextPoll) || !now.isBefore(deadline)) {
-                GetCommandInvocationResponse invocation = check(commandId, instanceId);
+                GetCommandInvocationResponse invocation = check(ssm, commandId, instanceId);
                 if (invocation != null) {
                     status = invocation.statusAsString();
                     switch (invocation.status()) {
@@ -203,7 +210,7 @@ public class SsmCommand implements WaitingStep {
                 nextPoll = now.plus(settings.pollInterval());
                 now = clock.instant();
                 if (!now.isBefore(deadline)) {
-                    throw timedOut(settings, commandId, instanceId, status);
+                    throw timedOut(ssm, settings, commandId, instanceId, status);
                 }
             }
             if (!now.isBefore(nextBeat)) {
@@ -230,7 +237,7 @@ public class SsmCommand implements WaitingStep {
     }
 
     /** Asks SSM to stop the command, so a drain does not go on after the hook was given up on. */
-    private SsmCommandException timedOut(Settings settings, String commandId, String instanceId, String status) {
+    private static SsmCommandException timedOut(SsmClient ssm, Settings settings, String commandId, String instanceId, String status) {
         String cancel;
         try {
             ssm.cancelCommand(r -> r.commandId(commandId).instanceIds(instanceId));

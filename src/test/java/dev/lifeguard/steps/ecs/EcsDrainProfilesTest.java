@@ -3,7 +3,7 @@ package dev.lifeguard.steps.ecs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.lifeguard.aws.PerAccount;
+import dev.lifeguard.accounts.PerAccount;
 import dev.lifeguard.profiles.ProfileLoader;
 import dev.lifeguard.profiles.Profiles;
 import dev.lifeguard.profiles.StepSpec;

@@ -1,5 +1,6 @@
 package dev.lifeguard.steps.route53;
 
+import dev.lifeguard.accounts.PerAccount;
 import static dev.lifeguard.steps.route53.MotoZones.INSTANCE;
 import static dev.lifeguard.steps.route53.MotoZones.PRIVATE_DNS;
 import static dev.lifeguard.steps.route53.MotoZones.PRIVATE_IP;
@@ -98,7 +99,7 @@ class Route53CleanupTest {
         Map<String, Object> config = config(List.of("/hostedzone/" + zone),
                 List.of("{instanceId}." + zoneName.toUpperCase(Locale.ROOT)));
 
-        StepOutcome outcome = run(new Route53Cleanup(route53), config, false);
+        StepOutcome outcome = run(new Route53Cleanup(PerAccount.only(route53)), config, false);
 
         assertEquals("SUCCEEDED", outcome.status(), outcome.detail());
         assertEquals(expectedAfterCleanup(), MotoZones.snapshot(route53, zone));
@@ -119,7 +120,7 @@ class Route53CleanupTest {
         Map<String, Object> config = config(List.of(zone), List.of("{instanceId}." + zoneName + "."));
 
         // One record per page: the records to delete are spread over seven pages.
-        StepOutcome outcome = run(new Route53Cleanup(route53, 1), config, false);
+        StepOutcome outcome = run(new Route53Cleanup(PerAccount.only(route53), 1), config, false);
 
         assertEquals("SUCCEEDED", outcome.status(), outcome.detail());
         assertEquals(expected, MotoZones.snapshot(route53, zone));
@@ -132,7 +133,7 @@ class Route53CleanupTest {
         Map<String, Object> config = config(List.of(zone), List.of("{instanceId}." + zoneName));
 
         IllegalStateException stuck = assertTimeoutPreemptively(Duration.ofSeconds(30),
-                () -> assertThrows(IllegalStateException.class, () -> run(new Route53Cleanup(route53, 1), config, false)));
+                () -> assertThrows(IllegalStateException.class, () -> run(new Route53Cleanup(PerAccount.only(route53), 1), config, false)));
 
         assertTrue(stuck.getMessage().contains("does not advance past weighted." + zoneName + ". A"), stuck.getMessage());
         assertEquals(before, MotoZones.snapshot(route53, zone), "nothing is changed from a partial listing");
@@ -141,7 +142,7 @@ class Route53CleanupTest {
     @Test
     void aSecondRunFindsNothingAndIsAlreadyDone() {
         Map<String, Object> config = config(List.of(zone), List.of("{instanceId}." + zoneName));
-        Route53Cleanup step = new Route53Cleanup(route53);
+        Route53Cleanup step = new Route53Cleanup(PerAccount.only(route53));
         assertEquals("SUCCEEDED", run(step, config, false).status());
         Map<String, String> afterFirst = MotoZones.snapshot(route53, zone);
 
@@ -157,7 +158,7 @@ class Route53CleanupTest {
         Map<String, Object> config = config(List.of(zone), List.of("{instanceId}." + zoneName));
         int callsBefore = CALLS.get();
 
-        StepOutcome outcome = run(new Route53Cleanup(route53), config, true);
+        StepOutcome outcome = run(new Route53Cleanup(PerAccount.only(route53)), config, true);
         int calls = CALLS.get() - callsBefore;
 
         assertEquals("SKIPPED", outcome.status(), outcome.detail());
@@ -173,7 +174,7 @@ class Route53CleanupTest {
         Map<String, Object> config = config(List.of(zone), List.of("{instanceId}." + zoneName));
         config.put("by-ip", false);
 
-        StepOutcome outcome = run(new Route53Cleanup(route53), config, false);
+        StepOutcome outcome = run(new Route53Cleanup(PerAccount.only(route53)), config, false);
 
         Map<String, String> expected = new TreeMap<>(before);
         expected.remove(INSTANCE + "." + zoneName + ". A");
@@ -186,7 +187,7 @@ class Route53CleanupTest {
         Map<String, Object> config = config(List.of(zone), List.of("{instanceId}." + zoneName));
         config.put("types", List.of("cname"));
 
-        run(new Route53Cleanup(route53), config, false);
+        run(new Route53Cleanup(PerAccount.only(route53)), config, false);
 
         Map<String, String> expected = new TreeMap<>(before);
         expected.remove("alias." + zoneName + ". CNAME");
@@ -199,7 +200,7 @@ class Route53CleanupTest {
         LifecycleEvent request = new LifecycleEvent(Kind.CLEANUP_REQUEST, Kind.LAMBDA_MOP_DELETE, Envelope.DIRECT, null, null,
                 null, null, null, "cleanup-1", "msg-3", "2026-01-01T00:00:00Z", null, null, "web-1", PRIVATE_IP, "bootstrap failed");
 
-        StepOutcome outcome = new Route53Cleanup(route53).run(MotoZones.request(request, null,
+        StepOutcome outcome = new Route53Cleanup(PerAccount.only(route53)).run(MotoZones.request(request, null,
                 config(List.of(zone), List.of()), false, Heartbeat.NONE));
 
         Map<String, String> expected = new TreeMap<>(before);
@@ -217,7 +218,7 @@ class Route53CleanupTest {
         MotoZones.create(route53, other, record("legacy." + otherName, "A", 60, PRIVATE_IP));
         AtomicInteger beats = new AtomicInteger();
 
-        StepOutcome outcome = new Route53Cleanup(route53).run(MotoZones.request(MotoZones.terminated(), MotoZones.facts(),
+        StepOutcome outcome = new Route53Cleanup(PerAccount.only(route53)).run(MotoZones.request(MotoZones.terminated(), MotoZones.facts(),
                 config(List.of(zone, other), List.of("{instanceId}." + zoneName)), false, beats::incrementAndGet));
 
         assertEquals(2, beats.get());
@@ -228,7 +229,7 @@ class Route53CleanupTest {
 
     @Test
     void anInvalidRenderedNameOrZoneFailsPermanentlyBeforeAnyCall() {
-        Route53Cleanup step = new Route53Cleanup(route53);
+        Route53Cleanup step = new Route53Cleanup(PerAccount.only(route53));
         List<Map<String, Object>> hostile = List.of(
                 config(List.of(zone), List.of("{instanceId}.exa mple.com")),
                 config(List.of(zone), List.of("{instanceId}..example.com")),
@@ -259,7 +260,7 @@ class Route53CleanupTest {
                 INSTANCE, null, null, null, "req-1", "msg-1", null, null, null, null, null, null);
         int callsBefore = CALLS.get();
 
-        PermanentStepException error = assertThrows(PermanentStepException.class, () -> new Route53Cleanup(route53).run(
+        PermanentStepException error = assertThrows(PermanentStepException.class, () -> new Route53Cleanup(PerAccount.only(route53)).run(
                 MotoZones.request(event, MotoZones.facts(), config(List.of(zone), List.of("{group}." + zoneName)), false, Heartbeat.NONE)));
 
         assertEquals("dns: record name \"web servers." + zoneName + "\" is not a DNS name: " + DnsNames.NAME_RULE, error.getMessage());
@@ -270,7 +271,7 @@ class Route53CleanupTest {
     @Test
     void aHostedZoneThatDoesNotExistFailsPermanentlyWithRoute53sMessage() {
         PermanentStepException error = assertThrows(PermanentStepException.class,
-                () -> run(new Route53Cleanup(route53), config(List.of("Z0000000000NOSUCHZONE"), List.of("{instanceId}." + zoneName)), false));
+                () -> run(new Route53Cleanup(PerAccount.only(route53)), config(List.of("Z0000000000NOSUCHZONE"), List.of("{instanceId}." + zoneName)), false));
 
         assertTrue(error.getMessage().startsWith("dns: Route53 refused listing zone Z0000000000NOSUCHZONE (NoSuchHostedZone): "),
                 error::getMessage);
@@ -279,7 +280,7 @@ class Route53CleanupTest {
 
     @Test
     void nothingToMatchIsSkippedNotReportedAsDone() {
-        StepOutcome outcome = new Route53Cleanup(route53).run(MotoZones.request(MotoZones.terminated(),
+        StepOutcome outcome = new Route53Cleanup(PerAccount.only(route53)).run(MotoZones.request(MotoZones.terminated(),
                 InstanceFacts.unknown(INSTANCE), config(List.of(zone), List.of()), false, Heartbeat.NONE));
 
         assertEquals("SKIPPED", outcome.status(), outcome.detail());

@@ -1,5 +1,6 @@
 package dev.lifeguard.steps.route53;
 
+import dev.lifeguard.accounts.PerAccount;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
@@ -86,7 +87,7 @@ class Route53ErrorsTest {
     void answersNoRetryCanChangeFailTheStepPermanentlyWithAwsMessage(int status, String code, String message) {
         answer(status, code, message);
 
-        PermanentStepException error = assertThrows(PermanentStepException.class, () -> new Route53Cleanup(route53).run(
+        PermanentStepException error = assertThrows(PermanentStepException.class, () -> new Route53Cleanup(PerAccount.only(route53)).run(
                 MotoZones.request(MotoZones.terminated(), MotoZones.facts(), cleanup(), false, Heartbeat.NONE)));
 
         assertEquals("dns: Route53 refused listing zone " + ZONE + " (" + code + "): " + message, error.getMessage());
@@ -105,7 +106,7 @@ class Route53ErrorsTest {
         config.put("zone", ZONE);
         config.put("record", "{instanceId}.example.com");
 
-        PermanentStepException error = assertThrows(PermanentStepException.class, () -> new Route53Upsert(route53).run(
+        PermanentStepException error = assertThrows(PermanentStepException.class, () -> new Route53Upsert(PerAccount.only(route53)).run(
                 MotoZones.request(MotoZones.launched(), MotoZones.facts(), config, false, Heartbeat.NONE)));
 
         assertEquals("dns: Route53 refused the UPSERT of " + MotoZones.INSTANCE + ".example.com. in zone " + ZONE
@@ -117,7 +118,7 @@ class Route53ErrorsTest {
     void aChangeBatchThatNoLongerMatchesStaysAnOrdinaryFailure() {
         answer(400, "InvalidChangeBatch", "Tried to delete resource record set but it was not found");
 
-        Route53Exception error = assertThrows(Route53Exception.class, () -> new Route53Cleanup(route53).run(
+        Route53Exception error = assertThrows(Route53Exception.class, () -> new Route53Cleanup(PerAccount.only(route53)).run(
                 MotoZones.request(MotoZones.terminated(), MotoZones.facts(), cleanup(), false, Heartbeat.NONE)));
 
         assertFalse(error instanceof software.amazon.awssdk.services.route53.model.InvalidInputException);

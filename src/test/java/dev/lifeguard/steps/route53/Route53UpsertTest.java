@@ -1,5 +1,6 @@
 package dev.lifeguard.steps.route53;
 
+import dev.lifeguard.accounts.PerAccount;
 import static dev.lifeguard.steps.route53.MotoZones.INSTANCE;
 import static dev.lifeguard.steps.route53.MotoZones.PRIVATE_DNS;
 import static dev.lifeguard.steps.route53.MotoZones.PRIVATE_IP;
@@ -48,7 +49,7 @@ class Route53UpsertTest {
     }
 
     private StepOutcome run(Map<String, Object> config, boolean dryRun) {
-        return new Route53Upsert(route53).run(MotoZones.request(MotoZones.launched(), MotoZones.facts(), config, dryRun, Heartbeat.NONE));
+        return new Route53Upsert(PerAccount.only(route53)).run(MotoZones.request(MotoZones.launched(), MotoZones.facts(), config, dryRun, Heartbeat.NONE));
     }
 
     private Map<String, String> beforePlus(String key, String value) {
@@ -119,7 +120,7 @@ class Route53UpsertTest {
                 launched.instanceId(), null, null, null, launched.requestId(), launched.messageId(), null, null, null, null, null, null);
         int callsBefore = CALLS.get();
 
-        PermanentStepException error = assertThrows(PermanentStepException.class, () -> new Route53Upsert(route53).run(
+        PermanentStepException error = assertThrows(PermanentStepException.class, () -> new Route53Upsert(PerAccount.only(route53)).run(
                 MotoZones.request(event, MotoZones.facts(), config("{group}." + zoneName), false, Heartbeat.NONE)));
 
         assertEquals("dns: record name \"prod$green." + zoneName + "\" is not a DNS name: " + DnsNames.NAME_RULE, error.getMessage());

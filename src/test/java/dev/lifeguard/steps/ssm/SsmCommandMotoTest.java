@@ -1,5 +1,6 @@
 package dev.lifeguard.steps.ssm;
 
+import dev.lifeguard.accounts.PerAccount;
 import dev.lifeguard.local.MotoServer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -122,7 +123,7 @@ class SsmCommandMotoTest {
 
     private static SsmCommand step() {
         // moto answers Success at once, so nothing should need to wait; a sleep would mean a bug.
-        return new SsmCommand(ssm, Clock.systemUTC(), d -> {
+        return new SsmCommand(PerAccount.only(ssm), Clock.systemUTC(), d -> {
             throw new AssertionError("moto reports Success at once; the step should not have waited " + d);
         });
     }

@@ -1,5 +1,6 @@
 package dev.lifeguard.steps.ssm;
 
+import dev.lifeguard.accounts.PerAccount;
 import dev.lifeguard.MovingClock;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -92,7 +93,7 @@ class SsmCommandTest {
         wireMock.resetAll();
         wireMock.stubFor(target("SendCommand").willReturn(json(Map.of("Command", Map.of(
                 "CommandId", COMMAND_ID, "DocumentName", "AWS-RunShellScript", "Status", "Pending")))));
-        step = new SsmCommand(ssm, clock, d -> {
+        step = new SsmCommand(PerAccount.only(ssm), clock, d -> {
             sleeps.add(d);
             clock.advance(d);
         });

@@ -1,4 +1,4 @@
-package dev.lifeguard.aws;
+package dev.lifeguard.accounts;
 
 import dev.lifeguard.event.AccountRegion;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,6 +32,11 @@ public final class PerAccount<C> {
     /** Only the one client, whatever an event says: one account and region (tests, commands). */
     public static <C> PerAccount<C> only(C client) {
         return new PerAccount<>(client, Accounts.single(), (where, credentials) -> client);
+    }
+
+    /** Where calls about an event that happened in {@code where} go ({@link Accounts#place}). */
+    public AccountRegion place(AccountRegion where) {
+        return accounts.place(where);
     }
 
     /** The client for calls about an event that happened in {@code where} (see {@link Accounts#place}). */

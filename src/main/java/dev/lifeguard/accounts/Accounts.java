@@ -1,16 +1,12 @@
-package dev.lifeguard.aws;
+package dev.lifeguard.accounts;
 
-import dev.lifeguard.MisconfiguredException;
 import dev.lifeguard.event.AccountRegion;
-import dev.lifeguard.event.Identifiers;
 import dev.lifeguard.event.RefusedMessageException;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 
 /**
@@ -20,9 +16,6 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
  * call goes through the service's own clients as before.
  */
 public final class Accounts {
-    /** What IAM allows in a role ARN (any partition), so that a typo stops start-up, not every call. */
-    private static final Pattern ROLE_ARN = Pattern.compile("arn:aws[a-z-]*:iam::[0-9]{12}:role/[\\w+=,.@/-]{1,512}");
-
     private final AccountRegion home;
     private final Map<String, String> roles;
     private final Function<String, AwsCredentialsProvider> assume;
@@ -86,35 +79,5 @@ public final class Accounts {
             throw new IllegalStateException("account " + account + " is not a member account");
         }
         return credentials.computeIfAbsent(account, a -> assume.apply(role));
-    }
-
-    /**
-     * Reads {@code lifeguard.accounts}: account ids separated by commas, each optionally
-     * {@code =<role ARN>}; an account without one is assumed as {@code <roleName>} in it (the
-     * member template's {@code lifeguard-hub}).
-     */
-    public static Map<String, String> roles(String setting, String list, String roleName) {
-        Map<String, String> roles = new LinkedHashMap<>();
-        if (list == null || list.isBlank()) {
-            return roles;
-        }
-        for (String entry : list.split(",")) {
-            String[] parts = entry.trim().split("=", 2);
-            String account = parts[0].trim();
-            if (!Identifiers.isAccountId(account)) {
-                throw new MisconfiguredException(setting + ": '" + account + "' is not an AWS account id (12 digits)");
-            }
-            String role = parts.length == 2 ? parts[1].trim() : "arn:aws:iam::" + account + ":role/" + roleName;
-            if (!ROLE_ARN.matcher(role).matches()) {
-                throw new MisconfiguredException(setting + ": '" + role + "' for account " + account + " is not an IAM role ARN");
-            }
-            if (!role.split(":")[4].equals(account)) {
-                throw new MisconfiguredException(setting + ": role " + role + " is not in account " + account);
-            }
-            if (roles.put(account, role) != null) {
-                throw new MisconfiguredException(setting + " lists account " + account + " twice");
-            }
-        }
-        return roles;
     }
 }
