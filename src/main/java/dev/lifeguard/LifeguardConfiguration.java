@@ -72,6 +72,7 @@ import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.sts.StsClient;
 
 /**
@@ -112,6 +113,7 @@ public class LifeguardConfiguration implements CamelConfiguration {
         Ec2Client ec2 = boundOrBuilt(registry, "ec2Client", Ec2Client.class, () -> AwsClients.ec2(outages));
         Route53Client route53 = boundOrBuilt(registry, "route53Client", Route53Client.class, () -> AwsClients.route53(outages));
         SsmClient ssm = boundOrBuilt(registry, "ssmClient", SsmClient.class, () -> AwsClients.ssm(outages));
+        EcsClient ecs = boundOrBuilt(registry, "ecsClient", EcsClient.class, () -> AwsClients.ecs(outages));
         // Notifications: routes/notify.camel.yaml's aws2-sns endpoint uses it (amazonSNSClient=#snsClient).
         SnsClient sns = boundOrBuilt(registry, "snsClient", SnsClient.class, () -> AwsClients.sns(outages));
 
@@ -127,6 +129,8 @@ public class LifeguardConfiguration implements CamelConfiguration {
                 (where, credentials) -> AwsClients.elsewhere(SsmClient.builder(), ssm, where, credentials, outages));
         PerAccount<Route53Client> route53s = new PerAccount<>(route53, accounts,
                 (where, credentials) -> AwsClients.elsewhere(Route53Client.builder(), route53, where, credentials, outages));
+        PerAccount<EcsClient> ecss = new PerAccount<>(ecs, accounts,
+                (where, credentials) -> AwsClients.elsewhere(EcsClient.builder(), ecs, where, credentials, outages));
 
         // Resolve queue names to URLs and check the table now, so a wrong setting stops start-up
         // with the setting's name instead of failing on every poll.
@@ -159,7 +163,7 @@ public class LifeguardConfiguration implements CamelConfiguration {
         // Built on first use: only a chef-cleanup step with a secretsmanager: key calls it.
         Supplier<SecretsManagerClient> secrets = memoized(() -> boundOrBuilt(registry, "secretsManagerClient",
                 SecretsManagerClient.class, () -> AwsClients.secretsManager(outages)));
-        Map<String, Step> steps = Toolbox.steps(commands, route53s, ssms, secrets, clock);
+        Map<String, Step> steps = Toolbox.steps(commands, route53s, ssms, ecss, secrets, clock);
         Path home = Path.of(properties.resolveProperty("lifeguard.home").orElse(""));
         ProfileStore profiles = loadProfiles(home.resolve(settings.profiles()), steps, clock, metrics);
         // Intake and the engine give up, and choose a hook's failure result, by the same policy.
@@ -204,7 +208,7 @@ public class LifeguardConfiguration implements CamelConfiguration {
                         + " dead-letter queue {}, table {}, profiles {}, dry-run {}",
                 AwsSetup.region(sqs), AwsSetup.endpointOverrides(List.of(Map.entry("sqs", sqs), Map.entry("dynamodb", dynamoDb),
                         Map.entry("autoscaling", autoScaling), Map.entry("ec2", ec2), Map.entry("route53", route53),
-                        Map.entry("ssm", ssm), Map.entry("sns", sns))),
+                        Map.entry("ssm", ssm), Map.entry("ecs", ecs), Map.entry("sns", sns))),
                 AwsSetup.credentialsSource(sqs), worker, queue.url(), deadLetterQueue.url(), settings.table(),
                 settings.profiles(), settings.dryRun());
     }

@@ -13,6 +13,7 @@ import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.route53.Route53Client;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -72,6 +73,11 @@ public final class AwsClients {
 
     public static SsmClient ssm(Outages outages) {
         return SsmClient.builder().httpClientBuilder(ApacheHttpClient.builder()).overrideConfiguration(reportingTo(outages)).build();
+    }
+
+    /** Only for ecs-drain steps; one per account and region ({@link PerAccount}). */
+    public static EcsClient ecs(Outages outages) {
+        return EcsClient.builder().httpClientBuilder(ApacheHttpClient.builder()).overrideConfiguration(reportingTo(outages)).build();
     }
 
     /** Notifications publish through camel-aws2-sns with this client ({@code #snsClient}). */

@@ -8,6 +8,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.route53.Route53Client;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
@@ -36,6 +37,11 @@ final class NoCalls {
     static SsmClient ssm() {
         return SsmClient.builder().region(Region.US_EAST_1).credentialsProvider(AnonymousCredentialsProvider.create())
                 .httpClientBuilder(ApacheHttpClient.builder()).overrideConfiguration(refusing("SSM")).build();
+    }
+
+    static EcsClient ecs() {
+        return EcsClient.builder().region(Region.US_EAST_1).credentialsProvider(AnonymousCredentialsProvider.create())
+                .httpClientBuilder(ApacheHttpClient.builder()).overrideConfiguration(refusing("ECS")).build();
     }
 
     /** The refusal in an exception's causes (the SDK and the steps wrap it), or null. */

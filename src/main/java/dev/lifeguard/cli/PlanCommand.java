@@ -89,7 +89,7 @@ final class PlanCommand {
         }
         Path routeFile = routeFile(event.kind().route());
         Map<String, Step> steps = Toolbox.steps(new CommandRunner(null), NoCalls.route53(),
-                NoCalls.ssm());
+                NoCalls.ssm(), NoCalls.ecs());
         Profiles profiles = profiles(steps);
         Profile profile = profiles.forEvent(event);
         String kind = event.kind().profileKey();

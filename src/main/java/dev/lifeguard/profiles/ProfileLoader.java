@@ -42,25 +42,39 @@ public class ProfileLoader {
     private final Map<String, Set<String>> stepTypes;
     /** Each step type's check of its settings' values ({@link dev.lifeguard.steps.Step#check}). */
     private final Map<String, java.util.function.Consumer<StepConfig>> checks;
+    /** Each step type's kinds of event, as profile keys, when it does not take every kind ({@link dev.lifeguard.steps.Step#kinds}). */
+    private final Map<String, Set<String>> kinds;
 
     public ProfileLoader(Map<String, Set<String>> stepTypes) {
         this(stepTypes, Map.of());
     }
 
     public ProfileLoader(Map<String, Set<String>> stepTypes, Map<String, java.util.function.Consumer<StepConfig>> checks) {
+        this(stepTypes, checks, Map.of());
+    }
+
+    private ProfileLoader(Map<String, Set<String>> stepTypes, Map<String, java.util.function.Consumer<StepConfig>> checks,
+                          Map<String, Set<String>> kinds) {
         this.stepTypes = Map.copyOf(stepTypes);
         this.checks = Map.copyOf(checks);
+        this.kinds = Map.copyOf(kinds);
     }
 
     /** A loader for these steps: their settings' names and values are checked. */
     public static ProfileLoader of(Map<String, dev.lifeguard.steps.Step> steps) {
         Map<String, Set<String>> types = new java.util.HashMap<>();
         Map<String, java.util.function.Consumer<StepConfig>> checks = new java.util.HashMap<>();
+        Map<String, Set<String>> kinds = new java.util.HashMap<>();
         steps.values().forEach(step -> {
             types.put(step.type(), step.settings());
             checks.put(step.type(), step::check);
+            Set<String> keys = step.kinds().stream().filter(Kind::isDispatched).map(Kind::profileKey)
+                    .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+            if (!keys.containsAll(KINDS)) {
+                kinds.put(step.type(), keys);
+            }
         });
-        return new ProfileLoader(types, checks);
+        return new ProfileLoader(types, checks, kinds);
     }
 
     public Profiles load(Path file) {
@@ -145,7 +159,7 @@ public class ProfileLoader {
             List<StepSpec> specs = new ArrayList<>();
             Set<String> names = new HashSet<>();
             for (int i = 0; i < entry.getValue().size(); i++) {
-                StepSpec spec = step(entry.getValue().get(i), where + " steps." + kind + "[" + i + "]");
+                StepSpec spec = step(entry.getValue().get(i), kind, where + " steps." + kind + "[" + i + "]");
                 if (!names.add(spec.name())) {
                     throw new InvalidProfilesException(where + " steps." + kind + ": two steps are named '" + spec.name()
                             + "'; give one a 'name'");
@@ -260,13 +274,16 @@ public class ProfileLoader {
         return value.asInt();
     }
 
-    private StepSpec step(JsonNode node, String where) {
+    private StepSpec step(JsonNode node, String kind, String where) {
         if (!node.isObject()) {
             throw new InvalidProfilesException(where + ": a step is a map with at least 'type'");
         }
         String type = node.path("type").asText("");
         if (!stepTypes.containsKey(type)) {
             throw new InvalidProfilesException(where + ": unknown step type '" + type + "'; known: " + new java.util.TreeSet<>(stepTypes.keySet()));
+        }
+        if (kinds.containsKey(type) && !kinds.get(type).contains(kind)) {
+            throw new InvalidProfilesException(where + ": " + type + " runs only for " + kinds.get(type) + ", not for " + kind);
         }
         String name = node.path("name").asText(type);
         if (!STEP_NAME.matcher(name).matches()) {

@@ -25,5 +25,13 @@ public interface Step {
     default void check(StepConfig config) {
     }
 
+    /**
+     * The kinds of event this step makes sense for (a drain, only for an instance that is
+     * leaving); a profile that lists it under another kind is rejected. Every kind by default.
+     */
+    default java.util.Set<dev.lifeguard.event.Kind> kinds() {
+        return java.util.EnumSet.allOf(dev.lifeguard.event.Kind.class);
+    }
+
     StepOutcome run(StepRequest request) throws Exception;
 }

@@ -50,6 +50,15 @@ public record StepConfig(String stepName, Map<String, Object> values) {
         }
     }
 
+    /** A {@link #duration} that must be more than zero (a timeout, a poll interval). */
+    public Duration positiveDuration(String key, Duration fallback) {
+        Duration value = duration(key, fallback);
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException("step " + stepName + ": '" + key + "' must be positive, not " + value);
+        }
+        return value;
+    }
+
     public List<String> strings(String key) {
         Object value = values.get(key);
         if (value == null) {

@@ -3,6 +3,7 @@ package dev.lifeguard.steps;
 import dev.lifeguard.accounts.PerAccount;
 import dev.lifeguard.steps.chef.ChefCleanup;
 import dev.lifeguard.steps.chef.ChefKeys;
+import dev.lifeguard.steps.ecs.EcsDrain;
 import dev.lifeguard.steps.exec.CommandRunner;
 import dev.lifeguard.steps.route53.Route53Cleanup;
 import dev.lifeguard.steps.route53.Route53Upsert;
@@ -14,6 +15,7 @@ import dev.lifeguard.steps.ssm.SsmCommand;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.route53.Route53Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
@@ -24,17 +26,18 @@ public final class Toolbox {
     }
 
     /** Without Secrets Manager and on the system clock: for {@code plan}, which runs nothing. */
-    public static Map<String, Step> steps(CommandRunner commands, Route53Client route53, SsmClient ssm) {
-        return steps(commands, PerAccount.only(route53), PerAccount.only(ssm), () -> {
+    public static Map<String, Step> steps(CommandRunner commands, Route53Client route53, SsmClient ssm, EcsClient ecs) {
+        return steps(commands, PerAccount.only(route53), PerAccount.only(ssm), PerAccount.only(ecs), () -> {
             throw new PermanentStepException("no Secrets Manager client here");
         }, java.time.Clock.systemUTC());
     }
 
     /**
-     * @param route53 and {@code ssm}: the steps call them in the event's own account (and region);
+     * @param route53 and {@code ssm}, {@code ecs}: the steps call them in the event's own account (and region);
      *                secrets (salt-api passwords, Chef keys) are read in this service's own
      */
     public static Map<String, Step> steps(CommandRunner commands, PerAccount<Route53Client> route53, PerAccount<SsmClient> ssm,
+                                          PerAccount<EcsClient> ecs,
                                           java.util.function.Supplier<SecretsManagerClient> secrets, java.time.Clock clock) {
         SaltApi saltApi = new SaltApi(new Secrets(ssm.home()));
         return Stream.of(
@@ -44,7 +47,8 @@ public final class Toolbox {
                         new SaltDeleteKey(commands, saltApi),
                         new Route53Cleanup(route53),
                         new Route53Upsert(route53),
-                        new SsmCommand(ssm))
+                        new SsmCommand(ssm),
+                        new EcsDrain(ecs))
                 .collect(Collectors.toMap(Step::type, step -> step));
     }
 }

@@ -30,8 +30,12 @@ import org.junit.jupiter.api.Test;
  */
 class ShadedJarIT {
     private static final Path JAR = Path.of("target", "lifeguard.jar");
-    /** Packages whose classes the jar keeps only in part: the SDK's service modules and the artifacts left out whole. */
+    /**
+     * Packages whose classes the jar keeps only in part: the SDK's service modules, commons-io,
+     * commons-codec and Netty's SPDY codec, and the artifacts left out whole.
+     */
     private static final Pattern PRUNED = Pattern.compile("software/amazon/awssdk/services/.*|org/jboss/jandex/.*"
+            + "|org/apache/commons/(io|codec)/.*|io/netty/handler/codec/spdy/.*"
             + "|org/apache/camel/(xml/(in|out|io)|component/(xslt|mock|dataset|stub|browse|controlbus)|language/xpath|saga|converter/jaxp)/.*");
     /**
      * Classes that name a left-out artifact's classes and load only when asked for what it did:

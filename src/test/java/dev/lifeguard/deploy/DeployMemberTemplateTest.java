@@ -113,8 +113,8 @@ class DeployMemberTemplateTest {
      */
     @Test
     void theHubRoleGrantsWhatTheHubsTaskRoleGrantsForActingInAnAccount() {
-        Map<String, List<Object>> member = grants(member(Map.of("HostedZoneIds", "Z0123456789ABC", "SsmDocuments", "AWS-RunShellScript"))
-                .properties("HubRole"));
+        Map<String, List<Object>> member = grants(member(Map.of("HostedZoneIds", "Z0123456789ABC", "SsmDocuments", "AWS-RunShellScript",
+                "EcsClusters", "web")).properties("HubRole"));
         Set<String> acting = new TreeSet<>();
         for (String action : DeployTemplateIamTest.grants(hub).keySet()) {
             if (HUB_ONLY_PREFIXES.stream().noneMatch(action::startsWith) && !HUB_ONLY_ACTIONS.contains(action)) {
@@ -145,7 +145,11 @@ class DeployMemberTemplateTest {
         assertEquals(Map.of("Fn::Sub", "arn:${AWS::Partition}:ec2:*:${AWS::AccountId}:instance/*"), instances.get("Resource"));
         assertEquals(Map.of("StringEquals", Map.of("ssm:resourceTag/aws:autoscaling:groupName", GROUPS)), instances.get("Condition"));
 
-        // Without zones or documents, no Route53 or SSM access at all.
+        Map<String, Map<String, Object>> ecs = statements(member(Map.of("EcsClusters", "web,batch")).properties("HubRole"));
+        assertEquals(List.of("arn:*:ecs:*:*:cluster/web", "arn:*:ecs:*:*:cluster/batch"), ecs.get("EcsClusters").get("Resource"));
+        assertEquals(List.of("arn:*:ecs:*:*:task/web/*", "arn:*:ecs:*:*:task/batch/*"), ecs.get("EcsTasks").get("Resource"));
+
+        // Without zones, documents or clusters, no Route53, SSM or ECS access at all.
         assertEquals(Set.of("CompleteHooks", "DescribeWithoutResources"), statements(member(Map.of()).properties("HubRole")).keySet());
     }
 

@@ -113,7 +113,7 @@ class DeployStackMotoTest {
                 "HostedZoneIds", "Z0123456789ABC,Z0987654321XYZ", "SsmDocuments", "AWS-RunShellScript,Nomad-Drain",
                 "NotificationTopicArns", "arn:aws:sns:us-east-1:123456789012:lifeguard-news",
                 "ChefKeyArns", "arn:aws:ssm:us-east-1:123456789012:parameter/lifeguard/chef-key",
-                "SecretParameterArns", SECRET_PARAMETER));
+                "SecretParameterArns", SECRET_PARAMETER, "EcsClusters", "web,batch"));
         both.put("AlarmEmail", ALARM_EMAIL);
         both.put("MemberAccounts", String.join(",", MEMBER_ACCOUNTS));
         create(BOTH, template, both);
@@ -175,13 +175,13 @@ class DeployStackMotoTest {
         // Which conditions hold for each stack, from its parameters.
         Map<String, Boolean> bothConditions = new HashMap<>(Map.of("UseSns", true, "UseEventBridge", true, "CreateHooks", true,
                 "HooksNotifySns", true, "HasHostedZones", true, "HasSsmDocuments", true, "HasNotificationTopics", true, "HasChefKeys", true,
-                "HasSecretParameters", true));
+                "HasSecretParameters", true, "HasEcsClusters", true));
         bothConditions.putAll(Map.of("TableRecoversToAPointInTime", true, "TableProtectedFromDeletion", true,
                 "HasAlarmEmail", true, "HasAlarmTopicArn", false, "RunsTasks", true));
         bothConditions.putAll(Map.of("HasMemberAccounts", true, "HasMemberOrganization", false, "HasMembers", true));
         Map<String, Boolean> eventBridgeConditions = new HashMap<>(Map.of("UseSns", false, "UseEventBridge", true, "CreateHooks", true,
                 "HooksNotifySns", false, "HasHostedZones", false, "HasSsmDocuments", false, "HasNotificationTopics", false, "HasChefKeys", false,
-                "HasSecretParameters", false));
+                "HasSecretParameters", false, "HasEcsClusters", false));
         eventBridgeConditions.putAll(Map.of("TableRecoversToAPointInTime", false, "TableProtectedFromDeletion", false,
                 "HasAlarmEmail", false, "HasAlarmTopicArn", false, "RunsTasks", true));
         eventBridgeConditions.putAll(Map.of("HasMemberAccounts", false, "HasMemberOrganization", false, "HasMembers", false));
@@ -370,6 +370,14 @@ class DeployStackMotoTest {
                 .path("ssm:resourceTag/aws:autoscaling:groupName").asText());
         assertTrue(statements.get("DescribeWithoutResources").path("Action").toString().contains("autoscaling:DescribeAutoScalingInstances"));
         assertEquals(List.of("*"), resources(statements.get("SsmCommandResults")));
+        assertEquals(List.of("arn:*:ecs:*:*:cluster/web", "arn:*:ecs:*:*:cluster/batch"), resources(statements.get("EcsClusters")));
+        assertEquals(List.of("arn:*:ecs:*:*:container-instance/web/*", "arn:*:ecs:*:*:container-instance/batch/*"),
+                resources(statements.get("EcsContainerInstances")));
+        assertEquals(List.of("arn:*:ecs:*:*:task/web/*", "arn:*:ecs:*:*:task/batch/*"), resources(statements.get("EcsTasks")));
+        for (String sid : List.of("EcsContainerInstances", "EcsTasks")) {
+            assertEquals("[\"arn:*:ecs:*:*:cluster/web\",\"arn:*:ecs:*:*:cluster/batch\"]",
+                    statements.get(sid).path("Condition").path("ArnLike").path("ecs:cluster").toString(), sid);
+        }
         assertEquals(List.of(SECRET_PARAMETER), resources(statements.get("SecretParameters")));
         assertFalse(statements.containsKey("AssumeMemberRoles"), "nothing in this version assumes a member's role");
         // The role as created grants what the template's policy grants, every branch included.

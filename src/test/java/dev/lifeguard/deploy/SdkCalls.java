@@ -36,6 +36,7 @@ final class SdkCalls {
             "ec2", "ec2",
             "route53", "route53",
             "ssm", "ssm",
+            "ecs", "ecs",
             "secretsmanager", "secretsmanager",
             "sts", "sts");
 

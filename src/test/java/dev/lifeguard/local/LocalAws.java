@@ -88,6 +88,7 @@ public final class LocalAws implements AutoCloseable {
         System.setProperty("aws.endpointUrlRoute53", autoScalingEndpoint());
         System.setProperty("aws.endpointUrlSsm", autoScalingEndpoint());
         System.setProperty("aws.endpointUrlSns", autoScalingEndpoint());
+        System.setProperty("aws.endpointUrlEcs", autoScalingEndpoint());
     }
 
     /**

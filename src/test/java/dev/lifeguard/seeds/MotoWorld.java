@@ -30,6 +30,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.route53.Route53Client;
 import software.amazon.awssdk.services.route53.model.ChangeAction;
 import software.amazon.awssdk.services.route53.model.RRType;
@@ -41,7 +42,7 @@ import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * The world the seed workflows run in: moto_server for SQS (fed by real SNS delivery),
- * DynamoDB, EC2, Route53 and SSM, and WireMock for Auto Scaling, which moto does not serve.
+ * DynamoDB, EC2, Route53, SSM and ECS, and WireMock for Auto Scaling, which moto does not serve.
  * Started once per JVM; {@link Beans}, listed first in the test's configuration classes, binds
  * the clients that Lifeguard's configuration then uses as they are.
  */
@@ -64,6 +65,7 @@ final class MotoWorld {
     final Ec2Client ec2;
     final Route53Client route53;
     final SsmClient ssm;
+    final EcsClient ecs;
     final String zoneId;
     final String queueUrl;
     final String topicArn;
@@ -77,6 +79,7 @@ final class MotoWorld {
         this.ec2 = client(Ec2Client.builder());
         this.route53 = client(Route53Client.builder());
         this.ssm = client(SsmClient.builder());
+        this.ecs = client(EcsClient.builder());
 
         this.queueUrl = sqs.createQueue(r -> r.queueName(QUEUE)
                 .attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "2"))).queueUrl();
@@ -200,6 +203,7 @@ final class MotoWorld {
             registry.bind("route53Client", Route53Client.class, world.route53);
             registry.bind("ssmClient", SsmClient.class, world.ssm);
             registry.bind("snsClient", SnsClient.class, world.sns);
+            registry.bind("ecsClient", EcsClient.class, world.ecs);
             registry.bind("autoScalingClient", AutoScalingClient.class, AutoScalingClient.builder()
                     .endpointOverride(URI.create(world.autoScaling.baseUrl()))
                     .region(Region.US_EAST_1)

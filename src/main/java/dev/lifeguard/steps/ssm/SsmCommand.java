@@ -1,8 +1,6 @@
 package dev.lifeguard.steps.ssm;
 
-import dev.lifeguard.event.Identifiers;
 import dev.lifeguard.steps.Heartbeat;
-import dev.lifeguard.steps.PermanentStepException;
 import dev.lifeguard.steps.Templates;
 import dev.lifeguard.steps.WaitingStep;
 import dev.lifeguard.steps.StepConfig;
@@ -271,20 +269,7 @@ public class SsmCommand implements WaitingStep {
     }
 
     private static String instanceId(StepRequest request) {
-        String id = request.event().instanceId();
-        if (id == null && request.facts() != null) {
-            id = request.facts().instanceId();
-        }
-        if (id == null) {
-            throw new IllegalArgumentException("step " + request.config().stepName() + ": " + request.event().describe()
-                    + " names no instance, so there is nothing to run an SSM command on");
-        }
-        // Facts come from our table, not from a validated message: check them the same way.
-        if (!Identifiers.isInstanceId(id)) {
-            throw new PermanentStepException("step " + request.config().stepName() + ": instance id "
-                    + Identifiers.quote(id) + " is not an EC2 instance id");
-        }
-        return id;
+        return request.instanceId("run an SSM command on");
     }
 
     /** A step's settings read, validated and rendered for one event. */
@@ -320,17 +305,9 @@ public class SsmCommand implements WaitingStep {
                     : Templates.renderChecked(prefix, request.event(), request.facts(), S3_PREFIX, S3_PREFIX_RULE);
             return new Settings(document, parameters, bucket, renderedPrefix,
                     comment.length() > MAX_COMMENT ? comment.substring(0, MAX_COMMENT) : comment,
-                    positive(config, "timeout", Duration.ofSeconds(600)),
-                    positive(config, "poll-interval", Duration.ofSeconds(5)),
-                    positive(config, "heartbeat-interval", Duration.ofSeconds(60)));
-        }
-
-        private static Duration positive(StepConfig config, String key, Duration fallback) {
-            Duration value = config.duration(key, fallback);
-            if (value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException("step " + config.stepName() + ": '" + key + "' must be positive, not " + value);
-            }
-            return value;
+                    config.positiveDuration("timeout", Duration.ofSeconds(600)),
+                    config.positiveDuration("poll-interval", Duration.ofSeconds(5)),
+                    config.positiveDuration("heartbeat-interval", Duration.ofSeconds(60)));
         }
     }
 }
