@@ -165,8 +165,10 @@ final class ParkedWaits {
             if (!clock.instant().isBefore(p.deadline)) {
                 unpark(p);
                 Exception timedOut = p.step.timedOut(p.request, p.handle, p.lastStatus);
+                // For good: the deadline counts from the wait's recorded start, so a later attempt
+                // resumes a wait already past it; retrying would only delay the hook's result.
                 ends.ended(p.held, p.index, StepResult.failed(spec.name(), spec.type(), clock.millis() - p.startedAt,
-                        timedOut.getMessage(), false));
+                        timedOut.getMessage(), true));
                 return;
             }
             p.lastStatus = "in progress";

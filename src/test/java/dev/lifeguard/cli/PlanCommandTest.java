@@ -38,6 +38,7 @@ class PlanCommandTest {
         assertEquals(0, run.status(), run::toString);
         String out = run.out();
         assertTrue(out.contains("Event      terminating group=nomad-clients instance=i-dd0219d4c359b15db hook=web-drain-hook via=sns"
+                + " account=123456789012 region=us-east-1"
                 + " (autoscaling:EC2_INSTANCE_TERMINATING)"), out);
         assertTrue(out.contains("Record     hook#i-dd0219d4c359b15db#"), out);
         assertTrue(out.contains("Confirm    the service asks Auto Scaling first: the instance must be Terminating:Wait in this group"), out);

@@ -49,7 +49,7 @@ import software.amazon.awssdk.services.ecs.model.Task;
             "lifeguard.visibility-seconds=4",
             "lifeguard.hook.heartbeat-seconds=1",
             // A drain past its timeout is given up on at once, not retried by redelivery.
-            "lifeguard.max-attempts=1",
+            "lifeguard.max-attempts=3",
         })
 class EcsDrainTest {
     private static final Duration PATIENCE = Duration.ofSeconds(20);
@@ -146,6 +146,7 @@ class EcsDrainTest {
         assertEquals(1, FLEET.completions(hook.actionToken()).size());
         assertEquals("ABANDON", FLEET.completions(hook.actionToken()).get(0).result());
         Map<String, AttributeValue> outcome = awaitOutcome(hook, "GAVE_UP");
+        assertEquals("1", outcome.get("attempts").n(), "given up on its first attempt, not after redeliveries");
         assertTrue(outcome.get("lastError").s().contains("still runs service tasks {service:api=1} and standalone tasks {} after 3 s;"
                 + " it stays DRAINING"), outcome.get("lastError").s());
         assertEquals("DRAINING", status("web", containerInstance));
