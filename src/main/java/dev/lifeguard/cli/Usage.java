@@ -18,6 +18,8 @@ final class Usage {
         out.println("  (no command)  run the service: routes/ and config/ from LIFEGUARD_HOME, else the working directory");
         out.println("  history [--json] [--limit N] [--group] <instance-id | group-name>");
         out.println("                what Lifeguard did for an instance or a group, from the table");
+        out.println("  history [--json] --retained");
+        out.println("                the instances Auto Scaling retained after their terminating hook was abandoned");
         out.println("  plan [--describe] <event.json | ->");
         out.println("                what it would do with an event body, with the current profiles; calls nothing");
         out.println("  status [--json]");

@@ -31,9 +31,9 @@ import org.slf4j.LoggerFactory;
  */
 final class RetentionWatch {
     private static final Logger LOG = LoggerFactory.getLogger(RetentionWatch.class);
-    /** When to look, after the completion: Proceed usually lasts seconds; the last look is a minute on. */
-    static final List<Duration> LOOKS = List.of(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5),
-            Duration.ofSeconds(15), Duration.ofSeconds(40));
+    /** When to look, each after the one before: Proceed usually lasts seconds; the last look is nearly two minutes on. */
+    static final List<Duration> LOOKS = List.of(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(3),
+            Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60));
 
     private final AutoScalingInstances instances;
     private final OutcomeRecorder outcomes;
