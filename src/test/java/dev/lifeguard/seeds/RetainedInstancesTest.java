@@ -11,11 +11,16 @@ import dev.lifeguard.cli.Commands;
 import dev.lifeguard.event.LifecycleEvent;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -49,7 +54,14 @@ import software.amazon.awssdk.services.ssm.model.Command;
 class RetainedInstancesTest {
     static final String TABLE = "retained";
     private static final String GROUP = "retain-web";
+    /** The management port, free on this machine: the status page's fleet view is read from it. */
+    private static final int PORT = freePort();
     private final MotoWorld world = MotoWorld.get();
+
+    @AfterAll
+    void clearPort() {
+        System.clearProperty("lifeguard.health.port");
+    }
 
     @Test
     void anAbandonedHookIsRetainedAndResumeRunsOnlyTheFailedStepThenTerminatesOnce() {
@@ -71,6 +83,9 @@ class RetainedInstancesTest {
             assertEquals(0, history.status(), history.toString());
             assertTrue(history.out().contains("result RETAINED"), history.out());
             assertTrue(history.out().contains("lifeguard resume " + id), history.out());
+            String fleet = get("/observe/fleet");
+            assertTrue(fleet.contains("\"retained\":[{\"key\":\"" + event.idempotencyKey() + "\",\"group\":\"" + GROUP
+                    + "\",\"instance\":\"" + id + "\""), "the status page's fleet view lists it: " + fleet);
             Run retained = command("history", "--retained");
             assertEquals(0, retained.status(), retained.toString());
             assertTrue(retained.out().contains(id), retained.out());
@@ -99,6 +114,29 @@ class RetainedInstancesTest {
     }
 
     private record Run(int status, String out, String err) {
+    }
+
+    private static String get(String path) {
+        try {
+            HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + PORT + path)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, answer.statusCode(), answer.body());
+            return answer.body();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            System.setProperty("lifeguard.health.port", String.valueOf(socket.getLocalPort()));
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** The jar's command, in-process, on the world's clients and the test's settings. */
