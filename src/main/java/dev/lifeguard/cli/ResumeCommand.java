@@ -8,6 +8,7 @@ import dev.lifeguard.engine.RemainingSteps;
 import dev.lifeguard.event.Identifiers;
 import dev.lifeguard.event.LifecycleEvent;
 import dev.lifeguard.event.Outcome;
+import dev.lifeguard.profiles.Profile;
 import dev.lifeguard.profiles.StepSpec;
 import dev.lifeguard.steps.InstanceFacts;
 import dev.lifeguard.steps.Step;
@@ -131,11 +132,13 @@ final class ResumeCommand {
             Map<String, Step> steps = Toolbox.steps(new CommandRunner(camel.createProducerTemplate()),
                     aws.route53().get(), aws.ssm().get());
             Path profilesFile = Path.of(Settings.PROFILES.read(settings));
-            List<StepSpec> specs = PlanCommand.profiles(profilesFile, steps).forGroup(event.groupName()).stepsFor(KIND);
-            InstanceFacts facts = new InstanceFactsStore(aws.dynamoDb().get(), table, Duration.ZERO, clock)
-                    .load(event.instanceId())
-                    .or(() -> new Ec2Instances(aws.ec2().get()).describe(event.instanceId()))
-                    .orElse(InstanceFacts.unknown(event.instanceId()));
+            Profile profile = PlanCommand.profiles(profilesFile, steps).forGroup(event.groupName());
+            List<StepSpec> specs = profile.stepsFor(KIND);
+            // As the service: addresses only for a profile whose templates use them; kept in the table, else EC2's.
+            InstanceFacts facts = !profile.usesInstanceFacts() ? InstanceFacts.unknown(event.instanceId())
+                    : new InstanceFactsStore(aws.dynamoDb().get(), table, Duration.ZERO, clock).load(event.instanceId())
+                            .or(() -> new Ec2Instances(aws.ec2().get()).describe(event.instanceId()))
+                            .orElse(InstanceFacts.unknown(event.instanceId()));
             out.println("Steps      " + specs.size() + " under '" + KIND + "' in " + profilesFile + ", one after another:");
             List<RemainingSteps.Ran> ran = new RemainingSteps(steps, Settings.DRY_RUN.read(settings), clock)
                     .run(event, facts, specs, retained.steps(), (name, record) -> outcomes.resumedStep(retained.key(), name, record));

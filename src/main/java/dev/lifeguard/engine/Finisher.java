@@ -127,7 +127,7 @@ final class Finisher {
         VERDICTS.info("{}: {}{} (attempt {}) — {}", h.event.describe(), verdict.result(),
                 completed == null ? "" : ", completed " + completed, h.attempt, verdict.report().summary());
         copiesShareItsFate(h, finishing);
-        if (verdict.gaveUp() && completed == HookResult.ABANDON && h.event.kind() == Kind.TERMINATING) {
+        if (verdict.gaveUp() && completed == HookResult.ABANDON && h.event.kind() == Kind.TERMINATING && !finishing.isNotOurs()) {
             // The group's lifecycle policy may retain the instance instead of terminating it.
             parts.retention().abandoned(h.event);
         }

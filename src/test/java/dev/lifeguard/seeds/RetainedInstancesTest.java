@@ -1,5 +1,7 @@
 package dev.lifeguard.seeds;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,6 +19,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.test.main.junit5.CamelMainTest;
@@ -111,6 +114,40 @@ class RetainedInstancesTest {
         assertEquals(1, world.actions.terminations().size(), "not terminated twice");
         Run none = command("history", "--retained");
         assertEquals(1, none.status(), none.toString());
+    }
+
+    /**
+     * The same failure in a group whose policy terminates abandoned instances: Auto Scaling keeps
+     * the instance Terminating:Proceed on its way out, never retained, and the record stays
+     * GAVE_UP whatever the hook's message said.
+     */
+    @Test
+    void anAbandonedHookInAGroupThatDoesNotRetainStaysGivenUp() {
+        String id = world.launch().instanceId();
+        String body = MotoWorld.hook("hook-terminating.json", "retain-off", id);
+        LifecycleEvent event = Fixtures.parse(body);
+        world.actions.sent(body);
+        FakeTools.write("fail-state", "Minion did not return");
+        try {
+            world.sqs.sendMessage(r -> r.queueUrl(world.queueUrl).messageBody(body));
+            world.awaitOutcome(TABLE, event.idempotencyKey(), "GAVE_UP");
+            // The confirmation's look-up, then two of the watch's looks after the abandon.
+            Fixtures.awaitUntil("two looks at " + id + " after its abandon", Duration.ofSeconds(15),
+                    () -> lookUps(id) >= 3);
+            Map<String, AttributeValue> outcome = world.awaitOutcome(TABLE, event.idempotencyKey(), "GAVE_UP");
+            assertEquals("ABANDON", outcome.get("hookResult").s());
+            assertTrue(!outcome.containsKey("inFlight"), "not listed as retained");
+            assertEquals("Terminating:Proceed", world.actions.place(id).state());
+        } finally {
+            FakeTools.remove("fail-state");
+        }
+    }
+
+    private long lookUps(String instanceId) {
+        return world.autoScaling.findAll(postRequestedFor(urlEqualTo("/"))).stream()
+                .map(Fixtures::form)
+                .filter(form -> "DescribeAutoScalingInstances".equals(form.get("Action")) && form.containsValue(instanceId))
+                .count();
     }
 
     private record Run(int status, String out, String err) {
