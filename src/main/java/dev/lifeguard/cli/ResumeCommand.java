@@ -82,34 +82,30 @@ final class ResumeCommand {
             return Commands.NOTHING;
         }
         RetainedInstances instances = new RetainedInstances(aws.autoScaling().get());
-        Optional<AutoScalingInstances.Membership> place = instances.place(event);
-        if (place.isEmpty() || !event.groupName().equals(place.get().groupName())) {
-            out.println("Nothing to do: Auto Scaling has " + instanceId + (place.isEmpty() ? " in no group (terminated already?)"
-                    : " in group " + Identifiers.forLog(place.get().groupName()) + ", not " + Identifiers.forLog(event.groupName()))
-                    + "; nothing was run or terminated");
+        Optional<String> notRetained = notRetained(instances, event);
+        if (notRetained.isPresent()) {
+            out.println("Nothing to do: Auto Scaling has " + instanceId + " " + notRetained.get() + "; nothing was run or terminated");
             return Commands.NOTHING;
         }
-        String state = place.get().lifecycleState();
-        if (!RetainedInstances.isRetained(state)) {
-            out.println("Nothing to do: Auto Scaling has " + instanceId + " " + state + ", not retained; nothing was run or terminated");
-            return Commands.NOTHING;
-        }
-        out.println("Auto Scaling " + instanceId + " is " + state + " in its group");
-        OutcomeRecorder outcomes = new OutcomeRecorder(aws.dynamoDb().get(), table, "resume", Settings.DRY_RUN.read(settings),
+        out.println("Auto Scaling " + instanceId + " is retained in its group");
+        boolean dryRun = Settings.DRY_RUN.read(settings);
+        OutcomeRecorder outcomes = new OutcomeRecorder(aws.dynamoDb().get(), table, "resume", dryRun,
                 Duration.ofDays(Settings.RETENTION_DAYS.read(settings)), clock);
         StepsReport report = null;
         if (terminateOnly) {
             out.println("Steps      not run (--terminate-only)");
         } else {
-            report = runSteps(retained, outcomes, table);
+            report = runSteps(retained, outcomes, table, dryRun);
             if (report.failed()) {
-                outcomes.resumeFailed(retained.key(), report);
+                if (!dryRun) {
+                    outcomes.resumeFailed(retained.key(), report);
+                }
                 out.println("Stopped    a step failed: " + instanceId + " stays retained; fix the cause and resume again"
                         + " (the steps that ended well are not run again)");
                 return Commands.MISTAKE;
             }
         }
-        if (Settings.DRY_RUN.read(settings)) {
+        if (dryRun) {
             out.println("Dry run    " + instanceId + " is not terminated (" + Settings.DRY_RUN.label() + ")");
             return Commands.OK;
         }
@@ -124,7 +120,24 @@ final class ResumeCommand {
         return Commands.OK;
     }
 
-    private StepsReport runSteps(RetainedEvents.Retained retained, OutcomeRecorder outcomes, String table) {
+    /**
+     * Why Auto Scaling's answer forbids acting: the instance is in no group (terminated already),
+     * in another group than the record's, or not in a retained state; empty when it is retained there.
+     */
+    private static Optional<String> notRetained(RetainedInstances instances, LifecycleEvent event) {
+        Optional<AutoScalingInstances.Membership> place = instances.place(event);
+        if (place.isEmpty()) {
+            return Optional.of("in no group (terminated already?)");
+        }
+        if (!event.groupName().equals(place.get().groupName())) {
+            return Optional.of("in group " + Identifiers.forLog(place.get().groupName()) + ", not "
+                    + Identifiers.forLog(event.groupName()));
+        }
+        String state = place.get().lifecycleState();
+        return RetainedInstances.isRetained(state) ? Optional.empty() : Optional.of(state + ", not retained");
+    }
+
+    private StepsReport runSteps(RetainedEvents.Retained retained, OutcomeRecorder outcomes, String table, boolean dryRun) {
         LifecycleEvent event = retained.event();
         DefaultCamelContext camel = new DefaultCamelContext();
         try {
@@ -140,8 +153,13 @@ final class ResumeCommand {
                             .or(() -> new Ec2Instances(aws.ec2().get()).describe(event.instanceId()))
                             .orElse(InstanceFacts.unknown(event.instanceId()));
             out.println("Steps      " + specs.size() + " under '" + KIND + "' in " + profilesFile + ", one after another:");
-            List<RemainingSteps.Ran> ran = new RemainingSteps(steps, Settings.DRY_RUN.read(settings), clock)
-                    .run(event, facts, specs, retained.steps(), (name, record) -> outcomes.resumedStep(retained.key(), name, record));
+            // A dry run's steps did nothing: recorded, a later resume would skip them.
+            List<RemainingSteps.Ran> ran = new RemainingSteps(steps, dryRun, clock).run(event, facts, specs, retained.steps(),
+                    (name, record) -> {
+                        if (!dryRun) {
+                            outcomes.resumedStep(retained.key(), name, record);
+                        }
+                    });
             for (RemainingSteps.Ran step : ran) {
                 out.println("  " + (step.ran() ? "ran     " : "skipped ") + HistoryText.printable(step.result().toString()));
             }

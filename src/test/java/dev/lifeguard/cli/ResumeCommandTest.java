@@ -129,6 +129,19 @@ class ResumeCommandTest {
     }
 
     @Test
+    void aDryRunTerminatesNothingAndRecordsNoStepDone() {
+        LifecycleEvent event = retained("Terminating:Retained");
+        Run run = resume(Map.of("lifeguard.dry-run", "true"), event.instanceId());
+        assertEquals(0, run.status(), run.toString());
+        assertTrue(run.out().contains("Dry run    " + event.instanceId() + " is not terminated"), run.out());
+        assertEquals(0, cleans(event), "the salt state was not run");
+        assertEquals(List.of(), terminationsOf(event));
+        Map<String, AttributeValue> record = record(event);
+        assertEquals(Outcome.RETAINED.name(), record.get("result").s());
+        assertEquals(Map.of(), record.get("stepState").m(), "a later resume still runs the step");
+    }
+
+    @Test
     void anInstanceWithoutARetainedRecordOrNotAnInstanceIdIsSaidSo() {
         Run none = resume("i-0123456789abcdef0");
         assertEquals(1, none.status(), none.toString());
@@ -156,6 +169,13 @@ class ResumeCommandTest {
     }
 
     private static Run resume(String... args) {
+        return resume(Map.of(), args);
+    }
+
+    private static Run resume(Map<String, String> more, String... args) {
+        Map<String, String> settings = new java.util.HashMap<>(more);
+        settings.put("lifeguard.table", TABLE);
+        settings.put("lifeguard.profiles", PROFILES.toString());
         String[] all = new String[args.length + 1];
         all[0] = "resume";
         System.arraycopy(args, 0, all, 1, args.length);
@@ -166,7 +186,7 @@ class ResumeCommandTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         // A salt-state step calls no AWS service and uses no address: Route53 and SSM refuse every call, EC2 is never built.
         Supplier<PerAccount<AutoScalingClient>> asg = () -> PerAccount.only(client);
-        int status = Commands.run(all, Map.of("lifeguard.table", TABLE, "lifeguard.profiles", PROFILES.toString())::get,
+        int status = Commands.run(all, settings::get,
                 new Commands.Aws(() -> dynamoDb, CommandOutput.never("EC2"), asg, NoCalls::route53, NoCalls::ssm),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
