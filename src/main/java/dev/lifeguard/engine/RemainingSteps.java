@@ -4,6 +4,7 @@ import dev.lifeguard.profiles.StepSpec;
 import dev.lifeguard.steps.Heartbeat;
 import dev.lifeguard.steps.InstanceFacts;
 import dev.lifeguard.steps.Step;
+import dev.lifeguard.steps.StepOutcome;
 import dev.lifeguard.steps.StepRequest;
 import dev.lifeguard.steps.StepResult;
 import dev.lifeguard.steps.StepsReport;
@@ -13,12 +14,18 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 
 /**
  * Runs an event's steps outside the service, for {@code resume}: the same steps, settings and
  * records as the service's, one after another in the profile's order (an operator is watching,
- * and nothing waits on a hook's timeout any more), each on this thread until it ends. A step the
+ * and nothing waits on a hook's timeout any more), each until it ends or its {@code timeout} is up. A step the
  * event's record shows ended (succeeded, already done or skipped) is not run again, as a
  * redelivered event skips it; each step that ends well is handed to {@code recorded} at once, so
  * that a resume that fails later does not run it again either.
@@ -63,16 +70,32 @@ public final class RemainingSteps {
         return StepsReport.of(event.kind().route(), ran.stream().map(Ran::result).toList());
     }
 
+    /** One step, within its profile's {@code timeout} as in the service: past it, the step is interrupted and failed. */
     private StepResult runOne(StepSpec spec, StepRequest request) {
         long start = clock.millis();
+        ExecutorService thread = Executors.newSingleThreadExecutor(runnable -> {
+            Thread t = new Thread(runnable, "lifeguard-resume-step");
+            t.setDaemon(true);
+            return t;
+        });
+        Future<StepOutcome> running = thread.submit(() -> steps.get(spec.type()).run(request));
         try {
-            return StepResult.of(spec.name(), spec.type(), steps.get(spec.type()).run(request), clock.millis() - start);
+            return StepResult.of(spec.name(), spec.type(), running.get(spec.timeout().toMillis(), TimeUnit.MILLISECONDS),
+                    clock.millis() - start);
+        } catch (TimeoutException e) {
+            running.cancel(true);
+            return StepResult.failed(spec.name(), spec.type(), clock.millis() - start,
+                    "timed out after " + spec.timeout().toSeconds() + " s", false);
         } catch (InterruptedException e) {
+            running.cancel(true);
             Thread.currentThread().interrupt();
             return StepResult.failed(spec.name(), spec.type(), clock.millis() - start, "interrupted", false);
-        } catch (Exception e) {
-            return StepResult.failed(spec.name(), spec.type(), clock.millis() - start, StepFailures.describe(e),
-                    StepFailures.isPermanent(e));
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            return StepResult.failed(spec.name(), spec.type(), clock.millis() - start, StepFailures.describe(cause),
+                    StepFailures.isPermanent(cause));
+        } finally {
+            thread.shutdownNow();
         }
     }
 }
