@@ -25,9 +25,9 @@ import java.util.function.BiConsumer;
 /**
  * Runs an event's steps outside the service, for {@code resume}: the same steps, settings and
  * records as the service's, one after another in the profile's order (an operator is watching,
- * and nothing waits on a hook's timeout any more), each until it ends or its {@code timeout} is up. A step the
- * event's record shows ended (succeeded, already done or skipped) is not run again, as a
- * redelivered event skips it; each step that ends well is handed to {@code recorded} at once, so
+ * and nothing waits on a hook's timeout any more), each until it ends or its {@code timeout} is
+ * up. A step the event's record shows ended (succeeded, already done or skipped) is not run again,
+ * as a redelivered event skips it; each step that ends well is handed to {@code recorded} at once, so
  * that a resume that fails later does not run it again either.
  */
 public final class RemainingSteps {
