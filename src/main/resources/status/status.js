@@ -291,18 +291,32 @@
         el('td', {}, steps || NONE));
   }
 
+  function retainedRow(kept) {
+    return el('tr', {data: {key: kept.key, instance: kept.instance}},
+        el('td', {class: 'when'}, timeEl(kept.since)),
+        el('td', {class: 'name', title: kept.group}, text(kept.group)),
+        el('td', {class: 'mono'}, text(kept.instance)),
+        el('td', {class: 'hook'}, text(kept.hook)),
+        el('td', {}, text(kept.state)),
+        el('td', {class: 'reason'}, text(kept.error)));
+  }
+
   function renderFleet(fleet, problem) {
     const note = byId('fleet-note');
     const table = byId('fleet');
+    const retained = byId('retained');
     if (problem) {
       note.textContent = 'The fleet view is not available: ' + problem;
       note.hidden = false;
       table.hidden = true;
+      retained.hidden = true;
       return;
     }
     note.hidden = true;
     table.hidden = false;
+    retained.hidden = false;
     fill(table, (fleet.events || []).map(fleetRow), 'Nothing in flight across the fleet.');
+    fill(retained, (fleet.retained || []).map(retainedRow), 'No retained instance waits for resume.');
   }
 
   // ---- fetching ----

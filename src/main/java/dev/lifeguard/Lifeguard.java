@@ -3,7 +3,7 @@ package dev.lifeguard;
 import dev.lifeguard.cli.Commands;
 
 /**
- * Lifeguard: the service ({@link Service}), or with {@code history}, {@code plan}, {@code status},
+ * Lifeguard: the service ({@link Service}), or with {@code history}, {@code plan}, {@code status}, {@code resume},
  * {@code --help} or {@code --version} first, that command ({@link Commands}).
  */
 public final class Lifeguard {

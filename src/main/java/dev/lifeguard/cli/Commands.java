@@ -6,6 +6,7 @@ import dev.lifeguard.StartupChecks;
 import dev.lifeguard.Version;
 import dev.lifeguard.aws.AwsClients;
 import dev.lifeguard.aws.Outages;
+import dev.lifeguard.accounts.PerAccount;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -15,7 +16,11 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.route53.Route53Client;
+import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * The jar's commands besides the service: {@code history} (what Lifeguard did for an instance or
@@ -37,15 +42,28 @@ public final class Commands {
     }
 
     /** The AWS clients a command may need, each built the first time it is asked for. */
-    public record Aws(Supplier<DynamoDbClient> dynamoDb, Supplier<Ec2Client> ec2) {
+    public record Aws(Supplier<DynamoDbClient> dynamoDb, Supplier<Ec2Client> ec2,
+                      Supplier<PerAccount<AutoScalingClient>> autoScaling, Supplier<Route53Client> route53,
+                      Supplier<SsmClient> ssm, Supplier<EcsClient> ecs) {
+        /** The clients of the commands that only read: the table, and EC2 for {@code plan --describe}. */
+        public Aws(Supplier<DynamoDbClient> dynamoDb, Supplier<Ec2Client> ec2) {
+            this(dynamoDb, ec2, Aws::none, Aws::none, Aws::none, Aws::none);
+        }
+
         /** Clients built from the SDK's standard settings, as the service builds them. */
         public static Aws fromSdk() {
             Outages outages = new Outages(Clock.systemUTC());
-            return new Aws(once(() -> AwsClients.dynamoDb(outages)), once(() -> AwsClients.ec2(outages)));
+            return new Aws(once(() -> AwsClients.dynamoDb(outages)), once(() -> AwsClients.ec2(outages)),
+                    once(() -> PerAccount.only(AwsClients.autoScaling(outages))), once(() -> AwsClients.route53(outages)),
+                    once(() -> AwsClients.ssm(outages)), once(() -> AwsClients.ecs(outages)));
+        }
+
+        private static <C> C none() {
+            throw new IllegalStateException("no such client here");
         }
     }
 
-    private static final List<String> NAMES = List.of("history", "plan", "status", "help", "--help", "-h", "--version");
+    private static final List<String> NAMES = List.of("history", "plan", "status", "resume", "help", "--help", "-h", "--version");
 
     /** True when {@code args} name a command rather than asking for the service. */
     public static boolean handles(String[] args) {
@@ -66,6 +84,7 @@ public final class Commands {
             int status = StartupChecks.aws(() -> switch (command) {
                 case "history" -> new HistoryCommand(aws.dynamoDb(), Settings.table(settings), out).run(rest);
                 case "plan" -> PlanCommand.fromSettings(settings, aws, out).run(rest);
+                case "resume" -> new ResumeCommand(settings, aws, out, Clock.systemUTC()).run(rest);
                 case "status" -> new StatusCommand(aws.dynamoDb(), Settings.table(settings), out, Clock.systemUTC()).run(rest);
                 case "help", "--help", "-h" -> {
                     Usage.print(out);

@@ -3,6 +3,7 @@ package dev.lifeguard.cli;
 import dev.lifeguard.Settings;
 import dev.lifeguard.event.Identifiers;
 import dev.lifeguard.store.LifeguardTable;
+import dev.lifeguard.store.RetainedEvents;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -17,11 +18,13 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * for an instance or a group, and when, read from the table's {@code by-instance} or
  * {@code by-group} index. The newest {@code N} records (50 unless told) are printed oldest first,
  * as a log reads. An argument shaped like an instance id is an instance; {@code --group} reads it
- * as a group name instead (AWS allows a group called {@code i-0123abcd}).
+ * as a group name instead (AWS allows a group called {@code i-0123abcd}). {@code --retained} lists
+ * every terminating hook whose instance Auto Scaling retained and {@code resume} has not ended.
  */
 final class HistoryCommand {
     static final int DEFAULT_LIMIT = 50;
-    static final String USAGE = "usage: lifeguard history [--json] [--limit N] [--group] <instance-id | group-name>";
+    static final String USAGE = "usage: lifeguard history [--json] [--limit N] [--group] <instance-id | group-name>"
+            + " | history [--json] --retained";
 
     private final Supplier<DynamoDbClient> dynamoDb;
     private final String table;
@@ -43,6 +46,7 @@ final class HistoryCommand {
     int run(List<String> args) {
         boolean json = false;
         boolean group = false;
+        boolean retained = false;
         int limit = DEFAULT_LIMIT;
         String target = null;
         boolean options = true;
@@ -52,6 +56,7 @@ final class HistoryCommand {
                 switch (arg) {
                     case "--json" -> json = true;
                     case "--group" -> group = true;
+                    case "--retained" -> retained = true;
                     case "--limit" -> limit = limit(i + 1 < args.size() ? args.get(++i) : null);
                     case "--" -> options = false;
                     default -> throw new CommandException(Commands.MISTAKE, "unknown option " + Identifiers.quote(arg) + "; " + USAGE);
@@ -61,6 +66,12 @@ final class HistoryCommand {
             } else {
                 throw new CommandException(Commands.MISTAKE, "one instance or group at a time; " + USAGE);
             }
+        }
+        if (retained) {
+            if (target != null) {
+                throw new CommandException(Commands.MISTAKE, "--retained lists every retained instance, name none; " + USAGE);
+            }
+            return retained(json);
         }
         if (target == null) {
             throw new CommandException(Commands.MISTAKE, "name an instance or a group; " + USAGE);
@@ -79,6 +90,21 @@ final class HistoryCommand {
                     + " (a record is kept " + Settings.RETENTION_DAYS.name() + " after its last write)");
         } else {
             HistoryText.print(out, subject, table, records, limit);
+        }
+        return records.isEmpty() ? Commands.NOTHING : Commands.OK;
+    }
+
+    /** Every terminating hook whose instance Auto Scaling retained and no {@code resume} has ended yet. */
+    private int retained(boolean json) {
+        IndexCheck.require(dynamoDb, table, LifeguardTable.IN_FLIGHT, "DynamoDB table '" + table + "' has no index '"
+                + LifeguardTable.IN_FLIGHT + "'; add it with: " + LifeguardTable.howToAdd(table, LifeguardTable.IN_FLIGHT));
+        List<Map<String, AttributeValue>> records = new RetainedEvents(dynamoDb.get(), table).all();
+        if (json) {
+            out.println(HistoryText.json(records));
+        } else if (records.isEmpty()) {
+            out.println("no retained instances waiting for resume in table " + table);
+        } else {
+            HistoryText.print(out, new Subject("retained", "instances", LifeguardTable.IN_FLIGHT), table, records, Integer.MAX_VALUE);
         }
         return records.isEmpty() ? Commands.NOTHING : Commands.OK;
     }

@@ -36,6 +36,10 @@ final class HistoryText {
             out.println();
             out.println(heading(record, subject));
             out.println("  " + state(record));
+            String retention = retention(record);
+            if (retention != null) {
+                out.println("  " + retention);
+            }
             for (String step : steps(record)) {
                 out.println("  step " + step);
             }
@@ -100,6 +104,22 @@ final class HistoryText {
             parts.add("dry run");
         }
         return String.join(", ", parts);
+    }
+
+    /** What became of a retained instance: waiting for {@code resume}, or resumed and terminated. */
+    private static String retention(Map<String, AttributeValue> record) {
+        String result = text(record, "result");
+        String instance = text(record, "instanceId");
+        if (Outcome.RETAINED.name().equals(result)) {
+            return "retained by Auto Scaling (" + text(record, "retainedState") + ") since " + text(record, "retainedAt")
+                    + ": once the cause is fixed, `lifeguard resume " + instance + "` runs the steps not done and terminates it";
+        }
+        if (Outcome.RESUMED.name().equals(result)) {
+            String steps = text(record, "resumeSteps");
+            return "resumed " + text(record, "resumedAt") + (steps == null ? ", steps not run (--terminate-only)"
+                    : ", steps: " + printable(steps)) + "; " + printable(String.valueOf(text(record, "termination")));
+        }
+        return null;
     }
 
     /** Each step with its status, duration and excerpt; while in progress, what each step waits on. */

@@ -193,6 +193,11 @@ final class PlanCommand {
     }
 
     private Profiles profiles(Map<String, Step> steps) {
+        return profiles(profilesFile, steps);
+    }
+
+    /** The profiles file as the service would load it, or the command's mistake naming what is wrong. */
+    static Profiles profiles(Path profilesFile, Map<String, Step> steps) {
         if (!Files.isReadable(profilesFile)) {
             throw new CommandException(Commands.MISTAKE, "profiles file " + profilesFile.toAbsolutePath()
                     + " cannot be read; set " + Settings.PROFILES.label());

@@ -42,17 +42,25 @@ final class StatusCommand {
         IndexCheck.require(dynamoDb, table, LifeguardTable.IN_FLIGHT, FleetView.missingIndex(table));
         FleetView view = new FleetView(dynamoDb.get(), table);
         List<FleetView.Event> events;
+        List<FleetView.Retained> retained;
         try {
             events = view.events();
+            retained = view.retained();
         } catch (DynamoDbException e) {
             throw new CommandException(Commands.MISTAKE, view.refusal(e));
         }
         if (json) {
-            out.println(new FleetView.Snapshot(true, null, events).json());
+            out.println(new FleetView.Snapshot(true, null, events, retained).json());
+            return events.isEmpty() ? Commands.NOTHING : Commands.OK;
         } else if (events.isEmpty()) {
             out.println("nothing in flight in table " + table + ": no event is claimed or waiting to be tried again");
         } else {
             StatusText.print(out, table, events, clock.instant());
+        }
+        if (!retained.isEmpty()) {
+            out.println();
+            out.println(retained.size() + " retained instance" + (retained.size() == 1 ? "" : "s")
+                    + " wait for resume: `lifeguard history --retained` lists them");
         }
         return events.isEmpty() ? Commands.NOTHING : Commands.OK;
     }

@@ -18,10 +18,15 @@ final class Usage {
         out.println("  (no command)  run the service: routes/ and config/ from LIFEGUARD_HOME, else the working directory");
         out.println("  history [--json] [--limit N] [--group] <instance-id | group-name>");
         out.println("                what Lifeguard did for an instance or a group, from the table");
+        out.println("  history [--json] --retained");
+        out.println("                the instances Auto Scaling retained after their terminating hook was abandoned");
         out.println("  plan [--describe] <event.json | ->");
         out.println("                what it would do with an event body, with the current profiles; calls nothing");
         out.println("  status [--json]");
         out.println("                every event in flight across the replicas: owner, lease, attempt, steps so far");
+        out.println("  resume [--terminate-only] <instance-id>");
+        out.println("                for an instance Auto Scaling retained after its terminating hook was abandoned: run the");
+        out.println("                steps not recorded done, then terminate it (desired capacity unchanged)");
         out.println("  --help, -h, help");
         out.println("                this text");
         out.println("  --version     the version and the git commit it was built from");
@@ -41,8 +46,10 @@ final class Usage {
         out.println();
         out.println("Exit status:");
         out.println("  0  the service stopped normally; a command did what it was asked");
-        out.println("  1  history found no record; plan shows a step that would fail; status found nothing in flight");
+        out.println("  1  history found no record; plan shows a step that would fail; status found nothing in flight;");
+        out.println("     resume found nothing to resume (no retained record, resumed already, or not retained any more)");
         out.println("  2  a start-up mistake (one line on standard error names the setting to fix), or a command could not");
-        out.println("     answer (bad argument, missing table or index, AWS unreachable), with one line saying why");
+        out.println("     answer (bad argument, missing table or index, AWS unreachable), with one line saying why; resume:");
+        out.println("     a step failed again (the instance stays retained)");
     }
 }

@@ -112,7 +112,8 @@ public class EventEngine implements StepRuns.Events {
         RecentEnds recent = new RecentEnds(clock);
         this.ledger = new LedgerSnapshots(held, heartbeats, runs, recent, clock);
         this.finisher = new Finisher(new Finisher.Parts(held, desk, leases, heartbeats, messages, claims.lease(),
-                needs.failurePolicy(), work, scheduler, needs.producer(), metrics, () -> accepting, recent));
+                needs.failurePolicy(), work, scheduler, needs.producer(), metrics, () -> accepting, recent,
+                new RetentionWatch(needs.autoScalingInstances(), pushed.outcomes(), scheduler, work)));
         this.commandStatuses = new CommandStatuses(runs, pushed.waits(), claims, pushed.outcomes(), pushed.on());
         this.admission = new Admission(new Admission.Parts(new Preflight(needs.ec2(), needs.facts()),
                 new HookConfirmation(needs.autoScalingInstances(), needs.lifecycleActions()), heartbeats, held, leases,

@@ -3,6 +3,7 @@ package dev.lifeguard.engine;
 import dev.lifeguard.aws.Outages;
 import dev.lifeguard.aws.SqsMessages;
 import dev.lifeguard.event.HookResult;
+import dev.lifeguard.event.Kind;
 import dev.lifeguard.event.LifecycleEvent;
 import dev.lifeguard.event.Outcome;
 import dev.lifeguard.log.EventContext;
@@ -32,7 +33,8 @@ final class Finisher {
     /** What the finisher works with, built by the engine. */
     record Parts(HeldEvents held, ClaimDesk desk, LeaseKeeper leases, Heartbeats heartbeats, SqsMessages messages,
                  Duration lease, FailurePolicy failurePolicy, UrgentFirst work, ScheduledExecutorService scheduler,
-                 ProducerTemplate producer, LifeguardMetrics metrics, BooleanSupplier accepting, RecentEnds recent) {
+                 ProducerTemplate producer, LifeguardMetrics metrics, BooleanSupplier accepting, RecentEnds recent,
+                 RetentionWatch retention) {
     }
 
     private final Parts parts;
@@ -125,6 +127,10 @@ final class Finisher {
         VERDICTS.info("{}: {}{} (attempt {}) — {}", h.event.describe(), verdict.result(),
                 completed == null ? "" : ", completed " + completed, h.attempt, verdict.report().summary());
         copiesShareItsFate(h, finishing);
+        if (verdict.gaveUp() && completed == HookResult.ABANDON && h.event.kind() == Kind.TERMINATING && !finishing.isNotOurs()) {
+            // The group's lifecycle policy may retain the instance instead of terminating it.
+            parts.retention().abandoned(h.event);
+        }
     }
 
     /**

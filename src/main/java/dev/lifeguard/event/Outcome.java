@@ -18,5 +18,13 @@ public enum Outcome {
     /** A hook that Auto Scaling no longer knows when a later attempt asks: completed earlier, or timed out. */
     ALREADY_ENDED,
     /** An Auto Scaling event Lifeguard does not act on, recorded and deleted. */
-    IGNORED
+    IGNORED,
+    /**
+     * A terminating hook given up on and completed ABANDON whose instance Auto Scaling then
+     * retained ({@code Terminating:Retained}, the group's instance lifecycle policy): it waits for
+     * {@code resume}. Written over GAVE_UP once Auto Scaling shows the instance retained.
+     */
+    RETAINED,
+    /** A retained instance whose remaining steps {@code resume} ran, and which it then terminated. */
+    RESUMED
 }

@@ -207,17 +207,8 @@ public class Claims {
 
     /** Keeps one step's state on the claim (and renews the lease); false when the claim is no longer ours. */
     public boolean recordStep(String key, String step, StepRecord record) {
-        Map<String, AttributeValue> state = new LinkedHashMap<>();
-        state.put("status", s(record.status()));
-        if (record.detail() != null) {
-            state.put("detail", s(record.detail()));
-        }
-        if (record.handle() != null) {
-            state.put("handle", s(record.handle()));
-        }
-        state.put("startedAt", n(record.startedAt()));
         // stepState exists from the claim on, so one key of it can be set in place.
-        return ours(key, "SET stepState.#step = :state, leaseExpiresAt = :lease", Map.of(":state", AttributeValue.fromM(state),
+        return ours(key, "SET stepState.#step = :state, leaseExpiresAt = :lease", Map.of(":state", record.attribute(),
                 ":lease", n(clock.instant().getEpochSecond() + lease.toSeconds())), Map.of("#step", step));
     }
 
@@ -269,7 +260,7 @@ public class Claims {
         }
     }
 
-    private static Map<String, StepRecord> steps(Map<String, AttributeValue> item) {
+    static Map<String, StepRecord> steps(Map<String, AttributeValue> item) {
         AttributeValue state = item.get("stepState");
         Map<String, StepRecord> steps = new LinkedHashMap<>();
         if (state != null && state.hasM()) {

@@ -16,7 +16,8 @@ import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 /**
  * Every event in flight across the replicas, read from the table's sparse {@link LifeguardTable#IN_FLIGHT}
  * index (never a scan): one Query per {@link LifeguardTable#IN_FLIGHT_SHARDS shard}, each item
- * the event's claim as its holder last wrote it. {@code status} prints it; the management
+ * the event's claim as its holder last wrote it; and, for the page, one more for the retained
+ * instances waiting for {@code resume} ({@link LifeguardTable#RETAINED_SHARD}). {@code status} prints it; the management
  * server serves {@link #read()}'s JSON for the page.
  */
 public final class FleetView {
@@ -43,9 +44,19 @@ public final class FleetView {
         }
     }
 
-    /** The view, or why there is none ({@code reason}, with {@code events} empty). */
-    public record Snapshot(boolean available, String reason, List<Event> events) {
-        /** {@code {"available", "reason", "events": [{"key", "kind", …, "steps": [{"name", "status", "handle"}]}]}}. */
+    /**
+     * A terminating hook whose instance Auto Scaling retained, waiting for {@code resume}: since
+     * when, the state Auto Scaling gave, and the error of its last attempt.
+     */
+    public record Retained(String key, String group, String instance, String hook, String since, String state, String error) {
+    }
+
+    /** The view, or why there is none ({@code reason}, with {@code events} and {@code retained} empty). */
+    public record Snapshot(boolean available, String reason, List<Event> events, List<Retained> retained) {
+        /**
+         * {@code {"available", "reason", "events": [{"key", "kind", …, "steps": [{"name", "status", "handle"}]}],
+         * "retained": [{"key", "group", "instance", "hook", "since", "state", "error"}]}}.
+         */
         public String json() {
             ObjectNode root = JSON.createObjectNode();
             root.put("available", available);
@@ -69,6 +80,11 @@ public final class FleetView {
                 for (Step step : event.steps()) {
                     steps.addObject().put("name", step.name()).put("status", step.status()).put("handle", step.handle());
                 }
+            }
+            ArrayNode kept = root.putArray("retained");
+            for (Retained r : retained) {
+                kept.addObject().put("key", r.key()).put("group", r.group()).put("instance", r.instance()).put("hook", r.hook())
+                        .put("since", r.since()).put("state", r.state()).put("error", r.error());
             }
             return root.toString();
         }
@@ -107,12 +123,27 @@ public final class FleetView {
      */
     public Snapshot read() {
         try {
-            return new Snapshot(true, null, events());
+            return new Snapshot(true, null, events(), retained());
         } catch (DynamoDbException e) {
-            return new Snapshot(false, refusal(e), List.of());
+            return new Snapshot(false, refusal(e), List.of(), List.of());
         } catch (SdkException e) {
-            return new Snapshot(false, "DynamoDB did not answer: " + oneLine(e.getMessage()), List.of());
+            return new Snapshot(false, "DynamoDB did not answer: " + oneLine(e.getMessage()), List.of(), List.of());
         }
+    }
+
+    /** The retained instances waiting for {@code resume}, oldest first: one more Query, on the index's own partition for them. */
+    public List<Retained> retained() {
+        return dynamoDb.queryPaginator(r -> r.tableName(table)
+                        .indexName(LifeguardTable.IN_FLIGHT)
+                        .keyConditionExpression("#shard = :shard")
+                        .projectionExpression("pk, groupName, instanceId, hookName, retainedAt, retainedState, lastError")
+                        .expressionAttributeNames(Map.of("#shard", LifeguardTable.IN_FLIGHT_SHARD))
+                        .expressionAttributeValues(Map.of(":shard", AttributeValue.fromS(LifeguardTable.RETAINED_SHARD))))
+                .items().stream()
+                .map(item -> new Retained(Claims.text(item, LifeguardTable.KEY), Claims.text(item, LifeguardTable.GROUP_NAME),
+                        Claims.text(item, LifeguardTable.INSTANCE_ID), Claims.text(item, "hookName"),
+                        Claims.text(item, "retainedAt"), Claims.text(item, "retainedState"), Claims.text(item, "lastError")))
+                .toList();
     }
 
     /** What a refusal of the index's Query means for whoever reads it, with what to do. */

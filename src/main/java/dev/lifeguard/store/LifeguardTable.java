@@ -61,6 +61,12 @@ public final class LifeguardTable {
     public static final String IN_FLIGHT_SHARD = "inFlight";
     /** How many values {@link #IN_FLIGHT_SHARD} takes: the fleet view reads each with one Query. Never changed. */
     public static final int IN_FLIGHT_SHARDS = 8;
+    /**
+     * The {@link #IN_FLIGHT_SHARD} value of a terminating hook whose instance Auto Scaling
+     * retained: its work is not done until {@code resume} ends it, so it stays in the sparse index,
+     * in a partition of its own that the fleet view of events in flight never reads.
+     */
+    public static final String RETAINED_SHARD = "retained";
     /** Sparse index of the events in flight: HASH inFlight, RANGE createdAt, every attribute. */
     public static final String IN_FLIGHT = "in-flight";
     /** Each index and its hash key. */

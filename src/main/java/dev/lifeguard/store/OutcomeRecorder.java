@@ -103,6 +103,71 @@ public class OutcomeRecorder {
     }
 
     /**
+     * Auto Scaling retained the instance of a terminating hook given up on and abandoned: the
+     * outcome becomes {@code RETAINED}, and the item goes back into the in-flight index under
+     * {@link LifeguardTable#RETAINED_SHARD}, where the status page and {@code history --retained}
+     * find it until {@code resume} ends it. Only a {@code GAVE_UP} record is changed.
+     *
+     * @return false when the record was not (or no longer) GAVE_UP
+     */
+    public boolean retained(LifecycleEvent event, String lifecycleState) {
+        Map<String, AttributeValue> values = new LinkedHashMap<>();
+        put(values, "result", Outcome.RETAINED.name());
+        put(values, "retainedState", lifecycleState);
+        put(values, "retainedAt", LifeguardTable.time(clock.instant()));
+        values.put(LifeguardTable.IN_FLIGHT_SHARD, AttributeValue.fromS(LifeguardTable.RETAINED_SHARD));
+        return resultWas(event.idempotencyKey(), Outcome.GAVE_UP, values, "");
+    }
+
+    /** A step {@code resume} ran to its end, kept like the service's own so a later resume skips it. */
+    public boolean resumedStep(String key, String step, StepRecord record) {
+        Map<String, AttributeValue> values = new LinkedHashMap<>();
+        values.put("stepState.#step", record.attribute());
+        return resultWas(key, Outcome.RETAINED, values, "", Map.of("#step", step));
+    }
+
+    /**
+     * {@code resume} ran the remaining steps (or was told not to) and terminated the instance:
+     * {@code RESUMED}, out of the retained partition, in one write that only a RETAINED record takes.
+     *
+     * @param report the steps this resume ran, or null for {@code --terminate-only}
+     */
+    public boolean resumed(String key, StepsReport report, String termination) {
+        Map<String, AttributeValue> values = new LinkedHashMap<>();
+        put(values, "result", Outcome.RESUMED.name());
+        put(values, "resumedAt", LifeguardTable.time(clock.instant()));
+        put(values, "termination", termination);
+        if (report != null) {
+            put(values, "resumeSteps", report.summary());
+        }
+        return resultWas(key, Outcome.RETAINED, values, "REMOVE " + LifeguardTable.IN_FLIGHT_SHARD);
+    }
+
+    /** A step failed again under {@code resume}: why, on the record that stays RETAINED. */
+    public boolean resumeFailed(String key, StepsReport report) {
+        Map<String, AttributeValue> values = new LinkedHashMap<>();
+        put(values, "resumeSteps", report.summary());
+        put(values, "lastError", "resume: steps failed: " + report.summary());
+        return resultWas(key, Outcome.RETAINED, values, "");
+    }
+
+    private boolean resultWas(String key, Outcome was, Map<String, AttributeValue> values, String remove) {
+        return resultWas(key, was, values, remove, Map.of());
+    }
+
+    private boolean resultWas(String key, Outcome was, Map<String, AttributeValue> values, String remove,
+                              Map<String, String> names) {
+        Map<String, String> conditionNames = new HashMap<>(names);
+        conditionNames.put("#result", "result");
+        try {
+            update(key, values, remove, "#result = :was", conditionNames, Map.of(":was", AttributeValue.fromS(was.name())));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    /**
      * Records a message that could not be read as an event, keyed by its SQS message id.
      *
      * @return false when this message was refused and dead-lettered before (a redelivery after
@@ -185,8 +250,12 @@ public class OutcomeRecorder {
         Map<String, AttributeValue> placeholders = new HashMap<>(conditionValues);
         int i = 0;
         for (Map.Entry<String, AttributeValue> entry : values.entrySet()) {
-            sets.add("#a" + i + " = :v" + i);
-            names.put("#a" + i, entry.getKey());
+            // A path into a map (stepState.#step) comes with its own names; a plain attribute gets one here.
+            boolean path = entry.getKey().contains(".");
+            sets.add((path ? entry.getKey() : "#a" + i) + " = :v" + i);
+            if (!path) {
+                names.put("#a" + i, entry.getKey());
+            }
             placeholders.put(":v" + i, entry.getValue());
             i++;
         }

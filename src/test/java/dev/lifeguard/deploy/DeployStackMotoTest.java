@@ -178,13 +178,15 @@ class DeployStackMotoTest {
                 "HasSecretParameters", true, "HasEcsClusters", true));
         bothConditions.putAll(Map.of("TableRecoversToAPointInTime", true, "TableProtectedFromDeletion", true,
                 "HasAlarmEmail", true, "HasAlarmTopicArn", false, "RunsTasks", true));
-        bothConditions.putAll(Map.of("HasMemberAccounts", true, "HasMemberOrganization", false, "HasMembers", true));
+        bothConditions.putAll(Map.of("HasMemberAccounts", true, "HasMemberOrganization", false, "HasMembers", true,
+                "RetainsOnAbandon", false));
         Map<String, Boolean> eventBridgeConditions = new HashMap<>(Map.of("UseSns", false, "UseEventBridge", true, "CreateHooks", true,
                 "HooksNotifySns", false, "HasHostedZones", false, "HasSsmDocuments", false, "HasNotificationTopics", false, "HasChefKeys", false,
                 "HasSecretParameters", false, "HasEcsClusters", false));
         eventBridgeConditions.putAll(Map.of("TableRecoversToAPointInTime", false, "TableProtectedFromDeletion", false,
                 "HasAlarmEmail", false, "HasAlarmTopicArn", false, "RunsTasks", true));
-        eventBridgeConditions.putAll(Map.of("HasMemberAccounts", false, "HasMemberOrganization", false, "HasMembers", false));
+        eventBridgeConditions.putAll(Map.of("HasMemberAccounts", false, "HasMemberOrganization", false, "HasMembers", false,
+                "RetainsOnAbandon", false));
         assertEquals(DeployTemplate.map(template.root.get("Conditions")).keySet(), bothConditions.keySet());
 
         for (Map.Entry<String, Map<String, Boolean>> stack : Map.of(BOTH, bothConditions, EVENTBRIDGE, eventBridgeConditions).entrySet()) {

@@ -334,9 +334,10 @@ class DeployTemplateTest {
             assertEquals(Map.of("Fn::If", List.of("HooksNotifySns", Map.of("Fn::GetAtt", List.of("HookNotificationRole", "Arn")),
                     Map.of("Ref", "AWS::NoValue"))), properties.get("RoleARN"));
         });
-        // The default results match Lifeguard's own on-failure defaults.
+        // The default results match Lifeguard's own on-failure defaults (RetainOnAbandon: DeployRetainOnAbandonTest).
         assertEquals("ABANDON", template.properties("LaunchingHook").get("DefaultResult"));
-        assertEquals("CONTINUE", template.properties("TerminatingHook").get("DefaultResult"));
+        assertEquals(Map.of("Fn::If", List.of("RetainsOnAbandon", "ABANDON", "CONTINUE")),
+                template.properties("TerminatingHook").get("DefaultResult"));
 
         Map<String, Object> role = template.properties("HookNotificationRole");
         assertTrue(role.get("AssumeRolePolicyDocument").toString().contains("autoscaling.amazonaws.com"));

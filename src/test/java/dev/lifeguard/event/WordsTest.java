@@ -17,7 +17,8 @@ class WordsTest {
 
     @Test
     void theWordsAreThoseOperatorsRelyOn() {
-        assertEquals(List.of("SUCCEEDED", "RETRYING", "GAVE_UP", "REFUSED", "ALREADY_ENDED", "IGNORED"), names(Outcome.values()));
+        assertEquals(List.of("SUCCEEDED", "RETRYING", "GAVE_UP", "REFUSED", "ALREADY_ENDED", "IGNORED", "RETAINED", "RESUMED"),
+                names(Outcome.values()));
         assertEquals(List.of("CONTINUE", "ABANDON", "NOT_ACTIVE"), names(HookResult.values()));
         assertEquals(List.of("CLAIMED", "RELEASED", "DONE"), names(ClaimStatus.values()));
     }

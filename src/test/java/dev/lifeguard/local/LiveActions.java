@@ -32,6 +32,12 @@ public final class LiveActions {
 
     private final Map<String, Action> live = new ConcurrentHashMap<>();
     private final Map<String, Place> places = new ConcurrentHashMap<>();
+    /** Groups whose instance lifecycle policy says TerminateHookAbandon: retain. */
+    private final java.util.Set<String> retaining = ConcurrentHashMap.newKeySet();
+    /** Instances on their way to Terminating:Retained: one more look sees them Terminating:Proceed. */
+    private final java.util.Set<String> retainingSoon = ConcurrentHashMap.newKeySet();
+    /** Every TerminateInstanceInAutoScalingGroup accepted: instance id and ShouldDecrementDesiredCapacity. */
+    private final java.util.List<Map.Entry<String, String>> terminations = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
      * Starts the action a hook message describes (directly, in an SNS envelope or an EventBridge
@@ -66,6 +72,34 @@ public final class LiveActions {
         places.put(instanceId, new Place(instanceId, group, state));
     }
 
+    /**
+     * The group's instance lifecycle policy retains an instance whose terminating hook is abandoned:
+     * after the abandon it is {@code Terminating:Proceed} for one look, then {@code Terminating:Retained}.
+     */
+    public void retainOnAbandon(String group) {
+        retaining.add(group);
+    }
+
+    /** TerminateInstanceInAutoScalingGroup calls accepted, in order: instance id and ShouldDecrementDesiredCapacity. */
+    public java.util.List<Map.Entry<String, String>> terminations() {
+        return java.util.List.copyOf(terminations);
+    }
+
+    /**
+     * TerminateInstanceInAutoScalingGroup: an instance in a group starts terminating
+     * ({@code Terminating}); one in none is refused as Auto Scaling refuses it.
+     */
+    public String terminate(Map<String, String> form) {
+        String id = form.getOrDefault("InstanceId", "");
+        Place place = places.get(id);
+        if (place == null || place.state().equals("Terminating")) {
+            return "The instance ID " + id + " is not part of an Auto Scaling group or is already terminating";
+        }
+        places.put(id, new Place(id, place.group(), "Terminating"));
+        terminations.add(Map.entry(id, form.getOrDefault("ShouldDecrementDesiredCapacity", "")));
+        return null;
+    }
+
     /** Ends an action as a timeout would: Auto Scaling forgets the token. */
     public void expire(String token) {
         live.remove(token);
@@ -96,6 +130,10 @@ public final class LiveActions {
         if (place != null) {
             String next = place.state().replace(":Wait", ":Proceed");
             places.put(action.instanceId(), new Place(action.instanceId(), action.group(), next));
+            if (next.equals("Terminating:Proceed") && "ABANDON".equals(form.get("LifecycleActionResult"))
+                    && retaining.contains(action.group())) {
+                retainingSoon.add(action.instanceId());
+            }
         }
         return null;
     }
@@ -107,6 +145,9 @@ public final class LiveActions {
             Place place = places.get(id);
             if (place == null) {
                 continue;
+            }
+            if (retainingSoon.remove(id)) {
+                places.put(id, new Place(id, place.group(), "Terminating:Retained"));
             }
             out.append("<member><InstanceId>").append(xml(id)).append("</InstanceId>")
                     .append("<AutoScalingGroupName>").append(xml(place.group())).append("</AutoScalingGroupName>")

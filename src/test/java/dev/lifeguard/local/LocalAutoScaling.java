@@ -38,7 +38,8 @@ public final class LocalAutoScaling implements ResponseDefinitionTransformerV2 {
         WireMockServer server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort()
                 .extensions(new LocalAutoScaling(actions)));
         server.start();
-        for (String action : new String[] {"CompleteLifecycleAction", "RecordLifecycleActionHeartbeat", "DescribeAutoScalingInstances"}) {
+        for (String action : new String[] {"CompleteLifecycleAction", "RecordLifecycleActionHeartbeat", "DescribeAutoScalingInstances",
+                "TerminateInstanceInAutoScalingGroup"}) {
             server.stubFor(post(urlEqualTo("/"))
                     .withRequestBody(containing("Action=" + action))
                     .atPriority(10)
@@ -65,6 +66,7 @@ public final class LocalAutoScaling implements ResponseDefinitionTransformerV2 {
             case "DescribeAutoScalingInstances" -> xml(200, actions.describeResponse(ids(form)));
             case "RecordLifecycleActionHeartbeat" -> answer(action, actions.heartbeat(form));
             case "CompleteLifecycleAction" -> answer(action, actions.complete(form));
+            case "TerminateInstanceInAutoScalingGroup" -> terminated(form, actions.terminate(form));
             default -> xml(400, error("InvalidAction", "The action " + action + " is not valid for this stand-in"));
         };
     }
@@ -83,6 +85,22 @@ public final class LocalAutoScaling implements ResponseDefinitionTransformerV2 {
         }
         return xml(200, "<" + action + "Response xmlns=\"" + FleetStandIn.AUTO_SCALING_NS + "\"><" + action + "Result/>"
                 + "<ResponseMetadata><RequestId>" + UUID.randomUUID() + "</RequestId></ResponseMetadata></" + action + "Response>");
+    }
+
+    /** TerminateInstanceInAutoScalingGroup's answer: the activity Auto Scaling starts. */
+    private static ResponseDefinition terminated(Map<String, String> form, String refused) {
+        if (refused != null) {
+            return xml(400, error("ValidationError", refused));
+        }
+        String id = LiveActions.xml(form.getOrDefault("InstanceId", ""));
+        return xml(200, "<TerminateInstanceInAutoScalingGroupResponse xmlns=\"" + FleetStandIn.AUTO_SCALING_NS + "\">"
+                + "<TerminateInstanceInAutoScalingGroupResult><Activity><ActivityId>" + UUID.randomUUID() + "</ActivityId>"
+                + "<AutoScalingGroupName>group</AutoScalingGroupName><Description>Terminating EC2 instance: " + id
+                + "</Description><Cause>At a user request, an instance was taken out of service in response to a"
+                + " user request.</Cause><StartTime>2026-12-03T12:00:00Z</StartTime><StatusCode>InProgress</StatusCode>"
+                + "<Progress>0</Progress></Activity></TerminateInstanceInAutoScalingGroupResult>"
+                + "<ResponseMetadata><RequestId>" + UUID.randomUUID() + "</RequestId></ResponseMetadata>"
+                + "</TerminateInstanceInAutoScalingGroupResponse>");
     }
 
     private static String error(String code, String message) {

@@ -156,12 +156,19 @@ class StatusPageTest {
                     + " \"attempt\": 1, \"status\": \"CLAIMED\", \"steps\": [{\"name\": \"drain\", \"status\": \"WAITING\"}]},"
                     + "{\"key\": \"f-2\", \"kind\": \"LAUNCHING\", \"group\": \"web-asg\", \"instance\": \"i-0bbb\","
                     + " \"hook\": \"join-hook\", \"owner\": \"replica-b\", \"leaseUntil\": null, \"attempt\": 2,"
-                    + " \"status\": \"CLAIMED\", \"steps\": []}]}";
+                    + " \"status\": \"CLAIMED\", \"steps\": []}],"
+                    + " \"retained\": [{\"key\": \"r-1\", \"group\": \"web-asg\", \"instance\": \"i-0ccc\", \"hook\": \"drain-hook\","
+                    + " \"since\": \"" + Instant.now().minusSeconds(600) + "\", \"state\": \"Terminating:Retained\","
+                    + " \"error\": \"steps failed: clean FAILED\"}]}";
             open();
             Fixtures.awaitUntil("the fleet's events", PATIENCE, () -> browser.attributes("#fleet tbody tr", "data-key").size() == 2);
             assertEquals(List.of("replica-a", "replica-b"), browser.attributes("#fleet tbody tr", "data-owner"));
             assertTrue(browser.text("#fleet tr[data-key='f-1']").contains("drain: WAITING"), browser.text("#fleet tr[data-key='f-1']"));
             assertEquals(true, browser.script("return document.getElementById('fleet-note').hidden;"));
+            Fixtures.awaitUntil("the retained instances", PATIENCE,
+                    () -> browser.attributes("#retained tbody tr", "data-instance").equals(List.of("i-0ccc")));
+            String retained = browser.text("#retained tr[data-key='r-1']");
+            assertTrue(retained.contains("Terminating:Retained") && retained.contains("steps failed: clean FAILED"), retained);
         } finally {
             fleet = UNAVAILABLE;
         }
@@ -171,6 +178,7 @@ class StatusPageTest {
         assertEquals("The fleet view is not available: the task role may not dynamodb:Query the table's by-open index",
                 browser.text("#fleet-note"));
         assertEquals(true, browser.script("return document.getElementById('fleet').hidden;"));
+        assertEquals(true, browser.script("return document.getElementById('retained').hidden;"));
     }
 
     @Test

@@ -88,7 +88,7 @@ class FleetViewTest {
         assertEquals(2, view.events().get(0).attempt(), "claimed again: the second attempt");
         outcomes.finish(retried, Outcome.GAVE_UP, null, HookResult.CONTINUE, "drain failed twice", true);
         assertEquals(List.of(), view.events());
-        assertEquals("{\"available\":true,\"reason\":null,\"events\":[]}", view.read().json());
+        assertEquals("{\"available\":true,\"reason\":null,\"events\":[],\"retained\":[]}", view.read().json());
     }
 
     @Test
