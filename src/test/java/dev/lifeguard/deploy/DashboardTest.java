@@ -253,6 +253,10 @@ class DashboardTest {
             if (type == Supplier.class) {
                 return List.of((Supplier<Number>) () -> 0);
             }
+            if (type == dev.lifeguard.event.AccountRegion.class) {
+                // Labels only with lifeguard.metrics.account-label, off here as by default.
+                return List.of(new dev.lifeguard.event.AccountRegion("222222222222", "us-west-2"));
+            }
             throw new AssertionError(method + " takes a " + type.getName() + ": say here which values it can take");
         }
     }

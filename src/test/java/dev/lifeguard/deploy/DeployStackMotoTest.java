@@ -381,7 +381,8 @@ class DeployStackMotoTest {
                     statements.get(sid).path("Condition").path("ArnLike").path("ecs:cluster").toString(), sid);
         }
         assertEquals(List.of(SECRET_PARAMETER), resources(statements.get("SecretParameters")));
-        assertFalse(statements.containsKey("AssumeMemberRoles"), "nothing in this version assumes a member's role");
+        assertEquals(MEMBER_ACCOUNTS.stream().map(a -> "arn:*:iam::" + a + ":role/lifeguard-hub").toList(),
+                resources(statements.get("AssumeMemberRoles")), "only the listed members' lifeguard-hub role");
         // The role as created grants what the template's policy grants, every branch included.
         Set<String> actions = new TreeSet<>();
         statements.values().forEach(s -> s.path("Action").forEach(a -> actions.add(a.asText())));

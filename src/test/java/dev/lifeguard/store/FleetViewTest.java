@@ -98,7 +98,8 @@ class FleetViewTest {
         LifecycleEvent hook = hook();
         new Claims(dynamoDb, table, "worker-j", LEASE, RETENTION, clock).claim(hook);
         JsonNode event = Fixtures.parseTree(new FleetView(dynamoDb, table).read().json()).get("events").get(0);
-        assertEquals(List.of("key", "kind", "group", "instance", "hook", "owner", "leaseUntil", "attempt", "status", "since", "steps"),
+        assertEquals(List.of("key", "kind", "group", "instance", "hook", "account", "region", "owner", "leaseUntil", "attempt",
+                        "status", "since", "steps"),
                 iterable(event));
         assertEquals(hook.idempotencyKey(), event.get("key").asText());
         assertEquals("worker-j", event.get("owner").asText());
