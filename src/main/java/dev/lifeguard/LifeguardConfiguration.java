@@ -2,7 +2,6 @@ package dev.lifeguard;
 
 import dev.lifeguard.accounts.Accounts;
 import dev.lifeguard.accounts.PerAccount;
-import dev.lifeguard.aws.AssumedRoles;
 import dev.lifeguard.aws.AutoScalingInstances;
 import dev.lifeguard.aws.AwsClients;
 import dev.lifeguard.aws.AwsSetup;
@@ -16,9 +15,7 @@ import dev.lifeguard.engine.EventEngine;
 import dev.lifeguard.engine.FinishSteps;
 import dev.lifeguard.engine.FailurePolicy;
 import dev.lifeguard.engine.GracefulShutdown;
-import dev.lifeguard.event.AccountRegion;
 import dev.lifeguard.event.EventParser;
-import dev.lifeguard.event.Identifiers;
 import dev.lifeguard.event.Kind;
 import dev.lifeguard.health.ReachableCheck;
 import dev.lifeguard.health.TableProbe;
@@ -120,7 +117,12 @@ public class LifeguardConfiguration implements CamelConfiguration {
         String worker = workerId();
         // Calls for an event go to its own account and region (lifeguard.accounts); with no member
         // account listed, to this service's own, as the clients above were built.
-        Accounts accounts = accounts(settings, registry, outages, worker, autoScaling);
+        Accounts accounts = ServedAccounts.of(settings.accountRoles(), settings.accountsExternalId(), AwsSetup.region(autoScaling),
+                () -> boundOrBuilt(registry, "stsClient", StsClient.class, () -> AwsClients.sts(outages)), worker);
+        if (accounts.many()) {
+            LOG.info("Serving account {} (this one) and {} in their own regions; member roles: {}", accounts.home().account(),
+                    accounts.members(), settings.accountRoles().values());
+        }
         PerAccount<AutoScalingClient> autoScalings = new PerAccount<>(autoScaling, accounts,
                 (where, credentials) -> AwsClients.elsewhere(AutoScalingClient.builder(), autoScaling, where, credentials, outages));
         PerAccount<Ec2Client> ec2s = new PerAccount<>(ec2, accounts,
@@ -228,29 +230,6 @@ public class LifeguardConfiguration implements CamelConfiguration {
             throw new MisconfiguredException("routes/ has no route for " + missing + ": every kind of event needs its"
                     + " routes/<route>.camel.yaml with that route id");
         }
-    }
-
-    /**
-     * The accounts served. With member accounts listed, STS names this service's own account
-     * (GetCallerIdentity: what AWS says, not a setting), and each member's role is assumed with
-     * the external id, in sessions named for this replica.
-     */
-    private static Accounts accounts(Settings settings, Registry registry, Outages outages, String worker, AutoScalingClient home) {
-        if (settings.accountRoles().isEmpty()) {
-            return Accounts.single();
-        }
-        String region = AwsSetup.region(home);
-        if (!Identifiers.isRegion(region)) {
-            throw new MisconfiguredException(Settings.ACCOUNTS.label() + " needs this service's own region, and its"
-                    + " clients do not say it (" + region + "): set AWS_REGION");
-        }
-        StsClient sts = boundOrBuilt(registry, "stsClient", StsClient.class, () -> AwsClients.sts(outages));
-        String account = StartupChecks.aws(() -> sts.getCallerIdentity().account());
-        LOG.info("Serving account {} (this one) and {} in their own regions; member roles: {}", account,
-                settings.accountRoles().keySet(), settings.accountRoles().values());
-        return new Accounts(new AccountRegion(account, region), settings.accountRoles(), AssumedRoles.with(sts,
-                settings.accountsExternalId(), AssumedRoles.sessionName(worker), AssumedRoles.SESSION,
-                AssumedRoles.PREFETCH, AssumedRoles.STALE));
     }
 
     private static ProfileStore loadProfiles(Path file, Map<String, Step> steps, Clock clock,

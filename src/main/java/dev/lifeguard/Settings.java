@@ -216,7 +216,7 @@ public record Settings(
     }
 
     /** The member accounts' roles; with any listed, the external id must be set too. */
-    private static Map<String, String> accountRoles(Function<String, String> lookup) {
+    public static Map<String, String> accountRoles(Function<String, String> lookup) {
         Map<String, String> roles = roles(ACCOUNTS.label(), ACCOUNTS.read(lookup), ACCOUNTS_ROLE_NAME.read(lookup));
         if (!roles.isEmpty() && ACCOUNTS_EXTERNAL_ID.read(lookup) == null) {
             throw new MisconfiguredException(ACCOUNTS.label() + " lists member accounts, so " + ACCOUNTS_EXTERNAL_ID.label()

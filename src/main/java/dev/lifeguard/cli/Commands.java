@@ -6,7 +6,13 @@ import dev.lifeguard.StartupChecks;
 import dev.lifeguard.Version;
 import dev.lifeguard.aws.AwsClients;
 import dev.lifeguard.aws.Outages;
+import dev.lifeguard.ServedAccounts;
+import dev.lifeguard.accounts.Accounts;
 import dev.lifeguard.accounts.PerAccount;
+import dev.lifeguard.aws.AwsSetup;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.core.SdkClient;
+import software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -41,21 +47,39 @@ public final class Commands {
     private Commands() {
     }
 
-    /** The AWS clients a command may need, each built the first time it is asked for. */
+    /**
+     * The AWS clients a command may need, each built the first time it is asked for. Those that
+     * act for an event ({@code resume}) go to the event's own account and region, as the service's.
+     */
     public record Aws(Supplier<DynamoDbClient> dynamoDb, Supplier<Ec2Client> ec2,
-                      Supplier<PerAccount<AutoScalingClient>> autoScaling, Supplier<Route53Client> route53,
-                      Supplier<SsmClient> ssm, Supplier<EcsClient> ecs) {
+                      Supplier<PerAccount<AutoScalingClient>> autoScaling, Supplier<PerAccount<Route53Client>> route53,
+                      Supplier<PerAccount<SsmClient>> ssm, Supplier<PerAccount<EcsClient>> ecs) {
         /** The clients of the commands that only read: the table, and EC2 for {@code plan --describe}. */
         public Aws(Supplier<DynamoDbClient> dynamoDb, Supplier<Ec2Client> ec2) {
             this(dynamoDb, ec2, Aws::none, Aws::none, Aws::none, Aws::none);
         }
 
-        /** Clients built from the SDK's standard settings, as the service builds them. */
-        public static Aws fromSdk() {
+        /**
+         * Clients built from the SDK's standard settings, as the service builds them; with
+         * {@code lifeguard.accounts} set, in a member account with its role assumed.
+         */
+        public static Aws fromSdk(Function<String, String> settings) {
             Outages outages = new Outages(Clock.systemUTC());
+            Supplier<AutoScalingClient> home = once(() -> AwsClients.autoScaling(outages));
+            Supplier<Accounts> accounts = once(() -> ServedAccounts.of(Settings.accountRoles(settings),
+                    Settings.ACCOUNTS_EXTERNAL_ID.read(settings), AwsSetup.region(home.get()), () -> AwsClients.sts(outages),
+                    "command"));
             return new Aws(once(() -> AwsClients.dynamoDb(outages)), once(() -> AwsClients.ec2(outages)),
-                    once(() -> PerAccount.only(AwsClients.autoScaling(outages))), once(() -> AwsClients.route53(outages)),
-                    once(() -> AwsClients.ssm(outages)), once(() -> AwsClients.ecs(outages)));
+                    once(() -> perAccount(home.get(), AutoScalingClient::builder, accounts, outages)),
+                    once(() -> perAccount(AwsClients.route53(outages), Route53Client::builder, accounts, outages)),
+                    once(() -> perAccount(AwsClients.ssm(outages), SsmClient::builder, accounts, outages)),
+                    once(() -> perAccount(AwsClients.ecs(outages), EcsClient::builder, accounts, outages)));
+        }
+
+        private static <B extends AwsClientBuilder<B, C> & SdkSyncClientBuilder<B, C>, C extends SdkClient> PerAccount<C> perAccount(
+                C home, Supplier<B> builder, Supplier<Accounts> accounts, Outages outages) {
+            return new PerAccount<>(home, accounts.get(),
+                    (where, credentials) -> AwsClients.elsewhere(builder.get(), home, where, credentials, outages));
         }
 
         private static <C> C none() {
@@ -72,7 +96,8 @@ public final class Commands {
 
     /** Runs the command with the service's settings from the working directory and the environment. */
     public static int run(String[] args) {
-        return run(args, CommandSettings.of(Path.of("config", "application.properties"), System.getenv()), Aws.fromSdk(),
+        Function<String, String> settings = CommandSettings.of(Path.of("config", "application.properties"), System.getenv());
+        return run(args, settings, Aws.fromSdk(settings),
                 System.out, System.err);
     }
 

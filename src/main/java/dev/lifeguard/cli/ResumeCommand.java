@@ -11,6 +11,7 @@ import dev.lifeguard.event.Outcome;
 import dev.lifeguard.profiles.Profile;
 import dev.lifeguard.profiles.StepSpec;
 import dev.lifeguard.steps.InstanceFacts;
+import dev.lifeguard.steps.PermanentStepException;
 import dev.lifeguard.steps.Step;
 import dev.lifeguard.steps.StepsReport;
 import dev.lifeguard.steps.Toolbox;
@@ -143,7 +144,9 @@ final class ResumeCommand {
         try {
             camel.start();
             Map<String, Step> steps = Toolbox.steps(new CommandRunner(camel.createProducerTemplate()),
-                    aws.route53().get(), aws.ssm().get(), aws.ecs().get());
+                    aws.route53().get(), aws.ssm().get(), aws.ecs().get(), () -> {
+                        throw new PermanentStepException("resume reads no secret from Secrets Manager; run the step in the service");
+                    }, clock);
             Path profilesFile = Path.of(Settings.PROFILES.read(settings));
             Profile profile = PlanCommand.profiles(profilesFile, steps).forGroup(event.groupName());
             List<StepSpec> specs = profile.stepsFor(KIND);

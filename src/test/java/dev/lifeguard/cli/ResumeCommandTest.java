@@ -187,7 +187,8 @@ class ResumeCommandTest {
         // A salt-state step calls no AWS service and uses no address: Route53 and SSM refuse every call, EC2 is never built.
         Supplier<PerAccount<AutoScalingClient>> asg = () -> PerAccount.only(client);
         int status = Commands.run(all, settings::get,
-                new Commands.Aws(() -> dynamoDb, CommandOutput.never("EC2"), asg, NoCalls::route53, NoCalls::ssm, NoCalls::ecs),
+                new Commands.Aws(() -> dynamoDb, CommandOutput.never("EC2"), asg, () -> PerAccount.only(NoCalls.route53()),
+                        () -> PerAccount.only(NoCalls.ssm()), () -> PerAccount.only(NoCalls.ecs())),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }

@@ -185,7 +185,8 @@ class RetainedInstancesTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int status = Commands.run(args, settings::get, new Commands.Aws(() -> world.dynamoDb, () -> world.ec2,
-                        () -> PerAccount.only(autoScaling), () -> world.route53, () -> world.ssm, () -> world.ecs),
+                        () -> PerAccount.only(autoScaling), () -> PerAccount.only(world.route53),
+                        () -> PerAccount.only(world.ssm), () -> PerAccount.only(world.ecs)),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
