@@ -97,4 +97,22 @@ public final class Fixtures {
             }
         }
     }
+
+    /**
+     * The dead letters that mention {@code mentioning}: waits for the first, then looks once more,
+     * since anything else about it would have been sent with the first. Those read are taken off
+     * the queue.
+     */
+    public static java.util.List<software.amazon.awssdk.services.sqs.model.Message> deadLetters(
+            software.amazon.awssdk.services.sqs.SqsClient sqs, String queueUrl, String mentioning, Duration patience) {
+        java.util.List<software.amazon.awssdk.services.sqs.model.Message> found = new java.util.ArrayList<>();
+        awaitUntil("a dead letter about " + mentioning, patience, () -> {
+            sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1).messageAttributeNames("All"))
+                    .messages().stream().filter(m -> m.body().contains(mentioning)).forEach(found::add);
+            return !found.isEmpty();
+        });
+        sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(2).messageAttributeNames("All"))
+                .messages().stream().filter(m -> m.body().contains(mentioning)).forEach(found::add);
+        return found;
+    }
 }

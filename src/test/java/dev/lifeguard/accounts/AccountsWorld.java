@@ -210,6 +210,8 @@ final class AccountsWorld {
             registry.bind("ec2Client", Ec2Client.class, world.ec2);
             registry.bind("route53Client", Route53Client.class, world.route53);
             registry.bind("ssmClient", SsmClient.class, world.ssm);
+            registry.bind("ecsClient", software.amazon.awssdk.services.ecs.EcsClient.class,
+                    world.client(software.amazon.awssdk.services.ecs.EcsClient.builder(), Region.US_EAST_1, hubCredentials()));
             registry.bind("snsClient", SnsClient.class, world.client(SnsClient.builder(), Region.US_EAST_1, hubCredentials()));
             registry.bind("autoScalingClient", AutoScalingClient.class, AutoScalingClient.builder()
                     .endpointOverride(URI.create(world.autoScaling.baseUrl())).region(Region.US_EAST_1)

@@ -119,7 +119,8 @@ class ManyAccountsTest {
         AccountRegion stranger = new AccountRegion("444444444444", "us-west-2");
         Sent s = send(hook(stranger, "web-asg", "i-0" + UUID.randomUUID().toString().replace("-", "").substring(0, 16)));
 
-        List<Message> dead = awaitDeadLetters(s.event().actionToken());
+        List<Message> dead = Fixtures.deadLetters(world.sqs,
+                world.sqs.getQueueUrl(r -> r.queueName(AccountsWorld.DEAD_LETTER_QUEUE)).queueUrl(), s.event().actionToken(), PATIENCE);
         assertEquals(1, dead.size(), "dead-lettered once");
         String reason = dead.get(0).messageAttributes().get("LifeguardReason").stringValue();
         assertTrue(reason.contains("account 444444444444 is not served here"), reason);
@@ -156,18 +157,5 @@ class ManyAccountsTest {
             return item.containsKey("result") && item.get("result").s().equals(result)
                     && !item.get("status").s().equals("CLAIMED");
         });
-    }
-
-    private List<Message> awaitDeadLetters(String mentioning) {
-        String dlq = world.sqs.getQueueUrl(r -> r.queueName(AccountsWorld.DEAD_LETTER_QUEUE)).queueUrl();
-        List<Message> found = new ArrayList<>();
-        Fixtures.awaitUntil("a dead letter about " + mentioning, PATIENCE, () -> {
-            world.sqs.receiveMessage(r -> r.queueUrl(dlq).maxNumberOfMessages(10).waitTimeSeconds(1).messageAttributeNames("All"))
-                    .messages().stream().filter(m -> m.body().contains(mentioning)).forEach(found::add);
-            return !found.isEmpty();
-        });
-        world.sqs.receiveMessage(r -> r.queueUrl(dlq).maxNumberOfMessages(10).waitTimeSeconds(2).messageAttributeNames("All"))
-                .messages().stream().filter(m -> m.body().contains(mentioning)).forEach(found::add);
-        return found;
     }
 }

@@ -354,15 +354,7 @@ class ForgedEventsTest {
     /** Exactly one dead letter mentions {@code mentioning}, and it carries the recorded reason. */
     private void assertDeadLetteredOnce(String mentioning, String reason) {
         String dlq = world.sqs.getQueueUrl(r -> r.queueName(MotoWorld.DEAD_LETTER_QUEUE)).queueUrl();
-        List<Message> found = new java.util.ArrayList<>();
-        Fixtures.awaitUntil("a dead letter about " + mentioning, PATIENCE, () -> {
-            world.sqs.receiveMessage(r -> r.queueUrl(dlq).maxNumberOfMessages(10).waitTimeSeconds(1).messageAttributeNames("All"))
-                    .messages().stream().filter(m -> m.body().contains(mentioning)).forEach(found::add);
-            return !found.isEmpty();
-        });
-        // Anything else about it would have been sent with the first: one more look finds none.
-        world.sqs.receiveMessage(r -> r.queueUrl(dlq).maxNumberOfMessages(10).waitTimeSeconds(2).messageAttributeNames("All"))
-                .messages().stream().filter(m -> m.body().contains(mentioning)).forEach(found::add);
+        List<Message> found = Fixtures.deadLetters(world.sqs, dlq, mentioning, PATIENCE);
         assertEquals(1, found.size(), "dead-lettered once");
         String attribute = found.get(0).messageAttributes().get("LifeguardReason").stringValue();
         assertTrue(attribute.contains(reason.replaceFirst("^refused: ", "")), attribute);
