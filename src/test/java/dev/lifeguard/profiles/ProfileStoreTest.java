@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import dev.lifeguard.steps.Step;
+import dev.lifeguard.steps.Toolbox;
 import dev.lifeguard.steps.chef.ChefCleanup;
 import dev.lifeguard.steps.exec.CommandRunner;
 import dev.lifeguard.steps.route53.Route53Cleanup;
@@ -51,10 +52,8 @@ class ProfileStoreTest {
         CommandRunner commands = new CommandRunner(null);
         Route53Client route53 = Route53Client.builder().region(Region.AWS_GLOBAL).build();
         SsmClient ssm = SsmClient.builder().region(Region.US_EAST_1).build();
-        ProfileLoader all = new ProfileLoader(Stream.of(new ChefCleanup(commands), new SaltAcceptKey(commands),
-                        new SaltState(commands), new SaltDeleteKey(commands), new Route53Cleanup(PerAccount.only(route53)),
-                        new Route53Upsert(PerAccount.only(route53)), new SsmCommand(PerAccount.only(ssm)))
-                .collect(Collectors.toMap(Step::type, Step::settings)));
+        ProfileLoader all = ProfileLoader.of(Toolbox.steps(commands, route53, ssm,
+                software.amazon.awssdk.services.ecs.EcsClient.builder().region(Region.US_EAST_1).build()));
         // As shipped, config/profiles.yaml runs no step for any group: safe to start anywhere.
         Profiles shipped = all.load(Path.of("config/profiles.yaml"));
         assertEquals(List.of(), shipped.groups());
@@ -72,6 +71,10 @@ class ProfileStoreTest {
         assertEquals(2, profiles.forGroup("web-asg").stepsFor("cleanup-request").size());
         assertEquals("*", profiles.forGroup("other").match());
         assertEquals(HookResult.ABANDON, profiles.forGroup(null).onFailure("launching"));
+        assertEquals("ecs-drain", profiles.forGroup("ecs-workers").stepsFor("terminating").get(0).type());
+        dev.lifeguard.event.AccountRegion member = new dev.lifeguard.event.AccountRegion("222222222222", "eu-west-1");
+        assertEquals("web-*", profiles.forGroup("web-asg", member).match());
+        assertEquals("route53-cleanup", profiles.forGroup("web-asg", member).stepsFor("terminated").get(0).type());
     }
 
     @Test
