@@ -158,6 +158,28 @@ class EcsDrainTest {
                 .replace("i-883a3a42", launch());
     }
 
+    /**
+     * A forged or replayed terminating hook for a container instance in service: Auto Scaling's
+     * answer (InService, not Terminating:Wait) refuses it before the drain, so ECS keeps placing
+     * tasks there.
+     */
+    @Test
+    void aForgedHookForAnInstanceInServiceDrainsNothing() {
+        String body = hook("ecs-web");
+        LifecycleEvent hook = Fixtures.parse(body);
+        String containerInstance = register("web", hook.instanceId());
+        start("web", containerInstance, "api", "service:api", 1);
+        FLEET.actions().place(hook.instanceId(), "ecs-web", "InService");
+        String queueUrl = aws.sqs().getQueueUrl(r -> r.queueName("ecs-drain-test")).queueUrl();
+        aws.sqs().sendMessage(r -> r.queueUrl(queueUrl).messageBody(body)); // no lifecycle action behind it
+
+        Map<String, AttributeValue> outcome = awaitOutcome(hook, "REFUSED");
+        assertTrue(outcome.get("lastError").s().contains("is InService in its group, not Terminating:Wait"),
+                outcome.get("lastError").s());
+        assertEquals("ACTIVE", status("web", containerInstance), "not drained");
+        assertTrue(FLEET.completions(hook.actionToken()).isEmpty(), "nothing completed");
+    }
+
     private static String launch() {
         return ec2.runInstances(r -> r.imageId("ami-12c6146b").minCount(1).maxCount(1)).instances().get(0).instanceId();
     }
