@@ -105,7 +105,7 @@ public final class AwsClients {
             B builder, SdkClient home, AccountRegion where, AwsCredentialsProvider credentials, Outages outages) {
         builder.region(Region.of(where.region())).httpClientBuilder(ApacheHttpClient.builder())
                 .overrideConfiguration(reportingTo(outages));
-        Optional<AwsServiceClientConfiguration> configuration = Optional.ofNullable(home.serviceClientConfiguration())
+        Optional<AwsServiceClientConfiguration> configuration = AwsSetup.configuration(home)
                 .filter(AwsServiceClientConfiguration.class::isInstance).map(AwsServiceClientConfiguration.class::cast);
         configuration.flatMap(AwsServiceClientConfiguration::endpointOverride).ifPresent(builder::endpointOverride);
         if (credentials != null) {

@@ -55,7 +55,7 @@ public final class AwsSetup {
     }
 
     /** The client's configuration, unless it does not give it (DynamoDB Local's embedded client). */
-    private static Optional<SdkServiceClientConfiguration> configuration(SdkClient client) {
+    static Optional<SdkServiceClientConfiguration> configuration(SdkClient client) {
         try {
             return Optional.ofNullable(client.serviceClientConfiguration());
         } catch (RuntimeException e) {
