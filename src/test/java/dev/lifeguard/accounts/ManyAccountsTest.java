@@ -97,9 +97,17 @@ class ManyAccountsTest {
             List<LoggedRequest> completions = world.calls("CompleteLifecycleAction", event.actionToken());
             assertEquals(1, completions.size(), "completed once");
             assertEquals(where, world.signer(completions.get(0)), "completed in its own account and region");
-            for (LoggedRequest beat : world.calls("RecordLifecycleActionHeartbeat", event.actionToken())) {
-                assertEquals(where, world.signer(beat), "beaten in its own account and region");
-            }
+            // What confirmed the hook before its drain ran was asked of the event's own account and
+            // region: a message naming a member for an instance it does not have is refused there.
+            List<LoggedRequest> lookUps = world.autoScaling.findAll(com.github.tomakehurst.wiremock.client.WireMock
+                    .postRequestedFor(com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/"))).stream()
+                    .filter(c -> "DescribeAutoScalingInstances".equals(Fixtures.form(c).get("Action"))
+                            && Fixtures.form(c).containsValue(id)).toList();
+            assertFalse(lookUps.isEmpty(), "its instance was looked up in Auto Scaling");
+            lookUps.forEach(c -> assertEquals(where, world.signer(c), "looked up in its own account and region"));
+            List<LoggedRequest> beats = world.calls("RecordLifecycleActionHeartbeat", event.actionToken());
+            assertFalse(beats.isEmpty(), "its token confirmed with a heartbeat before the drain");
+            beats.forEach(beat -> assertEquals(where, world.signer(beat), "beaten in its own account and region"));
         }
 
         List<Map<String, String>> west = world.assumeRoles(WEST);
