@@ -236,14 +236,16 @@
         el('td', {class: 'reason'}, text(ended.reason)));
   }
 
-  function renderDeadLetters(dlq) {
+  // The figure is every intake queue's dead-letter queue together; its title names each one.
+  function renderDeadLetters(dlq, each) {
     const d = dlq || {};
     const figure = byId('dead-letters');
     const known = d.messages !== null && d.messages !== undefined;
     figure.textContent = known ? String(d.messages) : '?';
     figure.dataset.messages = known ? String(d.messages) : '';
     figure.classList.toggle('nonzero', known && d.messages > 0);
-    figure.title = d.queue || 'no dead-letter queue configured';
+    const queues = (each || []).map(q => text(q.queue) + ': ' + (q.messages === null || q.messages === undefined ? '?' : q.messages));
+    figure.title = queues.length > 1 ? queues.join('\n') : (d.queue || 'no dead-letter queue configured');
     const detail = byId('dead-letters-detail');
     if (d.error) {
       detail.replaceChildren(el('span', {class: 'failed'}, 'cannot read: ' + d.error));
@@ -271,7 +273,7 @@
     fill(byId('in-flight'), inFlight.map(inFlightRow), 'Nothing in flight on this replica.');
     fill(byId('groups'), (status.groups || []).map(groupRow), 'No group has an event here.');
     fill(byId('recent'), (status.recent || []).map(recentRow), 'Nothing has ended here yet.');
-    renderDeadLetters(status.deadLetters);
+    renderDeadLetters(status.deadLetters, status.deadLetterQueues);
     renderProfiles(status.profiles);
   }
 

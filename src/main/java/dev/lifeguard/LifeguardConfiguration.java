@@ -9,7 +9,6 @@ import dev.lifeguard.aws.Ec2Instances;
 import dev.lifeguard.aws.LifecycleActions;
 import dev.lifeguard.aws.Outages;
 import dev.lifeguard.aws.PollingSqsClient;
-import dev.lifeguard.aws.QueueAddress;
 import dev.lifeguard.aws.SqsMessages;
 import dev.lifeguard.engine.EventEngine;
 import dev.lifeguard.engine.FinishSteps;
@@ -19,8 +18,8 @@ import dev.lifeguard.event.EventParser;
 import dev.lifeguard.event.Kind;
 import dev.lifeguard.health.ReachableCheck;
 import dev.lifeguard.health.TableProbe;
-import dev.lifeguard.intake.DeadLetterQueue;
 import dev.lifeguard.intake.FailureHandler;
+import dev.lifeguard.intake.IntakeQueues;
 import dev.lifeguard.metrics.LifeguardMetrics;
 import dev.lifeguard.notify.Notifier;
 import dev.lifeguard.observe.DeadLetterDepth;
@@ -136,11 +135,12 @@ public class LifeguardConfiguration implements CamelConfiguration {
 
         // Resolve queue names to URLs and check the table now, so a wrong setting stops start-up
         // with the setting's name instead of failing on every poll.
-        QueueAddress queue = StartupChecks.aws(() -> QueueAddress.resolve(sqs, settings.queue(), Settings.QUEUE.label()));
-        QueueAddress deadLetterQueue = StartupChecks.aws(() -> QueueAddress.resolve(sqs, settings.deadLetterQueue(),
-                Settings.DEAD_LETTER_QUEUE.label()));
-        properties.addOverrideProperty("lifeguard.queue.name", queue.name());
-        properties.addOverrideProperty("lifeguard.queue.url", queue.url());
+        IntakeQueues queues = StartupChecks.aws(() -> IntakeQueues.resolve(sqs, AwsSetup.region(sqs),
+                new IntakeQueues.Named(Map.of(settings.queue(), settings.deadLetterQueue()), Settings.QUEUE.label(),
+                        Settings.DEAD_LETTER_QUEUE.label()),
+                new IntakeQueues.Named(settings.moreQueues(), Settings.MORE_QUEUES.label(), Settings.MORE_QUEUES.label())));
+        // One route per queue, from routes/intake.camel.yaml's template, made once the route files are loaded.
+        registry.bind("intakeRoutes", queues.routes());
         StartupChecks.aws(() -> {
             LifeguardTable.ensureExists(dynamoDb, settings.table(), settings.createTable());
             return null;
@@ -148,13 +148,13 @@ public class LifeguardConfiguration implements CamelConfiguration {
         // Readiness: DOWN while the queue or the table cannot be reached (Camel's own context
         // check adds DOWN while starting or shutting down).
         registry.bind("queueReadiness", new ReachableCheck("queue",
-                () -> outages.outage("Sqs").map(cause -> "SQS does not answer for " + queue.name() + ": " + cause)));
+                () -> outages.outage("Sqs").map(cause -> "SQS does not answer for " + queues.names() + ": " + cause)));
         registry.bind("tableReadiness", new ReachableCheck("table", new TableProbe(dynamoDb, settings.table(), outages, clock)));
 
         OutcomeRecorder outcomes = new OutcomeRecorder(dynamoDb, settings.table(), worker, settings.dryRun(),
                 settings.retention(), clock);
         LifecycleActions lifecycleActions = new LifecycleActions(autoScalings);
-        SqsMessages messages = new SqsMessages(sqs, queue.url(), Duration.ofSeconds(settings.visibilitySeconds()), clock);
+        SqsMessages messages = new SqsMessages(sqs, Duration.ofSeconds(settings.visibilitySeconds()), clock);
         registry.bind("eventParser", new EventParser(accounts.many() ? accounts::place : UnaryOperator.identity()));
         registry.bind("outcomes", outcomes);
         registry.bind("lifecycleActions", lifecycleActions);
@@ -171,7 +171,7 @@ public class LifeguardConfiguration implements CamelConfiguration {
         // Intake and the engine give up, and choose a hook's failure result, by the same policy.
         FailurePolicy failurePolicy = settings.failurePolicy(profiles::current);
         FailureHandler failures = new FailureHandler(failurePolicy, settings.visibilitySeconds(), outcomes,
-                new DeadLetterQueue(sqs, deadLetterQueue.url()), messages, metrics);
+                queues.deadLetterQueues(sqs), messages, metrics);
         registry.bind("failures", failures);
         // Called last by routes/finish.camel.yaml: notifications never change an event's result.
         registry.bind("notifications", new Notifier(profiles, camelContext.createProducerTemplate(), metrics, clock));
@@ -195,7 +195,8 @@ public class LifeguardConfiguration implements CamelConfiguration {
         registry.bind("commandStatuses", engine.commandStatuses());
         // GET /observe/status, the page at / and the lifeguard developer console read this; the page's
         // fleet view (GET /observe/fleet) reads the table's in-flight index.
-        StatusReport status = new StatusReport(worker, engine, profiles, new DeadLetterDepth(sqs, deadLetterQueue.url(), clock));
+        StatusReport status = new StatusReport(worker, engine, profiles, queues.all().stream()
+                .map(q -> new DeadLetterDepth(sqs, q.deadLetters().url(), clock)).toList());
         registry.bind("statusReport", status);
         try {
             camelContext.addService(new StatusEndpoints(status, new FleetReads(new FleetView(dynamoDb, settings.table()), clock)));
@@ -206,12 +207,12 @@ public class LifeguardConfiguration implements CamelConfiguration {
                 Duration.ofSeconds(settings.shutdownGraceSeconds())));
 
         // The one start-up line: where, as whom and on what this replica works (never a secret).
-        LOG.info("Lifeguard starting: region {}, endpoints overridden: {}, credentials from {}, worker {}, queue {},"
-                        + " dead-letter queue {}, table {}, profiles {}, dry-run {}",
+        LOG.info("Lifeguard starting: region {}, endpoints overridden: {}, credentials from {}, worker {}, queues {},"
+                        + " table {}, profiles {}, dry-run {}",
                 AwsSetup.region(sqs), AwsSetup.endpointOverrides(List.of(Map.entry("sqs", sqs), Map.entry("dynamodb", dynamoDb),
                         Map.entry("autoscaling", autoScaling), Map.entry("ec2", ec2), Map.entry("route53", route53),
                         Map.entry("ssm", ssm), Map.entry("ecs", ecs), Map.entry("sns", sns))),
-                AwsSetup.credentialsSource(sqs), worker, queue.url(), deadLetterQueue.url(), settings.table(),
+                AwsSetup.credentialsSource(sqs), worker, queues.describe(), settings.table(),
                 settings.profiles(), settings.dryRun());
     }
 

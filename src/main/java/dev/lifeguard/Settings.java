@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
 public record Settings(
         String queue,
         String deadLetterQueue,
+        Map<String, String> moreQueues,
         String table,
         boolean createTable,
         boolean dryRun,
@@ -80,6 +81,11 @@ public record Settings(
     public static final Setting<String> DEAD_LETTER_QUEUE = Setting.required("lifeguard.dead-letter-queue", Setting.TEXT,
             "Queue that receives refused messages and events given up on, with the reason in the `LifeguardReason`"
                     + " message attribute. Name or URL.");
+    public static final Setting<String> MORE_QUEUES = Setting.of("lifeguard.more-queues", Setting.TEXT, "",
+            "More queues to consume besides `lifeguard.queue`, each with its own dead-letter queue: `queue=dead-letter-queue`"
+                    + " pairs separated by commas, names or URLs in this service's account and region. Each queue gets its own"
+                    + " route (`sqs-intake-<queue name>`), and a message it cannot act on goes to that queue's dead-letter"
+                    + " queue (see [Several queues](#several-queues)).");
     public static final Setting<String> TABLE = Setting.of("lifeguard.table", TABLE_NAME_TYPE, "lifeguard",
             "DynamoDB table for claims, outcomes and instance facts: one item per event, and one per instance"
                     + " (key `pk`, type S).");
@@ -141,7 +147,8 @@ public record Settings(
                     + " Keep it under ECS's `stopTimeout` (30 s by default) with a few seconds to spare.");
     /** Read by Camel Main ({@code camel.main.routes-reload-enabled}), not by {@link #from}. */
     public static final Setting<Boolean> ROUTES_RELOAD = Setting.of("lifeguard.routes.reload", Setting.FLAG, "false",
-            "Reload a changed file in `routes/` without a restart; the other routes keep running.");
+            "Reload a changed file in `routes/` without a restart; the other routes keep running. `intake.camel.yaml`, a"
+                    + " template for one route per queue, takes effect at the next start.");
     /** Read before Camel starts ({@link #healthPort}): Camel's management server is configured from it. */
     public static final Setting<Integer> HEALTH_PORT = Setting.of("lifeguard.health.port", PORT, "9876",
             "Port of the HTTP endpoint for health (`/observe/health/live`, `/observe/health/ready`), Prometheus"
@@ -172,7 +179,7 @@ public record Settings(
                     + " each account and region makes new time series.");
 
     /** Every setting, in the order of the README's table and config/application.properties. */
-    public static final List<Setting<?>> ALL = List.of(QUEUE, DEAD_LETTER_QUEUE, TABLE, TABLE_CREATE, RETENTION_DAYS, DRY_RUN,
+    public static final List<Setting<?>> ALL = List.of(QUEUE, DEAD_LETTER_QUEUE, MORE_QUEUES, TABLE, TABLE_CREATE, RETENTION_DAYS, DRY_RUN,
             PROFILES, POLL_WAIT_SECONDS, VISIBILITY_SECONDS, POLL_MAX_MESSAGES, CONSUMERS, INTAKE_THREADS, MAX_ATTEMPTS,
             CLAIM_LEASE_SECONDS, LAUNCHING_ON_FAILURE, TERMINATING_ON_FAILURE, HEARTBEAT_SECONDS, STEP_THREADS,
             SSM_STATUS_EVENTS, SSM_LOOK_SECONDS, SHUTDOWN_GRACE_SECONDS, ROUTES_RELOAD, HEALTH_PORT, METRICS_GROUP_LABEL,
@@ -190,7 +197,7 @@ public record Settings(
             throw new MisconfiguredException("Lifeguard is not configured. Set:\n  " + String.join("\n  ", missing)
                     + "\nor run local mode (see README: mvn -Plocal ...).");
         }
-        return new Settings(queue, dlq, TABLE.type().parse(TABLE, table),
+        return new Settings(queue, dlq, moreQueues(MORE_QUEUES.read(lookup), queue, dlq), TABLE.type().parse(TABLE, table),
                 TABLE_CREATE.read(lookup),
                 DRY_RUN.read(lookup),
                 MAX_ATTEMPTS.read(lookup),
@@ -291,6 +298,44 @@ public record Settings(
             return null;
         }
         return value.trim();
+    }
+
+    /**
+     * Reads {@code lifeguard.more-queues}: {@code queue=dead-letter-queue} pairs separated by commas.
+     * A queue read twice would have its messages handled by two routes, and a dead-letter queue
+     * that is also read would feed its refusals back in: both stop start-up.
+     */
+    private static Map<String, String> moreQueues(String list, String queue, String deadLetterQueue) {
+        Map<String, String> pairs = new LinkedHashMap<>();
+        if (list == null || list.isBlank()) {
+            return pairs;
+        }
+        for (String entry : list.split(",")) {
+            String[] parts = entry.split("=", 2);
+            if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
+                throw new MisconfiguredException(MORE_QUEUES.label() + ": '" + entry.trim() + "' is not queue=dead-letter-queue");
+            }
+            String more = parts[0].trim();
+            String dlq = parts[1].trim();
+            if (more.equals(queue) || pairs.containsKey(more)) {
+                throw new MisconfiguredException(MORE_QUEUES.label() + " names queue " + more + " twice (with " + QUEUE.label() + ")");
+            }
+            if (more.equals(dlq)) {
+                throw new MisconfiguredException(MORE_QUEUES.label() + ": queue " + more + " cannot be its own dead-letter queue");
+            }
+            pairs.put(more, dlq);
+        }
+        for (String dlq : pairs.values()) {
+            if (dlq.equals(queue) || pairs.containsKey(dlq)) {
+                throw new MisconfiguredException(MORE_QUEUES.label() + ": " + dlq + " is read as an intake queue, so it cannot be a"
+                        + " dead-letter queue too");
+            }
+        }
+        if (pairs.containsKey(deadLetterQueue)) {
+            throw new MisconfiguredException(MORE_QUEUES.label() + ": " + deadLetterQueue + " is " + DEAD_LETTER_QUEUE.label()
+                    + ", so it cannot be read as an intake queue too");
+        }
+        return pairs;
     }
 
     /** What IAM allows in a role ARN (any partition), so that a typo stops start-up, not every call. */

@@ -81,7 +81,7 @@ final class ClaimDesk {
         Inbound inbound = Inbound.of(exchange);
         if (!accepting.getAsBoolean()) {
             // Shutting down: give the message straight back, unclaimed.
-            messages.release(inbound.receiptHandle(), Duration.ZERO);
+            messages.release(inbound.receipt(), Duration.ZERO);
             return HELD;
         }
         if (recentlyDone.contains(event.idempotencyKey())) {
@@ -94,11 +94,11 @@ final class ClaimDesk {
             // Another copy (SNS and EventBridge both wired, a redelivery) of an event in progress
             // here: kept hidden with it, and deleted or released when it ends.
             LOG.info("Another copy of {} arrived while it is in progress here; it ends with the first", event.describe());
-            here.copies.add(inbound.receiptHandle());
-            messages.hold(inbound.receiptHandle());
-            if (held.get(event.idempotencyKey()) != here && here.copies.remove(inbound.receiptHandle())) {
+            here.copies.add(inbound.receipt());
+            messages.hold(inbound.receipt());
+            if (held.get(event.idempotencyKey()) != here && here.copies.remove(inbound.receipt())) {
                 // It ended meanwhile: let the copy come back, to be dropped as a duplicate.
-                messages.release(inbound.receiptHandle(), Duration.ofSeconds(1));
+                messages.release(inbound.receipt(), Duration.ofSeconds(1));
             }
             return HELD;
         }
@@ -116,13 +116,13 @@ final class ClaimDesk {
             }
             candidate.claimed(taken.attempt(), taken.steps(), clock.instant().plus(claims.lease()),
                     clock.instant().plus(claims.lease().dividedBy(3)));
-            messages.hold(inbound.receiptHandle());
+            messages.hold(inbound.receipt());
             startedOrEnded(candidate, exchange);
             return TAKEN;
         }
         held.forgetUnclaimed(candidate);
         if (claim instanceof Claims.Held other) {
-            messages.hide(inbound.receiptHandle(), hideHeldCopy(other, inbound.receiveCount()));
+            messages.hide(inbound.receipt(), hideHeldCopy(other, inbound.receiveCount()));
             LOG.info("{} is held by {} until {}; hiding this copy", event.describe(), other.owner(), other.leaseEnd());
             return HELD;
         }

@@ -264,7 +264,7 @@ public class EventEngine implements StepRuns.Events {
                 LOG.warn("Could not release the claim on {} ({}); it lapses in {} s", h.event.describe(),
                         StepFailures.describe(e), claims.lease().toSeconds());
             }
-            messages.release(h.inbound.receiptHandle(), Duration.ZERO);
+            messages.release(h.inbound.receipt(), Duration.ZERO);
             h.copies.forEach(copy -> messages.release(copy, Duration.ZERO));
             held.let(h);
             handedBack++;

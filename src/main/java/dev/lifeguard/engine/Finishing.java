@@ -1,5 +1,6 @@
 package dev.lifeguard.engine;
 
+import dev.lifeguard.aws.Receipt;
 import dev.lifeguard.event.HookResult;
 import java.util.function.Function;
 
@@ -82,8 +83,8 @@ public final class Finishing {
         return verdict.deadLetters();
     }
 
-    public String getReceiptHandle() {
-        return verdict.receiptHandle();
+    public Receipt getReceipt() {
+        return verdict.receipt();
     }
 
     public String describe() {

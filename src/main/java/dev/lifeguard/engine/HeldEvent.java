@@ -1,5 +1,6 @@
 package dev.lifeguard.engine;
 
+import dev.lifeguard.aws.Receipt;
 import dev.lifeguard.event.LifecycleEvent;
 import dev.lifeguard.profiles.StepSpec;
 import dev.lifeguard.steps.InstanceFacts;
@@ -56,7 +57,7 @@ final class HeldEvent {
     final AtomicInteger blockingRunning = new AtomicInteger();
     private final List<Future<?>> futures = new ArrayList<>();
     /** Receipts of other copies of this event that arrived here meanwhile: they end with it. */
-    final List<String> copies = new CopyOnWriteArrayList<>();
+    final List<Receipt> copies = new CopyOnWriteArrayList<>();
 
     HeldEvent(LifecycleEvent event, Inbound inbound) {
         this.event = event;

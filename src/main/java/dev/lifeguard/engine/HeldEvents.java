@@ -76,7 +76,7 @@ final class HeldEvents {
 
     /** Lets go of the event without touching its messages: they come back when their visibility runs out. */
     void leave(HeldEvent h) {
-        messages.forget(h.inbound.receiptHandle());
+        messages.forget(h.inbound.receipt());
         h.copies.forEach(messages::forget);
         let(h);
     }

@@ -1,5 +1,6 @@
 package dev.lifeguard.engine;
 
+import dev.lifeguard.aws.Receipt;
 import dev.lifeguard.event.HookResult;
 import dev.lifeguard.event.LifecycleEvent;
 import dev.lifeguard.event.Outcome;
@@ -41,8 +42,8 @@ public record Verdict(LifecycleEvent event, Inbound inbound, Outcome result, Ste
         return gaveUp() || refused();
     }
 
-    public String receiptHandle() {
-        return inbound.receiptHandle();
+    public Receipt receipt() {
+        return inbound.receipt();
     }
 
     /** The reason a message given up on carries to the dead-letter queue. */

@@ -12,13 +12,14 @@ import dev.lifeguard.engine.Verdict;
 import dev.lifeguard.event.LifecycleEvent;
 import dev.lifeguard.event.Outcome;
 import dev.lifeguard.store.OutcomeRecorder;
+import java.util.Map;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Decides what a failure at intake becomes (parsing, claiming, dispatching: failures of steps
- * are the engine's). A refused message goes straight to the dead-letter queue. Any other
+ * are the engine's). A refused message goes straight to its queue's dead-letter queue. Any other
  * failure leaves the message to come back when its visibility runs out, until the last allowed
  * delivery: then a hook's failure result is handed to {@code direct:finish}, which completes
  * it, records the outcome and dead-letters the message, so the instance never hangs.
@@ -29,19 +30,21 @@ public class FailureHandler {
     private final FailurePolicy policy;
     private final int visibilitySeconds;
     private final OutcomeRecorder outcomes;
-    private final DeadLetterQueue deadLetters;
+    /** Each intake queue's own dead-letter queue, by the intake queue's URL. */
+    private final Map<String, DeadLetterQueue> deadLetters;
     private final SqsMessages messages;
     private final LifeguardMetrics metrics;
     private final Bugs bugs = new Bugs(java.time.Clock.systemUTC());
 
     /** @param visibilitySeconds how soon a message left to come back does (for the log lines) */
-    public FailureHandler(FailurePolicy policy, int visibilitySeconds, OutcomeRecorder outcomes, DeadLetterQueue deadLetters,
+    /** @param deadLetters each intake queue's dead-letter queue, by the intake queue's URL */
+    public FailureHandler(FailurePolicy policy, int visibilitySeconds, OutcomeRecorder outcomes, Map<String, DeadLetterQueue> deadLetters,
                           SqsMessages messages, LifeguardMetrics metrics) {
         this.policy = policy;
         this.visibilitySeconds = visibilitySeconds;
         this.metrics = metrics;
         this.outcomes = outcomes;
-        this.deadLetters = deadLetters;
+        this.deadLetters = Map.copyOf(deadLetters);
         this.messages = messages;
     }
 
@@ -57,11 +60,11 @@ public class FailureHandler {
         try {
             if (outcomes.refused(inbound.messageId(), reason)) {
                 LOG.warn("SQS message {} {}; sending it to the dead-letter queue", inbound.messageId(), reason);
-                deadLetters.send(inbound.rawBody(), reason, inbound.messageId());
+                deadLetterQueue(inbound).send(inbound.rawBody(), reason, inbound.messageId());
                 metrics.deadLettered("refused");
                 outcomes.deadLettered(inbound.messageId());
             }
-            messages.delete(inbound.receiptHandle());
+            messages.delete(inbound.receipt());
         } catch (RuntimeException e) {
             Outages.warnUnlessOutage(LOG, e, "Could not dead-letter SQS message {} ({}); it comes back in {} s and is tried again",
                     inbound.messageId(), describe(e), visibilitySeconds);
@@ -112,8 +115,18 @@ public class FailureHandler {
 
     /** Sends a message given up on, or refused after asking AWS, to the dead-letter queue with the reason. */
     public void deadLetter(Verdict verdict) {
-        deadLetters.send(verdict.inbound().rawBody(), verdict.deadLetterReason(), verdict.inbound().messageId());
+        deadLetterQueue(verdict.inbound()).send(verdict.inbound().rawBody(), verdict.deadLetterReason(), verdict.inbound().messageId());
         metrics.deadLettered(verdict.refused() ? "refused" : "gave-up");
+    }
+
+    /** The dead-letter queue of the queue the message came from, never another queue's. */
+    private DeadLetterQueue deadLetterQueue(Inbound inbound) {
+        DeadLetterQueue queue = deadLetters.get(inbound.receipt().queueUrl());
+        if (queue == null) {
+            throw new IllegalStateException("SQS message " + inbound.messageId() + " came from " + inbound.receipt().queueUrl()
+                    + ", which is not an intake queue of this service");
+        }
+        return queue;
     }
 
     private static boolean fromAws(Throwable error) {

@@ -7,6 +7,10 @@ import dev.lifeguard.engine.Ledger;
 import dev.lifeguard.profiles.ProfileStore;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
  * The body of {@code GET /observe/status}, field for field as the README documents it: instants
@@ -19,7 +23,7 @@ final class StatusJson {
     }
 
     static ObjectNode of(String replica, String version, Ledger.Snapshot ledger, ProfileStore.Loaded profiles,
-                         DeadLetterDepth.Reading deadLetters) {
+                         List<DeadLetterDepth.Reading> deadLetters) {
         ObjectNode root = JSON.createObjectNode();
         root.put("replica", replica);
         root.put("version", version);
@@ -41,9 +45,31 @@ final class StatusJson {
         files.put("file", profiles == null ? null : profiles.file());
         files.put("version", profiles == null ? null : profiles.version());
         files.put("loadedAt", profiles == null ? null : text(profiles.at()));
-        root.putObject("deadLetters").put("queue", deadLetters.queue()).put("messages", deadLetters.messages())
-                .put("readAt", text(deadLetters.readAt())).put("error", deadLetters.error());
+        reading(root.putObject("deadLetters"), total(deadLetters));
+        ArrayNode each = root.putArray("deadLetterQueues");
+        deadLetters.forEach(r -> reading(each.addObject(), r));
         return root;
+    }
+
+    private static void reading(ObjectNode node, DeadLetterDepth.Reading r) {
+        node.put("queue", r.queue()).put("messages", r.messages()).put("readAt", text(r.readAt())).put("error", r.error());
+    }
+
+    /**
+     * Every intake queue's dead-letter queue together: the messages of those read (null when none
+     * was), the oldest reading, and every error. With one queue, its own reading.
+     */
+    static DeadLetterDepth.Reading total(List<DeadLetterDepth.Reading> readings) {
+        if (readings.size() == 1) {
+            return readings.get(0);
+        }
+        Long messages = readings.stream().map(DeadLetterDepth.Reading::messages).filter(Objects::nonNull)
+                .reduce(Long::sum).orElse(null);
+        Instant readAt = readings.stream().map(DeadLetterDepth.Reading::readAt).filter(Objects::nonNull)
+                .min(Comparator.naturalOrder()).orElse(null);
+        List<String> errors = readings.stream().filter(r -> r.error() != null).map(r -> r.queue() + ": " + r.error()).toList();
+        return new DeadLetterDepth.Reading(readings.stream().map(DeadLetterDepth.Reading::queue).collect(Collectors.joining(", ")),
+                messages, readAt, errors.isEmpty() ? null : String.join("; ", errors));
     }
 
     private static void inFlight(ObjectNode node, Ledger.InFlight e) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lifeguard.Version;
 import dev.lifeguard.engine.EventEngine;
 import dev.lifeguard.profiles.ProfileStore;
+import java.util.List;
 
 /**
  * What {@code GET /observe/status} and the {@code lifeguard} developer console show: this
@@ -15,17 +16,19 @@ public final class StatusReport {
     private final String version = Version.version();
     private final EventEngine engine;
     private final ProfileStore profiles;
-    private final DeadLetterDepth deadLetters;
+    /** Each intake queue's dead-letter queue. */
+    private final List<DeadLetterDepth> deadLetters;
 
     /** @param replica the owner this replica writes on its claims */
-    public StatusReport(String replica, EventEngine engine, ProfileStore profiles, DeadLetterDepth deadLetters) {
+    public StatusReport(String replica, EventEngine engine, ProfileStore profiles, List<DeadLetterDepth> deadLetters) {
         this.replica = replica;
         this.engine = engine;
         this.profiles = profiles;
-        this.deadLetters = deadLetters;
+        this.deadLetters = List.copyOf(deadLetters);
     }
 
     public ObjectNode json() {
-        return StatusJson.of(replica, version, engine.ledger(), profiles.loaded(), deadLetters.read());
+        return StatusJson.of(replica, version, engine.ledger(), profiles.loaded(),
+                deadLetters.stream().map(DeadLetterDepth::read).toList());
     }
 }

@@ -207,7 +207,7 @@ class DeployTemplateIamTest {
         assertEquals(Set.of("sns:Publish"), RouteCalls.actions("aws2-sns:${exchangeProperty.LifeguardTopicArn}",
                 Map.of("autoCreateTopic", false), false, false));
         // What the project's routes call today: the intake's receive, the notifications' publish.
-        assertEquals(Map.of("sqs:ReceiveMessage", Set.of("intake.camel.yaml aws2-sqs:{{lifeguard.queue.name}}"),
+        assertEquals(Map.of("sqs:ReceiveMessage", Set.of("intake.camel.yaml aws2-sqs:{{queueName}}"),
                 "sns:Publish", Set.of("notify.camel.yaml aws2-sns:${exchangeProperty.LifeguardTopicArn}")), RouteCalls.in(ROUTES));
     }
 

@@ -19,5 +19,12 @@ public class StandInBeans implements CamelConfiguration {
         int visibility = Integer.parseInt(properties.resolveProperty("lifeguard.visibility-seconds").orElse("60"));
         aws.createQueue(properties.resolveProperty("lifeguard.queue").orElseThrow(), visibility);
         aws.createQueue(properties.resolveProperty("lifeguard.dead-letter-queue").orElseThrow(), 30);
+        // lifeguard.more-queues: queue=dead-letter-queue pairs.
+        for (String pair : properties.resolveProperty("lifeguard.more-queues").orElse("").split(",")) {
+            if (pair.contains("=")) {
+                aws.createQueue(pair.split("=")[0].trim(), visibility);
+                aws.createQueue(pair.split("=")[1].trim(), 30);
+            }
+        }
     }
 }

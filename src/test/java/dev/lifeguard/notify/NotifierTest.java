@@ -132,7 +132,7 @@ class NotifierTest {
         LifecycleEvent event = Fixtures.parse(Fixtures.read("hook-terminating.json"));
         StepsReport report = StepsReport.of("on-terminating", List.of(
                 new StepResult("nomad-drain", "ssm-command", "SUCCEEDED", 1200, "drained", false)));
-        return new Verdict(event, new Inbound("m", "r", 1, "{}", null), result, report, hookResult, null, true);
+        return new Verdict(event, new Inbound("m", new dev.lifeguard.aws.Receipt("q", "r"), 1, "{}", null), result, report, hookResult, null, true);
     }
 
     private double count(String target, String outcome) {

@@ -7,7 +7,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
@@ -35,7 +34,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * Drives the real YAML routes against ElasticMQ, DynamoDB Local and a WireMock Auto Scaling
@@ -61,9 +59,10 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
             "lifeguard.hook.heartbeat-seconds=1",
         })
 class IntakeRouteTest {
-    private static final Duration PATIENCE = Duration.ofSeconds(30);
+    private static final Duration PATIENCE = IntakeWorld.PATIENCE;
 
     private final LocalAws aws = LocalAws.shared();
+    private final IntakeWorld world = new IntakeWorld(aws, "intake-test");
 
     @BeanInject
     CamelContext context;
@@ -102,12 +101,12 @@ class IntakeRouteTest {
         LifecycleEvent event = parser.parse(body, UUID.randomUUID().toString());
         send(body);
 
-        Map<String, AttributeValue> outcome = awaitOutcome(event.idempotencyKey(), "SUCCEEDED");
+        Map<String, AttributeValue> outcome = world.awaitOutcome(event.idempotencyKey(), "SUCCEEDED");
         assertEquals(event.kind().name(), outcome.get("kind").s());
         assertEquals(route, outcome.get("route").s());
         if (event.isHook()) {
             assertEquals(hookResult, outcome.get("hookResult").s());
-            List<LoggedRequest> completions = completionsOf(event.actionToken());
+            List<LoggedRequest> completions = world.completionsOf(event.actionToken());
             assertEquals(1, completions.size());
             Map<String, String> form = Fixtures.form(completions.get(0));
             assertEquals(event.groupName(), form.get("AutoScalingGroupName"));
@@ -127,10 +126,10 @@ class IntakeRouteTest {
         send(direct);
         send(viaSns);
 
-        Fixtures.awaitUntil("the intake queue is empty", PATIENCE, () -> queueDepth("intake-test") == 0);
+        Fixtures.awaitUntil("the intake queue is empty", PATIENCE, () -> world.queueDepth("intake-test") == 0);
         assertEquals(completionsBefore, allCompletions(), "a test notification must not complete anything");
         String requestId = parser.parse(viaSns, "m").requestId();
-        assertTrue(item("TEST_NOTIFICATION#" + requestId).isEmpty(), "nothing is recorded for test notifications");
+        assertTrue(world.item("TEST_NOTIFICATION#" + requestId).isEmpty(), "nothing is recorded for test notifications");
     }
 
     @Test
@@ -141,12 +140,12 @@ class IntakeRouteTest {
         send(body);
         send(body);
 
-        awaitOutcome(event.idempotencyKey(), "SUCCEEDED");
-        Fixtures.awaitUntil("the intake queue is empty", PATIENCE, () -> queueDepth("intake-test") == 0);
-        List<LoggedRequest> completions = completionsOf(event.actionToken());
+        world.awaitOutcome(event.idempotencyKey(), "SUCCEEDED");
+        Fixtures.awaitUntil("the intake queue is empty", PATIENCE, () -> world.queueDepth("intake-test") == 0);
+        List<LoggedRequest> completions = world.completionsOf(event.actionToken());
         assertEquals(1, completions.size(), "exactly one CompleteLifecycleAction per token");
         assertEquals("CONTINUE", Fixtures.form(completions.get(0)).get("LifecycleActionResult"));
-        assertEquals("1", item(event.idempotencyKey()).get("attempts").n());
+        assertEquals("1", world.item(event.idempotencyKey()).get("attempts").n());
     }
 
     @ParameterizedTest(name = "{0} is dead-lettered")
@@ -172,7 +171,7 @@ class IntakeRouteTest {
         assertEquals(body, dead.body(), "the dead letter carries the original body");
         String recorded = dead.messageAttributes().get("LifeguardReason").stringValue();
         assertTrue(recorded.contains(reason), () -> "reason was: " + recorded);
-        assertEquals("REFUSED", awaitOutcome("refused#" + messageId, "REFUSED").get("result").s());
+        assertEquals("REFUSED", world.awaitOutcome("refused#" + messageId, "REFUSED").get("result").s());
     }
 
     @Test
@@ -194,46 +193,46 @@ class IntakeRouteTest {
 
     @Test
     void aFailedStepLeavesTheMessageForRedeliveryAndTheRetryCompletesIt() {
-        String body = steered(Fixtures.read("hook-launching.json"));
+        String body = IntakeWorld.steered(Fixtures.read("hook-launching.json"));
         LifecycleEvent event = parser.parse(body, "m");
-        FakeTools.write("fail-once-" + minion(event), "x");
+        FakeTools.write("fail-once-" + IntakeWorld.minion(event), "x");
         send(body);
 
-        Map<String, AttributeValue> outcome = awaitOutcome(event.idempotencyKey(), "SUCCEEDED");
+        Map<String, AttributeValue> outcome = world.awaitOutcome(event.idempotencyKey(), "SUCCEEDED");
         assertEquals("2", outcome.get("attempts").n(), "the first delivery failed, the redelivery succeeded");
         assertTrue(outcome.get("lastError").s().contains("master unreachable"), "the failed attempt is on record");
-        List<LoggedRequest> completions = completionsOf(event.actionToken());
+        List<LoggedRequest> completions = world.completionsOf(event.actionToken());
         assertEquals(1, completions.size());
         assertEquals("CONTINUE", Fixtures.form(completions.get(0)).get("LifecycleActionResult"));
     }
 
     @Test
     void aStepLongerThanTheVisibilityTimeoutKeepsItsMessageHidden() {
-        String body = steered(Fixtures.read("hook-launching.json"));
+        String body = IntakeWorld.steered(Fixtures.read("hook-launching.json"));
         LifecycleEvent event = parser.parse(body, "m");
-        FakeTools.write("slow-" + minion(event), "5");
+        FakeTools.write("slow-" + IntakeWorld.minion(event), "5");
         NotifyBuilder deliveries = new NotifyBuilder(context).fromRoute("sqs-intake")
                 .filter(e -> String.valueOf(e.getProperty("LifeguardRawBody")).contains(event.actionToken()))
                 .whenDone(2).create();
         send(body);
 
-        awaitOutcome(event.idempotencyKey(), "SUCCEEDED");
-        Fixtures.awaitUntil("the intake queue is empty", PATIENCE, () -> queueDepth("intake-test") == 0);
+        world.awaitOutcome(event.idempotencyKey(), "SUCCEEDED");
+        Fixtures.awaitUntil("the intake queue is empty", PATIENCE, () -> world.queueDepth("intake-test") == 0);
         assertFalse(deliveries.matches(), "the message was handed out once, its visibility extended while the step ran");
-        assertEquals(1, completionsOf(event.actionToken()).size());
+        assertEquals(1, world.completionsOf(event.actionToken()).size());
     }
 
     @Test
     void theLastFailedAttemptAbandonsALaunchAndDeadLettersTheMessage() {
-        String body = steered(Fixtures.read("eventbridge-launch-lifecycle-action.json"));
+        String body = IntakeWorld.steered(Fixtures.read("eventbridge-launch-lifecycle-action.json"));
         LifecycleEvent event = parser.parse(body, "m");
-        FakeTools.write("fail-always-" + minion(event), "highstate failed on every attempt");
+        FakeTools.write("fail-always-" + IntakeWorld.minion(event), "highstate failed on every attempt");
         String messageId = send(body);
 
-        Map<String, AttributeValue> outcome = awaitOutcome(event.idempotencyKey(), "GAVE_UP");
+        Map<String, AttributeValue> outcome = world.awaitOutcome(event.idempotencyKey(), "GAVE_UP");
         assertEquals("3", outcome.get("attempts").n());
         assertEquals("ABANDON", outcome.get("hookResult").s());
-        List<LoggedRequest> completions = completionsOf(event.actionToken());
+        List<LoggedRequest> completions = world.completionsOf(event.actionToken());
         assertEquals(1, completions.size(), "the hook is completed once, on the last attempt");
         assertEquals("ABANDON", Fixtures.form(completions.get(0)).get("LifecycleActionResult"));
         Message dead = awaitDeadLetter(messageId);
@@ -242,11 +241,11 @@ class IntakeRouteTest {
 
     @Test
     void aDuplicateArrivingAfterTheFirstLeaseWouldHaveEndedFindsTheClaimRenewed() {
-        String body = steered(Fixtures.read("hook-terminating.json"));
+        String body = IntakeWorld.steered(Fixtures.read("hook-terminating.json"));
         LifecycleEvent event = parser.parse(body, "m");
-        FakeTools.write("slow-" + minion(event), "8");
+        FakeTools.write("slow-" + IntakeWorld.minion(event), "8");
         send(body);
-        Fixtures.awaitUntil("the step started", PATIENCE, () -> !FakeTools.callsAbout(minion(event)).isEmpty());
+        Fixtures.awaitUntil("the step started", PATIENCE, () -> !FakeTools.callsAbout(IntakeWorld.minion(event)).isEmpty());
         // The lease is 3 s; the step takes 8. Past the first lease, another worker finds the claim
         // still held (renewed), and a second copy (SNS and EventBridge both wired) arrives:
         sleepSeconds(4);
@@ -255,16 +254,16 @@ class IntakeRouteTest {
         assertTrue(otherWorker.claim(event) instanceof Claims.Held, "the lease was renewed");
         send(body);
 
-        awaitOutcome(event.idempotencyKey(), "SUCCEEDED");
-        Fixtures.awaitUntil("the intake queue is empty", PATIENCE, () -> queueDepth("intake-test") == 0);
-        assertEquals(1, FakeTools.callsAbout(minion(event)).size(), "the step ran once");
-        assertEquals(1, completionsOf(event.actionToken()).size(), "the hook was completed once");
-        assertEquals("1", item(event.idempotencyKey()).get("attempts").n(), "meeting a held claim is not an attempt");
+        world.awaitOutcome(event.idempotencyKey(), "SUCCEEDED");
+        Fixtures.awaitUntil("the intake queue is empty", PATIENCE, () -> world.queueDepth("intake-test") == 0);
+        assertEquals(1, FakeTools.callsAbout(IntakeWorld.minion(event)).size(), "the step ran once");
+        assertEquals(1, world.completionsOf(event.actionToken()).size(), "the hook was completed once");
+        assertEquals("1", world.item(event.idempotencyKey()).get("attempts").n(), "meeting a held claim is not an attempt");
     }
 
     @Test
     void aThrottledHeartbeatDoesNotFailTheAttempt() {
-        String body = steered(Fixtures.read("hook-terminating.json"));
+        String body = IntakeWorld.steered(Fixtures.read("hook-terminating.json"));
         LifecycleEvent event = parser.parse(body, "m");
         // The first two heartbeats (the confirming one and its first retry) are throttled: no
         // evidence either way, so the hook is asked about again, never refused.
@@ -280,16 +279,16 @@ class IntakeRouteTest {
                             "<ErrorResponse xmlns=\"http://autoscaling.amazonaws.com/doc/2011-01-01/\"><Error><Type>Sender</Type>"
                                     + "<Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>x</RequestId></ErrorResponse>")));
         }
-        FakeTools.write("slow-" + minion(event), "6");
+        FakeTools.write("slow-" + IntakeWorld.minion(event), "6");
         send(body);
 
-        Map<String, AttributeValue> outcome = awaitOutcome(event.idempotencyKey(), "SUCCEEDED");
+        Map<String, AttributeValue> outcome = world.awaitOutcome(event.idempotencyKey(), "SUCCEEDED");
         assertEquals("1", outcome.get("attempts").n(), "throttled heartbeats did not fail the attempt");
         assertTrue(aws.autoScaling().findAll(postRequestedFor(urlEqualTo("/"))
                 .withRequestBody(containing("Action=RecordLifecycleActionHeartbeat"))
                 .withRequestBody(containing("LifecycleActionToken=" + event.actionToken()))).size() >= 3,
                 "heartbeats were tried, and tried again after throttling");
-        List<LoggedRequest> completions = completionsOf(event.actionToken());
+        List<LoggedRequest> completions = world.completionsOf(event.actionToken());
         assertEquals(1, completions.size());
         assertEquals("CONTINUE", Fixtures.form(completions.get(0)).get("LifecycleActionResult"));
     }
@@ -310,15 +309,15 @@ class IntakeRouteTest {
         send(body);
         send(test);
 
-        Map<String, AttributeValue> outcome = awaitOutcome(event.idempotencyKey(), outcomeResult);
+        Map<String, AttributeValue> outcome = world.awaitOutcome(event.idempotencyKey(), outcomeResult);
         assertEquals("1", outcome.get("attempts").n(), "no retries");
-        List<LoggedRequest> completions = completionsOf(event.actionToken());
+        List<LoggedRequest> completions = world.completionsOf(event.actionToken());
         assertEquals(1, completions.size());
         assertEquals(result, Fixtures.form(completions.get(0)).get("LifecycleActionResult"));
         assertEquals(group, Fixtures.form(completions.get(0)).get("AutoScalingGroupName"));
         assertTrue(FakeTools.callsAbout(group).isEmpty(), "no Salt call for " + group);
         Fixtures.awaitUntil("the intake queue is empty (the test notification deleted)", PATIENCE,
-                () -> queueDepth("intake-test") == 0);
+                () -> world.queueDepth("intake-test") == 0);
     }
 
     // --- warm pools ---
@@ -336,14 +335,14 @@ class IntakeRouteTest {
         LifecycleEvent event = parser.parse(body, "m");
         send(body);
 
-        Map<String, AttributeValue> outcome = awaitOutcome(event.idempotencyKey(), "SUCCEEDED");
+        Map<String, AttributeValue> outcome = world.awaitOutcome(event.idempotencyKey(), "SUCCEEDED");
         assertEquals("TO_WARM_POOL", outcome.get("kind").s());
         assertEquals("on-to-warm-pool", outcome.get("route").s());
         assertEquals("WarmPool", outcome.get("destination").s());
         assertEquals(event.eventName(), outcome.get("eventName").s(), "the transition is on record as sent");
-        assertEquals(List.of(List.of("salt-key", "-a", "pooled-" + minion(event), "-y")), FakeTools.callsAbout(minion(event)),
+        assertEquals(List.of(List.of("salt-key", "-a", "pooled-" + IntakeWorld.minion(event), "-y")), FakeTools.callsAbout(IntakeWorld.minion(event)),
                 "the to-warm-pool steps ran, once; the terminating steps (salt-key -d) never did");
-        List<LoggedRequest> completions = completionsOf(event.actionToken());
+        List<LoggedRequest> completions = world.completionsOf(event.actionToken());
         assertEquals(1, completions.size(), "the hook is completed once");
         Map<String, String> form = Fixtures.form(completions.get(0));
         assertEquals("CONTINUE", form.get("LifecycleActionResult"));
@@ -362,13 +361,13 @@ class IntakeRouteTest {
         LifecycleEvent event = parser.parse(body, "m");
         send(body);
 
-        Map<String, AttributeValue> outcome = awaitOutcome(event.idempotencyKey(), "SUCCEEDED");
+        Map<String, AttributeValue> outcome = world.awaitOutcome(event.idempotencyKey(), "SUCCEEDED");
         assertEquals("FROM_WARM_POOL", outcome.get("kind").s());
         assertEquals("on-from-warm-pool", outcome.get("route").s());
         assertEquals("WarmPool", outcome.get("origin").s());
-        assertEquals(List.of(List.of("salt-key", "-a", minion(event), "-y")), FakeTools.callsAbout(minion(event)),
+        assertEquals(List.of(List.of("salt-key", "-a", IntakeWorld.minion(event), "-y")), FakeTools.callsAbout(IntakeWorld.minion(event)),
                 "the from-warm-pool steps ran, once, and nothing else");
-        List<LoggedRequest> completions = completionsOf(event.actionToken());
+        List<LoggedRequest> completions = world.completionsOf(event.actionToken());
         assertEquals(1, completions.size());
         assertEquals("CONTINUE", Fixtures.form(completions.get(0)).get("LifecycleActionResult"));
     }
@@ -385,16 +384,16 @@ class IntakeRouteTest {
                 .replace(first.actionToken(), UUID.randomUUID().toString());
         LifecycleEvent second = parser.parse(out, "m");
         send(into);
-        awaitOutcome(first.idempotencyKey(), "SUCCEEDED");
+        world.awaitOutcome(first.idempotencyKey(), "SUCCEEDED");
         send(out);
 
-        Map<String, AttributeValue> outcome = awaitOutcome(second.idempotencyKey(), "SUCCEEDED");
+        Map<String, AttributeValue> outcome = world.awaitOutcome(second.idempotencyKey(), "SUCCEEDED");
         assertEquals("on-from-warm-pool", outcome.get("route").s());
-        assertEquals("on-to-warm-pool", item(first.idempotencyKey()).get("route").s());
-        assertEquals(List.of(List.of("salt-key", "-a", "pooled-" + minion(first), "-y"), List.of("salt-key", "-a", minion(first), "-y")),
-                FakeTools.callsAbout(minion(first)), "each pause ran its own steps, in order, and no terminating step ran");
-        assertEquals(1, completionsOf(first.actionToken()).size(), "the first pause was completed");
-        assertEquals(1, completionsOf(second.actionToken()).size(), "the second pause was completed");
+        assertEquals("on-to-warm-pool", world.item(first.idempotencyKey()).get("route").s());
+        assertEquals(List.of(List.of("salt-key", "-a", "pooled-" + IntakeWorld.minion(first), "-y"), List.of("salt-key", "-a", IntakeWorld.minion(first), "-y")),
+                FakeTools.callsAbout(IntakeWorld.minion(first)), "each pause ran its own steps, in order, and no terminating step ran");
+        assertEquals(1, world.completionsOf(first.actionToken()).size(), "the first pause was completed");
+        assertEquals(1, world.completionsOf(second.actionToken()).size(), "the second pause was completed");
     }
 
     // --- Auto Scaling events Lifeguard does not act on ---
@@ -413,13 +412,13 @@ class IntakeRouteTest {
         int completionsBefore = allCompletions();
         String messageId = send(body);
 
-        Map<String, AttributeValue> outcome = awaitOutcome(event.idempotencyKey(), "IGNORED");
+        Map<String, AttributeValue> outcome = world.awaitOutcome(event.idempotencyKey(), "IGNORED");
         assertEquals("DONE", outcome.get("status").s());
         assertEquals("IGNORED", outcome.get("kind").s());
         assertEquals(event.eventName(), outcome.get("eventName").s());
         assertEquals("web-asg", outcome.get("groupName").s());
-        Fixtures.awaitUntil("the intake queue is empty (the message deleted)", PATIENCE, () -> queueDepth("intake-test") == 0);
-        assertTrue(item("refused#" + messageId).isEmpty(), "not refused, so not dead-lettered");
+        Fixtures.awaitUntil("the intake queue is empty (the message deleted)", PATIENCE, () -> world.queueDepth("intake-test") == 0);
+        assertTrue(world.item("refused#" + messageId).isEmpty(), "not refused, so not dead-lettered");
         assertTrue(deadLettersFrom(messageId).isEmpty(), "nothing in the dead-letter queue");
         assertEquals(ignoredBefore + 1, ignoredCount(label), "counted under lifeguard_ignored_total{type=" + label + "}");
         assertEquals(completionsBefore, allCompletions(), "nothing completed");
@@ -437,16 +436,6 @@ class IntakeRouteTest {
         return Fixtures.fresh(body).replace("warm-web", "warm-" + UUID.randomUUID().toString().substring(0, 8));
     }
 
-    /** The body, fresh, for a group whose profile runs the steered fake salt-key. */
-    private static String steered(String body) {
-        return Fixtures.fresh(body).replaceAll("\"AutoScalingGroupName\": *\"[^\"]*\"",
-                "\"AutoScalingGroupName\": \"steered-" + UUID.randomUUID().toString().substring(0, 8) + "\"");
-    }
-
-    private static String minion(LifecycleEvent event) {
-        return event.groupName() + "-" + event.instanceId();
-    }
-
     private static void sleepSeconds(int seconds) {
         try {
             Thread.sleep(seconds * 1000L);
@@ -459,24 +448,12 @@ class IntakeRouteTest {
 
     private String send(String body) {
         aws.actions().sent(body);
-        return aws.sqs().sendMessage(r -> r.queueUrl(queueUrl("intake-test")).messageBody(body)).messageId();
-    }
-
-    private String queueUrl(String name) {
-        return aws.sqs().getQueueUrl(r -> r.queueName(name)).queueUrl();
-    }
-
-    private int queueDepth(String name) {
-        Map<QueueAttributeName, String> attributes = aws.sqs().getQueueAttributes(r -> r.queueUrl(queueUrl(name))
-                .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
-        return Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
-                + Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
+        return aws.sqs().sendMessage(r -> r.queueUrl(world.queueUrl("intake-test")).messageBody(body)).messageId();
     }
 
     /** Dead letters from one source message, looked at without taking them off the queue. */
     private List<Message> deadLettersFrom(String sourceMessageId) {
-        return aws.sqs().receiveMessage(r -> r.queueUrl(queueUrl("intake-test-dlq")).maxNumberOfMessages(10).waitTimeSeconds(1)
+        return aws.sqs().receiveMessage(r -> r.queueUrl(world.queueUrl("intake-test-dlq")).maxNumberOfMessages(10).waitTimeSeconds(1)
                 .visibilityTimeout(0).messageAttributeNames("All")).messages().stream()
                 .filter(m -> m.messageAttributes().containsKey("LifeguardSourceMessageId")
                         && m.messageAttributes().get("LifeguardSourceMessageId").stringValue().equals(sourceMessageId))
@@ -488,10 +465,10 @@ class IntakeRouteTest {
                 && m.messageAttributes().get("LifeguardSourceMessageId").stringValue().equals(sourceMessageId);
         Message[] found = new Message[1];
         Fixtures.awaitUntil("a dead letter for " + sourceMessageId, PATIENCE, () -> {
-            for (Message m : aws.sqs().receiveMessage(r -> r.queueUrl(queueUrl("intake-test-dlq"))
+            for (Message m : aws.sqs().receiveMessage(r -> r.queueUrl(world.queueUrl("intake-test-dlq"))
                     .maxNumberOfMessages(10).waitTimeSeconds(1).visibilityTimeout(0).messageAttributeNames("All")).messages()) {
                 if (fromSource.test(m)) {
-                    aws.sqs().deleteMessage(r -> r.queueUrl(queueUrl("intake-test-dlq")).receiptHandle(m.receiptHandle()));
+                    aws.sqs().deleteMessage(r -> r.queueUrl(world.queueUrl("intake-test-dlq")).receiptHandle(m.receiptHandle()));
                     found[0] = m;
                     return true;
                 }
@@ -499,28 +476,6 @@ class IntakeRouteTest {
             return false;
         });
         return found[0];
-    }
-
-    private Map<String, AttributeValue> item(String key) {
-        return aws.dynamoDb().getItem(r -> r.tableName("intake-test").consistentRead(true)
-                .key(Map.of("pk", AttributeValue.fromS(key)))).item();
-    }
-
-    private Map<String, AttributeValue> awaitOutcome(String key, String result) {
-        Fixtures.awaitUntil(key + " recorded as " + result, PATIENCE, () -> {
-            Map<String, AttributeValue> item = item(key);
-            return item.containsKey("result") && item.get("result").s().equals(result)
-                    && (!item.containsKey("status") || !item.get("status").s().equals("CLAIMED"));
-        });
-        Map<String, AttributeValue> item = item(key);
-        assertNotNull(item);
-        return item;
-    }
-
-    private List<LoggedRequest> completionsOf(String token) {
-        return aws.autoScaling().findAll(postRequestedFor(urlEqualTo("/"))
-                .withRequestBody(containing("Action=CompleteLifecycleAction"))
-                .withRequestBody(containing("LifecycleActionToken=" + token)));
     }
 
     private int allCompletions() {

@@ -1,6 +1,7 @@
 package dev.lifeguard.routes;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.camel.BeanInject;
@@ -104,6 +106,47 @@ class RouteReloadTest {
         assertEquals(routes, context.getRoutes().size(), "no route was lost in the reload");
         assertNotNull(context.getRoute("java-route"), "Java DSL routes survive a reload");
         assertTrue(context.getRouteController().getRouteStatus("sqs-intake").isStarted());
+    }
+
+    /**
+     * routes/intake.camel.yaml is a route template, its routes made from it once per queue at
+     * start-up: a reload of the file must not take them away. The edit waits for a restart (as
+     * the README says); the watcher handles files one after the other, so once a later edit of
+     * another file is live, the intake's has been seen.
+     */
+    @Test
+    void anEditedIntakeTemplateLeavesTheQueuesReadAsTheyWereUntilARestart() throws Exception {
+        String intakeMarker = "reload-test-intake-edited";
+        aws().createQueue(intakeMarker, 30);
+        Path intake = COPY.resolve("intake.camel.yaml");
+        String original = Files.readString(intake, StandardCharsets.UTF_8);
+        String edited = original.replace("          - setProperty:\n              name: LifeguardRawBody",
+                "          - wireTap:\n              uri: \"aws2-sqs:" + intakeMarker + "?amazonSQSClient=#sqsClient\"\n"
+                        + "          - setProperty:\n              name: LifeguardRawBody");
+        assertNotEquals(original, edited, "the edit applies to routes/intake.camel.yaml");
+        Files.writeString(intake, edited, StandardCharsets.UTF_8);
+        String laterMarker = "reload-test-after-intake";
+        aws().createQueue(laterMarker, 30);
+        Path onLaunched = COPY.resolve("on-launched.camel.yaml");
+        Files.writeString(onLaunched, Files.readString(onLaunched, StandardCharsets.UTF_8).replace("        - bean:\n            ref: engine",
+                "        - wireTap:\n            uri: \"aws2-sqs:" + laterMarker + "?amazonSQSClient=#sqsClient\"\n"
+                        + "        - bean:\n            ref: engine"), StandardCharsets.UTF_8);
+
+        LocalAws aws = LocalAws.shared();
+        String queueUrl = aws.sqs().getQueueUrl(r -> r.queueName("reload-test")).queueUrl();
+        String laterUrl = aws.sqs().getQueueUrl(r -> r.queueName(laterMarker)).queueUrl();
+        Fixtures.awaitUntil("the later edit to be live", Duration.ofSeconds(30), () -> {
+            String body = Fixtures.fresh(Fixtures.read("notification-launch.json"));
+            LifecycleEvent event = Fixtures.parse(body);
+            aws.sqs().sendMessage(r -> r.queueUrl(queueUrl).messageBody(body));
+            awaitRoute(aws, event.idempotencyKey());
+            return aws.sqs().receiveMessage(r -> r.queueUrl(laterUrl).waitTimeSeconds(1).maxNumberOfMessages(10)).messages()
+                    .stream().anyMatch(m -> m.body().contains(event.requestId()));
+        });
+        assertTrue(context.getRouteController().getRouteStatus("sqs-intake").isStarted(), "the queue is still read");
+        String intakeUrl = aws.sqs().getQueueUrl(r -> r.queueName(intakeMarker)).queueUrl();
+        assertEquals(List.of(), aws.sqs().receiveMessage(r -> r.queueUrl(intakeUrl).waitTimeSeconds(1)).messages(),
+                "the intake runs as it started until a restart");
     }
 
     private static LocalAws aws() {
