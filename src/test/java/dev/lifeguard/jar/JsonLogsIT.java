@@ -142,7 +142,7 @@ class JsonLogsIT {
         assertEquals("INFO", start.path("level").asText());
         for (String expected : List.of("region us-east-1", "sqs=" + aws.sqsEndpoint(), "dynamodb=" + dynamoDbServer.endpoint(),
                 "autoscaling=" + fleet.endpoint(), "ssm=" + fleet.endpoint(), "ec2=" + fleet.endpoint(),
-                "credentials from environment variables (CREDENTIALS_ENV_VARS)", "queue " + queueUrl, "dead-letter queue " + deadLetterUrl,
+                "credentials from environment variables (CREDENTIALS_ENV_VARS)", "queues [" + queueUrl + " (dead letters to " + deadLetterUrl + ")]",
                 "table " + queue, "profiles src/test/resources/profiles/engine-it.yaml", "dry-run false")) {
             assertTrue(startup.contains(expected), () -> "start-up line lacks '" + expected + "': " + startup);
         }
