@@ -161,15 +161,26 @@ final class ClaimDesk {
     }
 
     /**
-     * How long a copy that met another worker's live claim stays hidden: until the lease could
-     * end, and longer each time it comes back, since the holder renews its lease for as long as
-     * its steps take and every receive counts toward the queue's maxReceiveCount. The holder's own
-     * message comes back if the holder dies, so the copy is never the only one left.
+     * How long a copy that met another worker's live claim stays hidden ({@link #hideHeldCopy(Duration, Duration, int)}).
      */
     private Duration hideHeldCopy(Claims.Held other, int receiveCount) {
-        Duration untilLeaseEnds = Duration.between(clock.instant(), other.leaseEnd()).plusSeconds(1);
-        Duration growing = claims.lease().multipliedBy(1L << Math.min(10, Math.max(0, receiveCount - 1)));
-        Duration hide = untilLeaseEnds.compareTo(growing) > 0 ? untilLeaseEnds : growing;
+        return hideHeldCopy(claims.lease(), Duration.between(clock.instant(), other.leaseEnd()), receiveCount);
+    }
+
+    /**
+     * How long a message that met another worker's live claim stays hidden. On its first two
+     * receives, until the lease could end: the holder's own message is received a second time
+     * when the holder died, and then it is what takes the event over once the lease runs out, so
+     * it must not wait longer. From the third receive on the holder is evidently alive and
+     * renewing (its steps take long), and every receive counts toward the queue's
+     * maxReceiveCount: the message is hidden twice as long each time, from twice the lease.
+     */
+    static Duration hideHeldCopy(Duration lease, Duration untilLeaseEnds, int receiveCount) {
+        Duration hide = untilLeaseEnds.plusSeconds(1);
+        if (receiveCount > 2) {
+            Duration growing = lease.multipliedBy(1L << Math.min(10, receiveCount - 2));
+            hide = hide.compareTo(growing) > 0 ? hide : growing;
+        }
         return hide.compareTo(Duration.ofHours(11)) > 0 ? Duration.ofHours(11) : hide;
     }
 }
