@@ -177,9 +177,10 @@ public class LifeguardConfiguration implements CamelConfiguration {
         registry.bind("notifications", new Notifier(profiles, camelContext.createProducerTemplate(), metrics, clock));
 
         // Hooks arriving together are confirmed with one DescribeAutoScalingInstances call (up to 50
-        // ids). A burst arrives at a few hundred messages a second, so gathering for 200 ms fills
-        // most calls; a hook waits that long at most before its first step, nothing next to its timeout.
-        AutoScalingInstances autoScalingInstances = new AutoScalingInstances(autoScalings, Duration.ofMillis(200));
+        // ids) per account and region. Gathering for a second fills most calls even when the hooks
+        // of a scale-in are spread over several accounts; a hook waits that long at most before its
+        // first step, nothing next to its timeout.
+        AutoScalingInstances autoScalingInstances = new AutoScalingInstances(autoScalings, Duration.ofSeconds(1));
         EventEngine engine = new EventEngine(new EventEngine.Needs(profiles, steps, new Ec2Instances(ec2s), autoScalingInstances,
                 new InstanceFactsStore(dynamoDb, settings.table(), settings.retention(), clock),
                 new Claims(dynamoDb, settings.table(), worker, Duration.ofSeconds(settings.claimLeaseSeconds()),
