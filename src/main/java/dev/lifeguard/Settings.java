@@ -197,7 +197,7 @@ public record Settings(
             throw new MisconfiguredException("Lifeguard is not configured. Set:\n  " + String.join("\n  ", missing)
                     + "\nor run local mode (see README: mvn -Plocal ...).");
         }
-        return new Settings(queue, dlq, moreQueues(MORE_QUEUES.read(lookup), queue, dlq), TABLE.type().parse(TABLE, table),
+        return new Settings(queue, dlq, moreQueues(MORE_QUEUES.read(lookup)), TABLE.type().parse(TABLE, table),
                 TABLE_CREATE.read(lookup),
                 DRY_RUN.read(lookup),
                 MAX_ATTEMPTS.read(lookup),
@@ -302,10 +302,10 @@ public record Settings(
 
     /**
      * Reads {@code lifeguard.more-queues}: {@code queue=dead-letter-queue} pairs separated by commas.
-     * A queue read twice would have its messages handled by two routes, and a dead-letter queue
-     * that is also read would feed its refusals back in: both stop start-up.
+     * Whether a queue is read twice, or a dead-letter queue is also read, is checked once the
+     * names are resolved to URLs ({@code IntakeQueues}), where a name and a URL of one queue meet.
      */
-    private static Map<String, String> moreQueues(String list, String queue, String deadLetterQueue) {
+    private static Map<String, String> moreQueues(String list) {
         Map<String, String> pairs = new LinkedHashMap<>();
         if (list == null || list.isBlank()) {
             return pairs;
@@ -315,25 +315,9 @@ public record Settings(
             if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
                 throw new MisconfiguredException(MORE_QUEUES.label() + ": '" + entry.trim() + "' is not queue=dead-letter-queue");
             }
-            String more = parts[0].trim();
-            String dlq = parts[1].trim();
-            if (more.equals(queue) || pairs.containsKey(more)) {
-                throw new MisconfiguredException(MORE_QUEUES.label() + " names queue " + more + " twice (with " + QUEUE.label() + ")");
+            if (pairs.put(parts[0].trim(), parts[1].trim()) != null) {
+                throw new MisconfiguredException(MORE_QUEUES.label() + " names queue " + parts[0].trim() + " twice");
             }
-            if (more.equals(dlq)) {
-                throw new MisconfiguredException(MORE_QUEUES.label() + ": queue " + more + " cannot be its own dead-letter queue");
-            }
-            pairs.put(more, dlq);
-        }
-        for (String dlq : pairs.values()) {
-            if (dlq.equals(queue) || pairs.containsKey(dlq)) {
-                throw new MisconfiguredException(MORE_QUEUES.label() + ": " + dlq + " is read as an intake queue, so it cannot be a"
-                        + " dead-letter queue too");
-            }
-        }
-        if (pairs.containsKey(deadLetterQueue)) {
-            throw new MisconfiguredException(MORE_QUEUES.label() + ": " + deadLetterQueue + " is " + DEAD_LETTER_QUEUE.label()
-                    + ", so it cannot be read as an intake queue too");
         }
         return pairs;
     }

@@ -22,7 +22,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  */
 public final class IntakeQueues {
     /** The route template in routes/intake.camel.yaml. */
-    public static final String TEMPLATE = "sqs-intake";
+    static final String TEMPLATE = "sqs-intake";
     /** An SQS queue URL in AWS: https://sqs.REGION.amazonaws.com[.cn]/ACCOUNT/NAME. */
     private static final Pattern AWS_QUEUE_URL = Pattern.compile("https://sqs\\.([a-z0-9-]+)\\.amazonaws\\.com(\\.cn)?/.*");
 
@@ -69,7 +69,8 @@ public final class IntakeQueues {
         for (IntakeQueue q : resolved) {
             if (urls.contains(q.deadLetters().url())) {
                 throw new MisconfiguredException(q.deadLetters().url() + " is read as an intake queue, so it cannot be the"
-                        + " dead-letter queue of " + q.queue().name() + " too");
+                        + " dead-letter queue of " + q.queue().name() + " too (a queue read is never a dead-letter queue:"
+                        + " its refusals would come back in)");
             }
         }
         return new IntakeQueues(resolved);
@@ -82,10 +83,6 @@ public final class IntakeQueues {
     /** Every queue read, the main one first. */
     public List<IntakeQueue> all() {
         return queues;
-    }
-
-    public IntakeQueue main() {
-        return queues.get(0);
     }
 
     /** The queues' names, for messages: {@code [lifeguard-intake, team-b]}. */

@@ -32,17 +32,26 @@ class MoreQueuesSettingTest {
     @CsvSource(delimiter = '|', value = {
         "team-b                    | 'team-b' is not queue=dead-letter-queue",
         "team-b=                   | 'team-b=' is not queue=dead-letter-queue",
-        "q=q-dlq2                  | names queue q twice",
         "team-b=x,team-b=y         | names queue team-b twice",
-        "team-b=team-b             | queue team-b cannot be its own dead-letter queue",
-        "team-b=q                  | q is read as an intake queue, so it cannot be a dead-letter queue too",
-        "team-b=team-c,team-c=x    | team-c is read as an intake queue",
-        "d=team-b-dlq              | (lifeguard.dead-letter-queue), so it cannot be read as an intake queue too",
     })
     void mistakesStopStartUpNamingTheSetting(String value, String message) {
         MisconfiguredException error = assertThrows(MisconfiguredException.class, () -> Settings.from(with(value)::get));
         assertTrue(error.getMessage().contains("lifeguard.more-queues"), error::getMessage);
         assertTrue(error.getMessage().contains(message), error::getMessage);
+    }
+
+    /** Checked on URLs, where a queue named by its name and by its URL is one queue. */
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+        "main     | x-dlq    | main is read twice",
+        "team-b   | team-b   | team-b is read as an intake queue, so it cannot be the dead-letter queue of team-b too",
+        "team-b   | main     | main is read as an intake queue, so it cannot be the dead-letter queue of team-b too",
+        "main-dlq | x-dlq    | main-dlq is read as an intake queue, so it cannot be the dead-letter queue of main too",
+    })
+    void aQueueReadTwiceOrReadAndDeadLetteredToIsRefused(String queue, String deadLetters, String message) {
+        MisconfiguredException error = assertThrows(MisconfiguredException.class, () -> IntakeQueues.resolve(null, "eu-west-1",
+                main(), named(Map.of(HERE + queue, HERE + deadLetters))));
+        assertTrue(error.getMessage().contains(HERE + message), error::getMessage);
     }
 
     @Test
@@ -66,21 +75,6 @@ class MoreQueuesSettingTest {
                 main(), named(Map.of("https://sqs.us-east-2.amazonaws.com/111111111111/far", HERE + "far-dlq"))));
         assertTrue(error.getMessage().contains("lifeguard.more-queues: queue https://sqs.us-east-2.amazonaws.com/111111111111/far"
                 + " is in us-east-2, not in this service's region eu-west-1"), error::getMessage);
-    }
-
-    @Test
-    void theSameQueueNamedTwiceByItsUrlIsRefused() {
-        MisconfiguredException error = assertThrows(MisconfiguredException.class, () -> IntakeQueues.resolve(null, "eu-west-1",
-                main(), named(Map.of(HERE + "main", HERE + "x-dlq"))));
-        assertTrue(error.getMessage().contains(HERE + "main is read twice"), error::getMessage);
-    }
-
-    @Test
-    void aDeadLetterQueueReadAsAnIntakeQueueIsRefused() {
-        MisconfiguredException error = assertThrows(MisconfiguredException.class, () -> IntakeQueues.resolve(null, "eu-west-1",
-                main(), named(Map.of(HERE + "team-b", HERE + "main"))));
-        assertTrue(error.getMessage().contains(HERE + "main is read as an intake queue, so it cannot be the dead-letter queue"
-                + " of team-b too"), error::getMessage);
     }
 
     private static IntakeQueues.Named main() {
